@@ -1,0 +1,201 @@
+import { test, expect, hydrated, unique, DEMO_PASSWORD } from "./fixtures";
+
+test.describe("accounts with JavaScript", () => {
+  test("a supplier registers, logs out, logs in and sees the role in the header", async ({ page }) => {
+    const name = unique("sup");
+    const email = `${name}@example.com`;
+    const password = "gear-box-42-supplier";
+
+    await page.goto("/register");
+    await hydrated(page);
+    await page.getByLabel("Username").fill(name);
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password", { exact: true }).fill(password);
+    await page.getByLabel("Repeat password").fill(password);
+    await page.getByText("Sell parts").click();
+    await page.getByRole("button", { name: "Create account" }).click();
+
+    await expect(page).toHaveURL(/\/$/);
+    await expect(page.getByTestId("user-name")).toHaveText(name);
+    await expect(page.getByTestId("user-role")).toHaveText("Supplier");
+
+    // Log out from the user menu.
+    await page.getByTestId("user-name").click();
+    await page.getByRole("button", { name: "Log out" }).click();
+    await expect(page.getByRole("link", { name: "Log in" })).toBeVisible();
+    await expect(page.getByTestId("user-name")).toHaveCount(0);
+
+    // Log in again.
+    await page.getByRole("link", { name: "Log in" }).click();
+    await expect(page).toHaveURL(/\/login/);
+    await hydrated(page);
+    await page.getByLabel("Email").fill(email.toUpperCase());
+    await page.getByLabel("Password").fill(password);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await expect(page.getByTestId("user-role")).toHaveText("Supplier");
+    await expect(page.getByTestId("user-name")).toHaveText(name);
+
+    // Suppliers see their shop on the profile page.
+    await page.getByTestId("user-name").click();
+    await page.getByRole("link", { name: "Profile" }).click();
+    await expect(page.getByRole("heading", { name: "Your profile" })).toBeVisible();
+    await expect(page.getByTestId("active-listings")).toHaveText("0");
+  });
+
+  test("inline validation explains bad fields before sending", async ({ page }) => {
+    await page.goto("/register");
+    await hydrated(page);
+    await page.getByLabel("Username").fill("ab");
+    await page.getByLabel("Email").click();
+    await expect(page.getByText("Usernames have at least 3 characters.")).toBeVisible();
+    await page.getByLabel("Email").fill("not-an-email");
+    await page.getByLabel("Password", { exact: true }).click();
+    await expect(page.getByText("Enter a valid email address")).toBeVisible();
+    await page.getByLabel("Password", { exact: true }).fill("longenough1");
+    await page.getByLabel("Repeat password").fill("longenough2");
+    await page.getByLabel("Username").click();
+    await expect(page.getByText("The two passwords do not match.")).toBeVisible();
+    await page.getByRole("button", { name: "Create account" }).click();
+    // The browser refuses to send the form: still here, nobody logged in.
+    await expect(page).toHaveURL(/\/register/);
+    await expect(page.getByRole("link", { name: "Log in" })).toBeVisible();
+  });
+
+  test("a taken email is reported beside the field", async ({ page }) => {
+    await page.goto("/register");
+    await hydrated(page);
+    await page.getByLabel("Username").fill(unique("dup"));
+    await page.getByLabel("Email").fill("Customer@PartWatch.example");
+    await page.getByLabel("Password", { exact: true }).fill("long-enough-pw");
+    await page.getByLabel("Repeat password").fill("long-enough-pw");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await expect(page.getByText("An account with this email already exists")).toBeVisible();
+    await expect(page).toHaveURL(/\/register/);
+    // What was typed is still there.
+    await expect(page.getByLabel("Email")).toHaveValue("Customer@PartWatch.example");
+  });
+
+  test("wrong credentials get one message, and login returns to the page it came from", async ({ page }) => {
+    await page.goto("/faq");
+    await hydrated(page);
+    await page.getByRole("link", { name: "Log in" }).click();
+    await expect(page).toHaveURL(/\/login\?next=%2Ffaq|\/login\?next=\/faq/);
+    await hydrated(page);
+    await page.getByLabel("Email").fill("customer@partwatch.example");
+    await page.getByLabel("Password").fill("wrong-password");
+    await page.getByRole("button", { name: "Log in" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: "The email or password is incorrect." })).toBeVisible();
+    await page.getByLabel("Password").fill(DEMO_PASSWORD);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await expect(page).toHaveURL(/\/faq$/);
+    await expect(page.getByTestId("user-role")).toHaveText("Customer");
+  });
+
+  test("profile changes email and password", async ({ page }) => {
+    const name = unique("cus");
+    const password = "first-password-1";
+    await page.goto("/register");
+    await hydrated(page);
+    await page.getByLabel("Username").fill(name);
+    await page.getByLabel("Email").fill(`${name}@example.com`);
+    await page.getByLabel("Password", { exact: true }).fill(password);
+    await page.getByLabel("Repeat password").fill(password);
+    await page.getByRole("button", { name: "Create account" }).click();
+    await expect(page.getByTestId("user-role")).toHaveText("Customer");
+
+    await page.goto("/profile");
+    await hydrated(page);
+    const emailCard = page.locator(".card", { hasText: "Email address" });
+    await emailCard.getByLabel("New email").fill(`${name}@new.example.com`);
+    await emailCard.getByLabel("Current password").fill("not-my-password");
+    await emailCard.getByRole("button", { name: "Change email" }).click();
+    await expect(emailCard.getByText("Your current password is not correct.")).toBeVisible();
+    await emailCard.getByLabel("Current password").fill(password);
+    await emailCard.getByRole("button", { name: "Change email" }).click();
+    await expect(page.getByText("Your email address has been changed.")).toBeVisible();
+    await expect(emailCard.getByText(`${name}@new.example.com`).first()).toBeVisible();
+
+    const pwCard = page.locator(".card", { hasText: "Changing it logs you out" });
+    await pwCard.getByLabel("Current password").fill(password);
+    await pwCard.getByLabel("New password", { exact: true }).fill("second-password-2");
+    await pwCard.getByLabel("Repeat new password").fill("second-password-2");
+    await pwCard.getByRole("button", { name: "Change password" }).click();
+    await expect(page.getByText("Your password has been changed.")).toBeVisible();
+
+    // Log out and in with the new email and password.
+    await page.getByTestId("user-name").click();
+    await page.getByRole("button", { name: "Log out" }).click();
+    await expect(page.getByRole("link", { name: "Log in" })).toBeVisible();
+    await page.goto("/login");
+    await hydrated(page);
+    await page.getByLabel("Email").fill(`${name}@new.example.com`);
+    await page.getByLabel("Password").fill("second-password-2");
+    await page.getByRole("button", { name: "Log in" }).click();
+    await expect(page.getByTestId("user-name")).toHaveText(name);
+  });
+
+  test("a visitor is sent from the profile to the login page and back", async ({ page }) => {
+    await page.goto("/profile");
+    await expect(page).toHaveURL(/\/login\?next=\/profile/);
+    await hydrated(page);
+    await page.getByLabel("Email").fill("brakes@partwatch.example");
+    await page.getByLabel("Password").fill(DEMO_PASSWORD);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await expect(page).toHaveURL(/\/profile$/);
+    await expect(page.getByTestId("active-listings")).not.toHaveText("0");
+  });
+});
+
+test.describe("accounts without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("register, log out, log in with plain form posts", async ({ page }) => {
+    const name = unique("nojs");
+    const email = `${name}@example.com`;
+    const password = "plain-forms-work";
+
+    await page.goto("/register");
+    await page.getByLabel("Username").fill(name);
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password", { exact: true }).fill(password);
+    await page.getByLabel("Repeat password").fill(password);
+    await page.getByText("Sell parts").click();
+    await page.getByRole("button", { name: "Create account" }).click();
+    await expect(page).toHaveURL(/\/$/);
+    await expect(page.getByTestId("user-role")).toHaveText("Supplier");
+
+    // The user menu is a <details> element: it opens without script.
+    await page.getByTestId("user-name").click();
+    await page.getByRole("button", { name: "Log out" }).click();
+    await expect(page).toHaveURL(/\/$/);
+    await expect(page.getByRole("link", { name: "Log in" })).toBeVisible();
+
+    await page.goto("/login?next=/terms");
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill("not-the-password");
+    await page.getByRole("button", { name: "Log in" }).click();
+    await expect(page.getByText("The email or password is incorrect.")).toBeVisible();
+    await expect(page).toHaveURL(/\/login/);
+
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(password);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await expect(page).toHaveURL(/\/terms$/);
+    await expect(page.getByTestId("user-role")).toHaveText("Supplier");
+    await expect(page.getByTestId("user-name")).toHaveText(name);
+  });
+
+  test("server-side validation errors show beside the fields", async ({ page }) => {
+    await page.goto("/register");
+    // Skip the browser's own checks to see the server's answer.
+    await page.locator("form").evaluate((f) => f.setAttribute("novalidate", ""));
+    await page.getByLabel("Username").fill("x");
+    await page.getByLabel("Email").fill("nope");
+    await page.getByLabel("Password", { exact: true }).fill("short");
+    await page.getByLabel("Repeat password").fill("short");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await expect(page.getByText("Usernames have at least 3 characters.")).toBeVisible();
+    await expect(page.getByText("Enter a valid email address")).toBeVisible();
+    await expect(page.getByText("Passwords have at least 8 characters.")).toBeVisible();
+  });
+});

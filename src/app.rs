@@ -1,0 +1,59 @@
+//! The HTML shell, the root component and the route table.
+
+use crate::{
+    auth::view::{LoginPage, ProfilePage, RegisterPage},
+    home::HomePage,
+    info::{FaqPage, ImprintPage, NotFound, PrivacyPage, TermsPage},
+    ui::Layout,
+};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content="#1d4ed8" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application: layout and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/partwatch.css" />
+        <Title formatter=|text: String| format!("{text} · PartWatch") />
+        <Router>
+            <Layout>
+                <Routes fallback=|| view! { <NotFound /> }>
+                    <Route path=path!("/") view=HomePage />
+                    <Route path=path!("/register") view=RegisterPage />
+                    <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/profile") view=ProfilePage ssr=SsrMode::Async />
+                    <Route path=path!("/faq") view=FaqPage />
+                    <Route path=path!("/imprint") view=ImprintPage />
+                    <Route path=path!("/terms") view=TermsPage />
+                    <Route path=path!("/privacy") view=PrivacyPage />
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

@@ -1,0 +1,183 @@
+//! Server functions of the accounts feature.
+//!
+//! Each reads in one order: who is calling → may they → is the input valid → do it → map the
+//! error. All are POST; the ones a form calls redirect when they succeed, so they also work as
+//! plain HTML form posts without JavaScript.
+
+use super::SessionUser;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use crate::{
+    auth::{db, safe_next_path, Email, NewAccount, Password},
+    error::FieldError,
+    server::{
+        auth::{auth_session, require_user, Credentials},
+        password,
+        state::app_state,
+    },
+};
+
+#[cfg(feature = "ssr")]
+fn session_error<E: std::fmt::Display>(err: E) -> AppError {
+    tracing::error!(error = %err, "session store failed");
+    AppError::Internal
+}
+
+/// Creates an account and logs it in, then goes to `next` (a path on this site) or home.
+/// Anyone may call it.
+#[server(endpoint = "register")]
+pub async fn register(
+    username: String,
+    email: String,
+    password: String,
+    password_confirm: String,
+    role: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    let mut session = auth_session().await?;
+    let account = NewAccount::parse(&username, &email, &password, &password_confirm, &role)?;
+    let state = app_state()?;
+    let hash = password::hash(account.password.expose()).await?;
+    let id = db::create_user(
+        &state.pool,
+        &account.username,
+        &account.email,
+        &hash,
+        account.role,
+    )
+    .await
+    .map_err(|e| match e {
+        db::CreateUserError::EmailTaken => AppError::Conflict(FieldError::new(
+            "email",
+            "An account with this email already exists. Log in, or use another email.",
+        )),
+        db::CreateUserError::UsernameTaken => AppError::Conflict(FieldError::new(
+            "username",
+            "This username is taken. Please choose another one.",
+        )),
+        db::CreateUserError::Db(e) => e.into(),
+    })?;
+    let user = db::user_by_id(&state.pool, id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    session.session.cycle_id().await.map_err(session_error)?;
+    session.login(&user).await.map_err(session_error)?;
+    tracing::info!(user.id = id, role = %user.role, "account registered");
+    leptos_axum::redirect(&safe_next_path(next.as_deref()));
+    Ok(())
+}
+
+/// Logs in with email and password, then goes to `next` (a path on this site) or home.
+/// Anyone may call it. A wrong password and an unknown email get the same answer.
+#[server(endpoint = "login")]
+pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    let mut session = auth_session().await?;
+    let mut missing = Vec::new();
+    if email.trim().is_empty() {
+        missing.push(FieldError::new("email", "Enter your email address."));
+    }
+    if password.is_empty() {
+        missing.push(FieldError::new("password", "Enter your password."));
+    }
+    if !missing.is_empty() {
+        return Err(AppError::Validation(missing));
+    }
+    if password.chars().count() > 128 || email.len() > 254 {
+        return Err(AppError::InvalidCredentials);
+    }
+    let user = session
+        .authenticate(Credentials { email, password })
+        .await
+        .map_err(|e| match e {
+            axum_login::Error::Backend(e) => e,
+            axum_login::Error::Session(e) => session_error(e),
+        })?
+        .ok_or(AppError::InvalidCredentials)?;
+    // A fresh session id at every login, even when switching accounts.
+    session.session.cycle_id().await.map_err(session_error)?;
+    session.login(&user).await.map_err(session_error)?;
+    tracing::info!(user.id = user.id, "logged in");
+    leptos_axum::redirect(&safe_next_path(next.as_deref()));
+    Ok(())
+}
+
+/// Logs out, deleting the session on the server, then goes home. Anyone may call it.
+#[server(endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    let mut session = auth_session().await?;
+    session.logout().await.map_err(session_error)?;
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// The logged-in user, or `None` for visitors. Anyone may call it.
+#[server(endpoint = "current_user")]
+pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
+    let session = auth_session().await?;
+    Ok(session.user.as_ref().map(db::UserRow::to_session_user))
+}
+
+/// Changes the caller's email after checking their current password. Logged-in users only.
+#[server(endpoint = "update_email")]
+pub async fn update_email(email: String, current_password: String) -> Result<(), AppError> {
+    let user = require_user().await?;
+    let email = Email::parse(&email).map_err(|m| AppError::field("email", m))?;
+    if !password::verify(&current_password, &user.password_hash).await? {
+        return Err(AppError::field(
+            "current_password",
+            "Your current password is not correct.",
+        ));
+    }
+    let state = app_state()?;
+    db::update_email(&state.pool, user.id, &email)
+        .await
+        .map_err(|e| match e {
+            db::CreateUserError::Db(e) => e.into(),
+            _ => AppError::Conflict(FieldError::new(
+                "email",
+                "Another account already uses this email.",
+            )),
+        })?;
+    tracing::info!(user.id = user.id, "email changed");
+    leptos_axum::redirect("/profile?saved=email");
+    Ok(())
+}
+
+/// Changes the caller's password after checking the current one. Ends every other session of
+/// the user; this one stays logged in under a new session id. Logged-in users only.
+#[server(endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+    new_password_confirm: String,
+) -> Result<(), AppError> {
+    let mut session = auth_session().await?;
+    let user = session.user.clone().ok_or(AppError::Unauthorized)?;
+    let new = Password::parse(&new_password).map_err(|m| AppError::field("new_password", m))?;
+    if new_password != new_password_confirm {
+        return Err(AppError::field(
+            "new_password_confirm",
+            "The two passwords do not match.",
+        ));
+    }
+    if !password::verify(&current_password, &user.password_hash).await? {
+        return Err(AppError::field(
+            "current_password",
+            "Your current password is not correct.",
+        ));
+    }
+    let state = app_state()?;
+    let hash = password::hash(new.expose()).await?;
+    db::update_password_hash(&state.pool, user.id, &hash).await?;
+    let updated = db::user_by_id(&state.pool, user.id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    // Other sessions hold the old hash and are logged out on their next request.
+    session.session.cycle_id().await.map_err(session_error)?;
+    session.login(&updated).await.map_err(session_error)?;
+    tracing::info!(user.id = user.id, "password changed");
+    leptos_axum::redirect("/profile?saved=password");
+    Ok(())
+}

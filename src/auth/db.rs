@@ -1,0 +1,312 @@
+//! All SQL of the users table, which this feature owns.
+
+use super::{Email, Role, SessionUser, Username};
+use sqlx::{FromRow, SqliteExecutor};
+
+/// A users row, password hash included. Never serialised: pages get [`SessionUser`].
+#[derive(Clone, FromRow)]
+pub struct UserRow {
+    /// Database id.
+    pub id: i64,
+    /// Public name.
+    pub username: String,
+    /// Login email, lower-case.
+    pub email: String,
+    /// Argon2id PHC string.
+    pub password_hash: String,
+    /// `customer` or `supplier`.
+    pub role: String,
+}
+
+impl std::fmt::Debug for UserRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRow")
+            .field("id", &self.id)
+            .field("username", &self.username)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}
+
+impl UserRow {
+    /// The page-facing view of this user.
+    pub fn to_session_user(&self) -> SessionUser {
+        SessionUser {
+            id: self.id,
+            username: self.username.clone(),
+            email: self.email.clone(),
+            // The CHECK constraint admits only the two spellings.
+            role: Role::parse(&self.role).unwrap_or(Role::Customer),
+        }
+    }
+}
+
+/// Why a new user could not be stored.
+#[derive(Debug)]
+pub enum CreateUserError {
+    /// Another account has this email (in any letter case).
+    EmailTaken,
+    /// Another account has this username (in any letter case).
+    UsernameTaken,
+    /// Anything else.
+    Db(sqlx::Error),
+}
+
+const USER_COLUMNS: &str = "id, username, email, password_hash, role";
+
+/// Stores a new user with an already computed password hash and returns its id.
+pub async fn create_user(
+    db: impl SqliteExecutor<'_>,
+    username: &Username,
+    email: &Email,
+    password_hash: &str,
+    role: Role,
+) -> Result<i64, CreateUserError> {
+    let result =
+        sqlx::query("INSERT INTO users (username, email, password_hash, role) VALUES (?, ?, ?, ?)")
+            .bind(username.as_str())
+            .bind(email.as_str())
+            .bind(password_hash)
+            .bind(role.as_str())
+            .execute(db)
+            .await;
+    match result {
+        Ok(done) => Ok(done.last_insert_rowid()),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            if e.message().contains("email") {
+                Err(CreateUserError::EmailTaken)
+            } else {
+                Err(CreateUserError::UsernameTaken)
+            }
+        }
+        Err(e) => Err(CreateUserError::Db(e)),
+    }
+}
+
+/// The user with this id.
+pub async fn user_by_id(db: impl SqliteExecutor<'_>, id: i64) -> sqlx::Result<Option<UserRow>> {
+    sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+/// The user with this email, in any letter case.
+pub async fn user_by_email(
+    db: impl SqliteExecutor<'_>,
+    email: &str,
+) -> sqlx::Result<Option<UserRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE email = ? COLLATE NOCASE"
+    ))
+    .bind(email.trim())
+    .fetch_optional(db)
+    .await
+}
+
+/// Whether any other user than `except_id` has this email.
+pub async fn email_taken(
+    db: impl SqliteExecutor<'_>,
+    email: &Email,
+    except_id: i64,
+) -> sqlx::Result<bool> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = ? COLLATE NOCASE AND id <> ?")
+            .bind(email.as_str())
+            .bind(except_id)
+            .fetch_optional(db)
+            .await?;
+    Ok(found.is_some())
+}
+
+/// Changes a user's email. Fails with a unique violation if another user has it.
+pub async fn update_email(
+    db: impl SqliteExecutor<'_>,
+    user_id: i64,
+    email: &Email,
+) -> Result<(), CreateUserError> {
+    match sqlx::query("UPDATE users SET email = ? WHERE id = ?")
+        .bind(email.as_str())
+        .bind(user_id)
+        .execute(db)
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            Err(CreateUserError::EmailTaken)
+        }
+        Err(e) => Err(CreateUserError::Db(e)),
+    }
+}
+
+/// Replaces a user's password hash.
+pub async fn update_password_hash(
+    db: impl SqliteExecutor<'_>,
+    user_id: i64,
+    password_hash: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+        .bind(password_hash)
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Whether the users table is empty (a fresh database, ready for demo data).
+pub async fn no_users(db: impl SqliteExecutor<'_>) -> sqlx::Result<bool> {
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(db)
+        .await?;
+    Ok(count == 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::password;
+    use sqlx::SqlitePool;
+
+    fn name(s: &str) -> Username {
+        Username::parse(s).unwrap()
+    }
+    fn email(s: &str) -> Email {
+        Email::parse(s).unwrap()
+    }
+
+    #[sqlx::test]
+    async fn creates_and_reads_a_user(pool: SqlitePool) {
+        let id = create_user(
+            &pool,
+            &name("anna"),
+            &email("anna@example.com"),
+            "hash",
+            Role::Supplier,
+        )
+        .await
+        .unwrap();
+        let row = user_by_id(&pool, id).await.unwrap().unwrap();
+        assert_eq!(row.username, "anna");
+        assert_eq!(row.to_session_user().role, Role::Supplier);
+        let by_email = user_by_email(&pool, "ANNA@example.com").await.unwrap();
+        assert_eq!(by_email.map(|u| u.id), Some(id));
+        assert!(!no_users(&pool).await.unwrap());
+    }
+
+    #[sqlx::test]
+    async fn email_is_unique_regardless_of_case(pool: SqlitePool) {
+        create_user(
+            &pool,
+            &name("anna"),
+            &email("anna@example.com"),
+            "h",
+            Role::Customer,
+        )
+        .await
+        .unwrap();
+        // Bypass the normalising Email type to prove the database itself refuses.
+        let err = sqlx::query(
+            "INSERT INTO users (username, email, password_hash, role) VALUES ('bob', 'ANNA@Example.com', 'h', 'customer')",
+        )
+        .execute(&pool)
+        .await
+        .unwrap_err();
+        assert!(err.as_database_error().unwrap().is_unique_violation());
+        let again = create_user(
+            &pool,
+            &name("bob"),
+            &email("Anna@Example.com"),
+            "h",
+            Role::Customer,
+        )
+        .await;
+        assert!(matches!(again, Err(CreateUserError::EmailTaken)));
+    }
+
+    #[sqlx::test]
+    async fn username_is_unique_regardless_of_case(pool: SqlitePool) {
+        create_user(
+            &pool,
+            &name("anna"),
+            &email("a@example.com"),
+            "h",
+            Role::Customer,
+        )
+        .await
+        .unwrap();
+        let again = create_user(
+            &pool,
+            &name("ANNA"),
+            &email("b@example.com"),
+            "h",
+            Role::Customer,
+        )
+        .await;
+        assert!(matches!(again, Err(CreateUserError::UsernameTaken)));
+    }
+
+    #[sqlx::test]
+    async fn stored_password_verifies(pool: SqlitePool) {
+        let hash = password::hash("correct horse battery").await.unwrap();
+        let id = create_user(
+            &pool,
+            &name("anna"),
+            &email("a@example.com"),
+            &hash,
+            Role::Customer,
+        )
+        .await
+        .unwrap();
+        let row = user_by_id(&pool, id).await.unwrap().unwrap();
+        assert!(row.password_hash.starts_with("$argon2id$"));
+        assert!(
+            password::verify("correct horse battery", &row.password_hash)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !password::verify("correct horse batterY", &row.password_hash)
+                .await
+                .unwrap()
+        );
+    }
+
+    #[sqlx::test]
+    async fn email_change_refuses_a_taken_address(pool: SqlitePool) {
+        let a = create_user(
+            &pool,
+            &name("anna"),
+            &email("a@example.com"),
+            "h",
+            Role::Customer,
+        )
+        .await
+        .unwrap();
+        create_user(
+            &pool,
+            &name("bob"),
+            &email("b@example.com"),
+            "h",
+            Role::Customer,
+        )
+        .await
+        .unwrap();
+        assert!(email_taken(&pool, &email("B@example.com"), a)
+            .await
+            .unwrap());
+        assert!(!email_taken(&pool, &email("a@example.com"), a)
+            .await
+            .unwrap());
+        assert!(matches!(
+            update_email(&pool, a, &email("b@example.com")).await,
+            Err(CreateUserError::EmailTaken)
+        ));
+        update_email(&pool, a, &email("new@example.com"))
+            .await
+            .unwrap();
+        assert_eq!(
+            user_by_id(&pool, a).await.unwrap().unwrap().email,
+            "new@example.com"
+        );
+    }
+}

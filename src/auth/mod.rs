@@ -1,0 +1,342 @@
+//! Accounts: registration, login, logout and the profile.
+//!
+//! The validated values here are compiled for the browser too, so forms check what the user
+//! typed before sending it, with the very rules the server applies.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod session;
+pub mod view;
+
+use crate::error::{AppError, FieldError};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// What an account may do. Chosen at registration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Buys parts.
+    Customer,
+    /// Lists parts for sale, and may buy other suppliers' parts.
+    Supplier,
+}
+
+impl Role {
+    /// Reads the form and database spelling (`customer`, `supplier`).
+    pub fn parse(value: &str) -> Result<Self, String> {
+        match value.trim() {
+            "customer" => Ok(Role::Customer),
+            "supplier" => Ok(Role::Supplier),
+            _ => Err("Choose whether you want to buy or to sell parts.".into()),
+        }
+    }
+
+    /// The database and form spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Customer => "customer",
+            Role::Supplier => "supplier",
+        }
+    }
+
+    /// How the role is shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Customer => "Customer",
+            Role::Supplier => "Supplier",
+        }
+    }
+}
+
+/// A username: 3–32 characters, letters, digits, `_`, `-` and `.`, starting with a letter or
+/// digit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Username(String);
+
+impl Username {
+    /// Validates a username as typed (surrounding spaces are ignored).
+    pub fn parse(value: &str) -> Result<Self, String> {
+        let value = value.trim();
+        let len = value.chars().count();
+        if len < 3 {
+            return Err("Usernames have at least 3 characters.".into());
+        }
+        if len > 32 {
+            return Err("Usernames have at most 32 characters.".into());
+        }
+        if !value.chars().next().is_some_and(char::is_alphanumeric) {
+            return Err("Start the username with a letter or a digit.".into());
+        }
+        if !value
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        {
+            return Err("Use only letters, digits, '_', '-' and '.' in the username.".into());
+        }
+        Ok(Self(value.to_owned()))
+    }
+
+    /// The username.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An email address, trimmed and lower-cased (addresses are unique regardless of case).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    /// Validates an email address as typed.
+    pub fn parse(value: &str) -> Result<Self, String> {
+        let value = value.trim().to_lowercase();
+        if value.is_empty() {
+            return Err("Enter your email address.".into());
+        }
+        if value.chars().count() > 254 {
+            return Err("Email addresses have at most 254 characters.".into());
+        }
+        let invalid = || "Enter a valid email address, like name@example.com.".to_string();
+        let (local, domain) = value.split_once('@').ok_or_else(invalid)?;
+        let domain_ok = domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains("..")
+            && !domain.contains('@');
+        if local.is_empty()
+            || !domain_ok
+            || value
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"'))
+        {
+            return Err(invalid());
+        }
+        Ok(Self(value))
+    }
+
+    /// The normalised address.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A new password: 8–128 characters of any kind, taken exactly as typed (never trimmed or
+/// truncated).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Password(String);
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password(***)")
+    }
+}
+
+impl Password {
+    /// Validates a new password.
+    pub fn parse(value: &str) -> Result<Self, String> {
+        let len = value.chars().count();
+        if len < 8 {
+            return Err("Passwords have at least 8 characters.".into());
+        }
+        if len > 128 {
+            return Err("Passwords have at most 128 characters.".into());
+        }
+        Ok(Self(value.to_owned()))
+    }
+
+    /// Validates a new password and its repetition together.
+    pub fn parse_confirmed(value: &str, confirm: &str) -> Result<Self, String> {
+        let password = Self::parse(value)?;
+        if value != confirm {
+            return Err("The two passwords do not match.".into());
+        }
+        Ok(password)
+    }
+
+    /// The password as typed.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The logged-in user as pages see it: no password hash, nothing private beyond the email.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionUser {
+    /// Database id.
+    pub id: i64,
+    /// Public name.
+    pub username: String,
+    /// Login email (shown on the profile page only).
+    pub email: String,
+    /// What the user may do.
+    pub role: Role,
+}
+
+impl SessionUser {
+    /// Whether the user may manage listings.
+    pub fn is_supplier(&self) -> bool {
+        self.role == Role::Supplier
+    }
+}
+
+/// A validated registration form.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    /// Public name.
+    pub username: Username,
+    /// Login email.
+    pub email: Email,
+    /// Password as typed.
+    pub password: Password,
+    /// Customer or supplier.
+    pub role: Role,
+}
+
+impl NewAccount {
+    /// Validates every field of the registration form, collecting all messages at once.
+    pub fn parse(
+        username: &str,
+        email: &str,
+        password: &str,
+        password_confirm: &str,
+        role: &str,
+    ) -> Result<Self, AppError> {
+        let mut errors = Vec::new();
+        let username = Username::parse(username)
+            .map_err(|m| errors.push(FieldError::new("username", m)))
+            .ok();
+        let email = Email::parse(email)
+            .map_err(|m| errors.push(FieldError::new("email", m)))
+            .ok();
+        let password = Password::parse(password)
+            .map_err(|m| errors.push(FieldError::new("password", m)))
+            .ok();
+        if password.is_some() && password_confirm != password.as_ref().map_or("", |p| p.expose()) {
+            errors.push(FieldError::new(
+                "password_confirm",
+                "The two passwords do not match.",
+            ));
+        }
+        let role = Role::parse(role)
+            .map_err(|m| errors.push(FieldError::new("role", m)))
+            .ok();
+        match (username, email, password, role) {
+            (Some(username), Some(email), Some(password), Some(role)) if errors.is_empty() => {
+                Ok(Self {
+                    username,
+                    email,
+                    password,
+                    role,
+                })
+            }
+            _ => Err(AppError::Validation(errors)),
+        }
+    }
+}
+
+/// Where to go after logging in: only a path on this site, otherwise the home page.
+///
+/// Refuses absolute URLs, protocol-relative `//host` and `/\host` forms, and anything with
+/// control characters, so a crafted login link cannot send the user elsewhere.
+pub fn safe_next_path(next: Option<&str>) -> String {
+    let Some(next) = next.map(str::trim).filter(|n| !n.is_empty()) else {
+        return "/".into();
+    };
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && !next.chars().any(|c| c.is_control() || c == '\\')
+        && next.len() <= 2048
+        && !next.starts_with("/login")
+        && !next.starts_with("/register");
+    if ok {
+        next.to_owned()
+    } else {
+        "/".into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_follow_the_rules() {
+        assert!(Username::parse("ab").is_err());
+        assert!(Username::parse("abc").is_ok());
+        assert!(Username::parse(&"a".repeat(32)).is_ok());
+        assert!(Username::parse(&"a".repeat(33)).is_err());
+        assert!(Username::parse("_abc").is_err());
+        assert!(Username::parse("has space").is_err());
+        assert!(Username::parse("<script>").is_err());
+        assert_eq!(Username::parse("  jörg.m  ").unwrap().as_str(), "jörg.m");
+    }
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(
+            Email::parse(" Ann@Example.COM ").unwrap().as_str(),
+            "ann@example.com"
+        );
+        for bad in [
+            "",
+            "ann",
+            "ann@",
+            "@example.com",
+            "ann@example",
+            "ann@.example.com",
+            "a b@example.com",
+            "ann@example..com",
+            "a@b@c.com",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn passwords_count_characters_not_bytes() {
+        assert!(Password::parse("1234567").is_err());
+        assert!(Password::parse("12345678").is_ok());
+        // Eight multi-byte characters are eight characters.
+        assert!(Password::parse("ääääääää").is_ok());
+        assert!(Password::parse(&"x".repeat(128)).is_ok());
+        assert!(Password::parse(&"x".repeat(129)).is_err());
+        // Spaces are kept, never trimmed.
+        assert_eq!(Password::parse(" spaced  ").unwrap().expose(), " spaced  ");
+        assert!(Password::parse_confirmed("12345678", "12345679").is_err());
+        assert!(format!("{:?}", Password::parse("secret-pw").unwrap()).contains("***"));
+    }
+
+    #[test]
+    fn registration_reports_every_bad_field() {
+        let err = NewAccount::parse("x", "nope", "short", "other", "admin").unwrap_err();
+        for field in ["username", "email", "password", "role"] {
+            assert!(err.field_message(field).is_some(), "{field} missing");
+        }
+        let err = NewAccount::parse("anna", "a@b.de", "long enough", "long enougH", "customer")
+            .unwrap_err();
+        assert!(err.field_message("password_confirm").is_some());
+        assert!(
+            NewAccount::parse("anna", "a@b.de", "long enough", "long enough", "supplier").is_ok()
+        );
+    }
+
+    #[test]
+    fn next_path_stays_on_site() {
+        assert_eq!(safe_next_path(Some("/catalogue?q=x")), "/catalogue?q=x");
+        assert_eq!(safe_next_path(None), "/");
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "javascript:alert(1)",
+            "/login",
+            "/x\u{7}y",
+            "/a\r\nSet-Cookie: x",
+        ] {
+            assert_eq!(safe_next_path(Some(bad)), "/", "{bad}");
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! Starts PartWatch: configuration → database (migrated) → demo data → router → serve.
+
+use leptos::config::get_configuration;
+use partwatch::server::{demo, router, AppState, Config};
+use std::{net::SocketAddr, process::ExitCode, sync::Arc};
+use tower_sessions::ExpiredDeletion;
+use tower_sessions_sqlx_store::SqliteStore;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn")),
+        )
+        .init();
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("PartWatch could not start: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), String> {
+    let config = Config::from_env().map_err(|e| e.to_string())?;
+    let mut leptos_options = get_configuration(None)
+        .map_err(|e| format!("Leptos configuration: {e}"))?
+        .leptos_options;
+    leptos_options.site_addr = config.site_addr;
+
+    let pool = partwatch::server::db::connect(&config.database_url)
+        .await
+        .map_err(|e| format!("DATABASE_URL: cannot open {}: {e}", config.database_url))?;
+    std::fs::create_dir_all(&config.upload_dir).map_err(|e| {
+        format!(
+            "UPLOAD_DIR: cannot create {}: {e}",
+            config.upload_dir.display()
+        )
+    })?;
+
+    if config.demo_data {
+        let loaded = demo::load_if_empty(&pool, &config.upload_dir)
+            .await
+            .map_err(|e| format!("loading demo data failed: {e}"))?;
+        if loaded {
+            println!(
+                "Loaded demo data. Demo logins (password \"{}\"):",
+                demo::DEMO_PASSWORD
+            );
+        } else {
+            println!(
+                "Demo logins (password \"{}\", unless changed):",
+                demo::DEMO_PASSWORD
+            );
+        }
+        for login in &demo::DEMO_LOGINS {
+            println!(
+                "  {:<9} {:<28} ({})",
+                login.role.label(),
+                login.email,
+                login.username
+            );
+        }
+    }
+
+    // Expired sessions are deleted hourly.
+    let sessions = SqliteStore::new(pool.clone());
+    let purge =
+        tokio::spawn(sessions.continuously_delete_expired(tokio::time::Duration::from_secs(3600)));
+
+    let addr = config.site_addr;
+    let state = AppState {
+        leptos_options,
+        pool: pool.clone(),
+        config: Arc::new(config),
+    };
+    let app = router::app_router(state);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("LEPTOS_SITE_ADDR: cannot listen on {addr}: {e}"))?;
+    println!("PartWatch is serving at http://{addr}");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| format!("server error: {e}"))?;
+    purge.abort();
+    pool.close().await;
+    println!("PartWatch stopped.");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM; in-flight requests then finish before the server exits.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

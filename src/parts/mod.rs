@@ -1,0 +1,213 @@
+//! Parts: the listings suppliers put up for sale. This feature owns the parts table.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod view;
+
+use serde::{Deserialize, Serialize};
+
+/// An amount of money in euro cents. Never a float.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Cents(pub i64);
+
+impl Cents {
+    /// The amount as a shop shows it, e.g. `€1,234.50`.
+    pub fn display(self) -> String {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        let euros = (abs / 100).to_string();
+        let mut grouped = String::new();
+        for (i, ch) in euros.chars().enumerate() {
+            if i > 0 && (euros.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(ch);
+        }
+        format!("{sign}€{grouped}.{:02}", abs % 100)
+    }
+}
+
+/// How available a part is, derived from its stock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Availability {
+    /// More than five in stock.
+    InStock,
+    /// One to five in stock.
+    LowStock,
+    /// None in stock.
+    OutOfStock,
+}
+
+impl Availability {
+    /// The stock level at or below which a part counts as low.
+    pub const LOW_STOCK: i64 = 5;
+
+    /// The availability of a part with `stock` units.
+    pub fn from_stock(stock: i64) -> Self {
+        match stock {
+            s if s <= 0 => Availability::OutOfStock,
+            s if s <= Self::LOW_STOCK => Availability::LowStock,
+            _ => Availability::InStock,
+        }
+    }
+
+    /// How it is shown.
+    pub fn label(self) -> &'static str {
+        match self {
+            Availability::InStock => "In stock",
+            Availability::LowStock => "Low stock",
+            Availability::OutOfStock => "Out of stock",
+        }
+    }
+
+    /// The CSS modifier for its badge.
+    pub fn css_class(self) -> &'static str {
+        match self {
+            Availability::InStock => "badge badge-ok",
+            Availability::LowStock => "badge badge-warn",
+            Availability::OutOfStock => "badge badge-off",
+        }
+    }
+}
+
+/// How long delivery takes, as a supplier promises it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DeliveryEstimate {
+    /// 1–2 business days.
+    Days1To2,
+    /// 3–5 business days.
+    Days3To5,
+    /// 1–2 weeks.
+    Weeks1To2,
+    /// 2–4 weeks.
+    Weeks2To4,
+}
+
+impl DeliveryEstimate {
+    /// Every estimate, fastest first.
+    pub const ALL: [DeliveryEstimate; 4] = [
+        DeliveryEstimate::Days1To2,
+        DeliveryEstimate::Days3To5,
+        DeliveryEstimate::Weeks1To2,
+        DeliveryEstimate::Weeks2To4,
+    ];
+
+    /// The database and form spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryEstimate::Days1To2 => "1-2_days",
+            DeliveryEstimate::Days3To5 => "3-5_days",
+            DeliveryEstimate::Weeks1To2 => "1-2_weeks",
+            DeliveryEstimate::Weeks2To4 => "2-4_weeks",
+        }
+    }
+
+    /// Reads the database and form spelling.
+    pub fn parse(value: &str) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|d| d.as_str() == value)
+            .ok_or_else(|| "Choose one of the delivery times offered.".to_string())
+    }
+
+    /// How it is shown.
+    pub fn label(self) -> &'static str {
+        match self {
+            DeliveryEstimate::Days1To2 => "1–2 business days",
+            DeliveryEstimate::Days3To5 => "3–5 business days",
+            DeliveryEstimate::Weeks1To2 => "1–2 weeks",
+            DeliveryEstimate::Weeks2To4 => "2–4 weeks",
+        }
+    }
+}
+
+/// A part as a card in a grid shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartSummary {
+    /// Database id.
+    pub id: i64,
+    /// Product name.
+    pub name: String,
+    /// Maker of the part.
+    pub manufacturer: String,
+    /// Model or part number.
+    pub model: String,
+    /// Current price.
+    pub price: Cents,
+    /// Units in stock.
+    pub stock: i64,
+    /// Promised delivery time.
+    pub delivery: DeliveryEstimate,
+    /// Image file stem, if the part has a picture.
+    pub image_key: Option<String>,
+    /// The supplier's public name.
+    pub supplier: String,
+}
+
+impl PartSummary {
+    /// Availability derived from stock.
+    pub fn availability(&self) -> Availability {
+        Availability::from_stock(self.stock)
+    }
+}
+
+/// URL of a part's thumbnail, or of the placeholder picture.
+pub fn thumb_url(image_key: Option<&str>) -> String {
+    match image_key {
+        Some(key) => format!("/uploads/{key}-thumb.png"),
+        None => "/placeholder-part.svg".into(),
+    }
+}
+
+/// URL of a part's display-size picture, or of the placeholder picture.
+pub fn image_url(image_key: Option<&str>) -> String {
+    match image_key {
+        Some(key) => format!("/uploads/{key}.png"),
+        None => "/placeholder-part.svg".into(),
+    }
+}
+
+/// What a supplier's shop holds at the moment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShopStats {
+    /// Listings in the catalogue.
+    pub active_listings: i64,
+    /// Archived listings.
+    pub archived_listings: i64,
+    /// Units in stock across active listings.
+    pub units_in_stock: i64,
+    /// Active listings with five or fewer units.
+    pub low_stock_listings: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_is_grouped_and_padded() {
+        assert_eq!(Cents(0).display(), "€0.00");
+        assert_eq!(Cents(5).display(), "€0.05");
+        assert_eq!(Cents(12_345).display(), "€123.45");
+        assert_eq!(Cents(123_456_789).display(), "€1,234,567.89");
+        assert_eq!(Cents(100_000_000).display(), "€1,000,000.00");
+        assert_eq!(Cents(-250).display(), "-€2.50");
+    }
+
+    #[test]
+    fn availability_follows_stock() {
+        assert_eq!(Availability::from_stock(0), Availability::OutOfStock);
+        assert_eq!(Availability::from_stock(1), Availability::LowStock);
+        assert_eq!(Availability::from_stock(5), Availability::LowStock);
+        assert_eq!(Availability::from_stock(6), Availability::InStock);
+    }
+
+    #[test]
+    fn delivery_estimates_round_trip() {
+        for d in DeliveryEstimate::ALL {
+            assert_eq!(DeliveryEstimate::parse(d.as_str()), Ok(d));
+        }
+        assert!(DeliveryEstimate::parse("tomorrow").is_err());
+    }
+}

@@ -1,0 +1,112 @@
+//! Typed configuration, read once from the environment at start.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+/// Everything PartWatch reads from its environment. A bad value stops the server with a
+/// message naming the variable.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `DATABASE_URL`: the SQLite database (default `sqlite://partwatch.db?mode=rwc`).
+    pub database_url: String,
+    /// `LEPTOS_SITE_ADDR`: where to listen (default `127.0.0.1:3000`).
+    pub site_addr: SocketAddr,
+    /// `UPLOAD_DIR`: where part images are stored (default `uploads`).
+    pub upload_dir: PathBuf,
+    /// `PARTWATCH_SECURE_COOKIES`: mark the session cookie `Secure` (default off; turn on when
+    /// served over HTTPS).
+    pub secure_cookies: bool,
+    /// `PARTWATCH_DEMO_DATA`: load demo data into an empty database (default off; the run
+    /// command turns it on).
+    pub demo_data: bool,
+}
+
+/// A configuration value that could not be read.
+#[derive(Debug, thiserror::Error)]
+#[error("{var}: {message}")]
+pub struct ConfigError {
+    /// The environment variable.
+    pub var: &'static str,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl Config {
+    /// Reads the configuration from the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the configuration through `get`, which returns a variable's value if it is set.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let text = |var: &'static str, default: &str| {
+            get(var)
+                .filter(|v| !v.trim().is_empty())
+                .unwrap_or_else(|| default.to_owned())
+        };
+        let site_addr = text("LEPTOS_SITE_ADDR", "127.0.0.1:3000");
+        let site_addr = site_addr.parse().map_err(|_| ConfigError {
+            var: "LEPTOS_SITE_ADDR",
+            message: format!("'{site_addr}' is not an address like 127.0.0.1:3000"),
+        })?;
+        Ok(Self {
+            database_url: text("DATABASE_URL", "sqlite://partwatch.db?mode=rwc"),
+            site_addr,
+            upload_dir: PathBuf::from(text("UPLOAD_DIR", "uploads")),
+            secure_cookies: flag("PARTWATCH_SECURE_COOKIES", get("PARTWATCH_SECURE_COOKIES"))?,
+            demo_data: flag("PARTWATCH_DEMO_DATA", get("PARTWATCH_DEMO_DATA"))?,
+        })
+    }
+}
+
+fn flag(var: &'static str, value: Option<String>) -> Result<bool, ConfigError> {
+    match value
+        .as_deref()
+        .map(|v| v.trim().to_ascii_lowercase())
+        .as_deref()
+    {
+        None | Some("") | Some("0") | Some("false") | Some("no") | Some("off") => Ok(false),
+        Some("1") | Some("true") | Some("yes") | Some("on") => Ok(true),
+        Some(other) => Err(ConfigError {
+            var,
+            message: format!("'{other}' is not one of 1/0, true/false, yes/no, on/off"),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn read(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_match_the_readme() {
+        let c = read(&[]).unwrap();
+        assert_eq!(c.database_url, "sqlite://partwatch.db?mode=rwc");
+        assert_eq!(c.site_addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.upload_dir, PathBuf::from("uploads"));
+        assert!(!c.secure_cookies);
+        assert!(!c.demo_data);
+    }
+
+    #[test]
+    fn flags_and_addresses_are_checked() {
+        let c = read(&[
+            ("PARTWATCH_DEMO_DATA", "on"),
+            ("PARTWATCH_SECURE_COOKIES", "1"),
+        ])
+        .unwrap();
+        assert!(c.demo_data && c.secure_cookies);
+        let err = read(&[("PARTWATCH_DEMO_DATA", "maybe")]).unwrap_err();
+        assert_eq!(err.var, "PARTWATCH_DEMO_DATA");
+        let err = read(&[("LEPTOS_SITE_ADDR", "localhost")]).unwrap_err();
+        assert_eq!(err.var, "LEPTOS_SITE_ADDR");
+    }
+}

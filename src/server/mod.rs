@@ -1,0 +1,15 @@
+//! Server-only infrastructure: configuration, state, the database pool, sessions and the auth
+//! backend, demo data, and the router that puts them together.
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod demo_images;
+pub mod password;
+pub mod router;
+pub mod state;
+pub mod uploads;
+
+pub use config::Config;
+pub use state::AppState;

@@ -1,0 +1,150 @@
+//! The axum router: Leptos pages and server functions, uploaded images, static files, and the
+//! layers every request passes (sessions and auth, panics, headers, request log).
+
+use super::{auth::Backend, AppState};
+use crate::app::{shell, App};
+use crate::error::AppError;
+use axum::{
+    body::Body,
+    extract::Request,
+    http::{header, HeaderValue, Response, StatusCode},
+    middleware::Next,
+    Router,
+};
+use axum_login::AuthManagerLayerBuilder;
+use leptos::prelude::provide_context;
+use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::any::Any;
+use tower_http::{
+    catch_panic::CatchPanicLayer, services::ServeDir, set_header::SetResponseHeaderLayer,
+    trace::TraceLayer,
+};
+use tower_sessions::{
+    cookie::{time::Duration, SameSite},
+    Expiry, SessionManagerLayer,
+};
+use tower_sessions_sqlx_store::SqliteStore;
+
+/// The name of the session cookie.
+pub const SESSION_COOKIE: &str = "pw_session";
+
+/// How long a session lives without being used.
+pub const SESSION_IDLE_DAYS: i64 = 7;
+
+/// The whole application: routes plus every layer.
+pub fn app_router(state: AppState) -> Router {
+    with_layers(routes(&state), &state)
+}
+
+/// Pages, server functions, uploads and static files, without the layers.
+pub fn routes(state: &AppState) -> Router<AppState> {
+    let route_list = generate_route_list(App);
+    let page_state = state.clone();
+    let fallback_state = state.clone();
+    let options = state.leptos_options.clone();
+    // Image files never change under a name (a new image gets a new random name).
+    let uploads = tower::ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        ))
+        .service(ServeDir::new(&state.config.upload_dir));
+    Router::new()
+        .leptos_routes_with_context(
+            state,
+            route_list,
+            move || provide_context(page_state.clone()),
+            move || shell(options.clone()),
+        )
+        .nest_service("/uploads", uploads)
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(
+            move || provide_context(fallback_state.clone()), shell
+        ))
+}
+
+/// Puts sessions, auth, panic handling, security headers and the request log around `routes`.
+pub fn with_layers(routes: Router<AppState>, state: &AppState) -> Router {
+    let session_layer = SessionManagerLayer::new(SqliteStore::new(state.pool.clone()))
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.config.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(Duration::days(SESSION_IDLE_DAYS)));
+    let auth_layer =
+        AuthManagerLayerBuilder::new(Backend::new(state.pool.clone()), session_layer).build();
+    routes
+        .layer(axum::middleware::from_fn(server_fn_error_status))
+        .layer(auth_layer)
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state.clone())
+}
+
+/// Gives a failed server function the HTTP status its [`AppError`] names.
+///
+/// Leptos answers every server-function error with 500 and the error as JSON in the body; this
+/// reads that body back (it is small) and sets 401, 403, 404, 409, 422, 429 or 400 as fits, so
+/// clients, logs and tests see what really happened. Plain form posts are redirects and pass
+/// untouched.
+async fn server_fn_error_status(request: Request, next: Next) -> Response<Body> {
+    let response = next.run(request).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !response.headers().contains_key(SERVER_FN_ERROR_HEADER)
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = match axum::body::to_bytes(body, 64 * 1024).await {
+        Ok(bytes) => bytes,
+        Err(_) => return Response::from_parts(parts, Body::empty()),
+    };
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status =
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// The page shown when a handler panics: a plain apology, never the panic message.
+fn panic_response(err: Box<dyn Any + Send + 'static>) -> Response<Body> {
+    let detail = err
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| err.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown panic");
+    tracing::error!(panic = detail, "request handler panicked");
+    Response::builder()
+        .status(StatusCode::INTERNAL_SERVER_ERROR)
+        .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
+        .header(header::CACHE_CONTROL, "no-store")
+        .body(Body::from(SERVER_ERROR_PAGE))
+        .unwrap_or_else(|_| Response::new(Body::from("Internal Server Error")))
+}
+
+/// A self-contained error page (no scripts; the stylesheet may be unavailable too).
+pub const SERVER_ERROR_PAGE: &str = r#"<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Something went wrong · PartWatch</title>
+<link rel="stylesheet" href="/pkg/partwatch.css"></head>
+<body><main class="main"><section class="page status-page">
+<p class="status-code">500</p>
+<h1>Something went wrong on our side</h1>
+<p>We have logged the problem. Please try again in a moment; your cart and orders are safe.</p>
+<div class="status-actions"><a class="btn btn-primary" href="/">Go to the home page</a></div>
+</section></main></body></html>"#;

@@ -1,0 +1,33 @@
+//! Shared server state, handed to axum handlers and (as context) to pages and server
+//! functions.
+
+use super::Config;
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use sqlx::SqlitePool;
+use std::sync::Arc;
+
+/// What every request may need.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    /// Leptos' own settings (site root, output name).
+    pub leptos_options: LeptosOptions,
+    /// The database.
+    pub pool: SqlitePool,
+    /// The configuration read at start.
+    pub config: Arc<Config>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The state inside a server function or a page rendered on the server.
+pub fn app_state() -> Result<AppState, crate::error::AppError> {
+    leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the Leptos context");
+        crate::error::AppError::Internal
+    })
+}

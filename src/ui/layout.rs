@@ -1,0 +1,219 @@
+//! The page frame: header with logo, search, cart and user menu; the main area; the footer.
+
+use super::icons::{CartIcon, LogoMark, SearchIcon};
+use crate::auth::{
+    api::Logout,
+    session::{provide_session, refresh_session_on_success, use_session},
+    SessionUser,
+};
+use leptos::{html::Details, prelude::*};
+use leptos_router::hooks::{use_location, use_query_map};
+
+/// Wraps every page: provides the session context and draws header and footer around
+/// `children` (the routes).
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    provide_session();
+    view! {
+        <a class="skip-link" href="#main">
+            "Skip to content"
+        </a>
+        <Header />
+        <main id="main" class="main">
+            {children()}
+        </main>
+        <Footer />
+    }
+}
+
+/// Percent-encodes a string for use as one query value.
+pub fn encode_query_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let session = use_session();
+    let query = use_query_map();
+    let search_value = move || query.read().get("q").unwrap_or_default();
+    view! {
+        <header class="site-header">
+            <div class="header-inner">
+                <a class="logo" href="/" aria-label="PartWatch home">
+                    <LogoMark />
+                    <span class="logo-text">"PartWatch"</span>
+                </a>
+                <form class="header-search" action="/catalogue" method="get" role="search">
+                    <label class="visually-hidden" for="header-q">
+                        "Search parts"
+                    </label>
+                    <input
+                        id="header-q"
+                        type="search"
+                        name="q"
+                        maxlength="200"
+                        placeholder="Search parts, makers, models or part numbers"
+                        value=search_value
+                    />
+                    <button type="submit" class="header-search-btn" aria-label="Search">
+                        <SearchIcon />
+                    </button>
+                </form>
+                <nav class="header-nav" aria-label="Your account">
+                    <a class="cart-link" href="/cart">
+                        <CartIcon />
+                        <span class="cart-label">"Cart"</span>
+                        <Transition fallback=|| {
+                            view! { <span class="cart-count" data-testid="cart-count">"0"</span> }
+                        }>
+                            {move || Suspend::new(async move {
+                                let count = session.cart_count.await.unwrap_or(0);
+                                view! {
+                                    <span class="cart-count" data-testid="cart-count">
+                                        {count}
+                                    </span>
+                                }
+                            })}
+                        </Transition>
+                    </a>
+                    <Transition fallback=|| view! { <span class="user-slot"></span> }>
+                        {move || Suspend::new(async move {
+                            match session.user.await {
+                                Ok(Some(user)) => view! { <UserMenu user /> }.into_any(),
+                                _ => view! { <GuestLinks /> }.into_any(),
+                            }
+                        })}
+                    </Transition>
+                </nav>
+            </div>
+        </header>
+    }
+}
+
+/// Log in and register links for visitors; login comes back to the current page.
+#[component]
+fn GuestLinks() -> impl IntoView {
+    let location = use_location();
+    let login_href = move || {
+        let path = location.pathname.get();
+        if path.starts_with("/login") || path.starts_with("/register") || path == "/" {
+            "/login".to_string()
+        } else {
+            let search = location.search.get();
+            let here = if search.is_empty() {
+                path
+            } else {
+                format!("{path}?{search}")
+            };
+            format!("/login?next={}", encode_query_value(&here))
+        }
+    };
+    view! {
+        <a class="btn btn-ghost" href=login_href>
+            "Log in"
+        </a>
+        <a class="btn btn-primary" href="/register">
+            "Register"
+        </a>
+    }
+}
+
+/// The logged-in user's menu: name and role, links, and log out.
+#[component]
+fn UserMenu(user: SessionUser) -> impl IntoView {
+    let logout = ServerAction::<Logout>::new();
+    refresh_session_on_success(logout);
+    let menu = NodeRef::<Details>::new();
+    let close = move |_| {
+        if let Some(details) = menu.get() {
+            details.set_open(false);
+        }
+    };
+    let initial = user
+        .username
+        .chars()
+        .next()
+        .map(|c| c.to_uppercase().to_string())
+        .unwrap_or_default();
+    let is_supplier = user.is_supplier();
+    view! {
+        <details class="user-menu" node_ref=menu>
+            <summary class="user-menu-button">
+                <span class="avatar" aria-hidden="true">
+                    {initial}
+                </span>
+                <span class="user-menu-name" data-testid="user-name">
+                    {user.username.clone()}
+                </span>
+                <span class="role-badge" data-testid="user-role">
+                    {user.role.label()}
+                </span>
+            </summary>
+            <div class="user-menu-panel" on:click=close>
+                <a href="/orders">"Orders"</a>
+                {is_supplier.then(|| view! { <a href="/listings">"Listings"</a> })}
+                <a href="/profile">"Profile"</a>
+                <ActionForm action=logout>
+                    <button type="submit" class="user-menu-logout">
+                        "Log out"
+                    </button>
+                </ActionForm>
+            </div>
+        </details>
+    }
+}
+
+#[component]
+fn Footer() -> impl IntoView {
+    view! {
+        <footer class="site-footer">
+            <div class="footer-inner">
+                <div class="footer-brand">
+                    <a class="logo logo-footer" href="/">
+                        <LogoMark />
+                        <span class="logo-text">"PartWatch"</span>
+                    </a>
+                    <p>"Genuine and quality aftermarket car parts from independent suppliers, delivered to your door."</p>
+                </div>
+                <nav class="footer-links" aria-label="Shop">
+                    <h2>"Shop"</h2>
+                    <a href="/catalogue">"Catalogue"</a>
+                    <a href="/cart">"Cart"</a>
+                    <a href="/orders">"Orders"</a>
+                    <a href="/register">"Sell on PartWatch"</a>
+                </nav>
+                <nav class="footer-links" aria-label="Help and legal">
+                    <h2>"Help"</h2>
+                    <a href="/faq">"FAQ"</a>
+                    <a href="/terms">"Terms"</a>
+                    <a href="/privacy">"Privacy"</a>
+                    <a href="/imprint">"Imprint"</a>
+                </nav>
+            </div>
+            <p class="footer-copy">"© 2026 PartWatch GmbH · Prices include VAT"</p>
+        </footer>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::encode_query_value;
+
+    #[test]
+    fn query_values_are_encoded() {
+        assert_eq!(
+            encode_query_value("/catalogue?q=a b&x=1"),
+            "/catalogue%3Fq%3Da%20b%26x%3D1"
+        );
+        assert_eq!(encode_query_value("/parts/12"), "/parts/12");
+    }
+}

@@ -1,0 +1,436 @@
+//! Accounts through the real router: real cookies, real SQLite, every layer.
+
+mod common;
+
+use axum::{body::Body, http::StatusCode, routing::get};
+use common::{state_for, test_config, TestApp};
+use partwatch::server::router;
+use sqlx::SqlitePool;
+
+const PW: &str = "a-long-password";
+
+#[sqlx::test]
+async fn register_login_profile_change_logout(pool: SqlitePool) {
+    let app = TestApp::new(pool);
+    let cookie = app
+        .register("anna", "anna@example.com", PW, "customer")
+        .await;
+    let me = app.whoami(Some(&cookie)).await;
+    assert_eq!(me["username"], "anna");
+    assert_eq!(me["role"], "customer");
+
+    // Logout deletes the session on the server: the old cookie no longer logs anybody in.
+    let out = app.call("logout", &[], Some(&cookie)).await;
+    assert_eq!(out.status, StatusCode::OK, "{}", out.body);
+    assert!(app.whoami(Some(&cookie)).await.is_null());
+    assert_eq!(app.count("tower_sessions").await, 0);
+
+    // Log in (email in another case) and get a session.
+    let login = app.login("ANNA@example.com", PW).await;
+    assert_eq!(login.status, StatusCode::OK, "{}", login.body);
+    let cookie = login.session_cookie().expect("login sets a cookie");
+    assert_eq!(app.whoami(Some(&cookie)).await["email"], "anna@example.com");
+
+    // Change the email (needs the current password).
+    let wrong = app
+        .call(
+            "update_email",
+            &[
+                ("email", "anna@new.example"),
+                ("current_password", "nope-nope"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.body.contains("current_password"), "{}", wrong.body);
+    let changed = app
+        .call(
+            "update_email",
+            &[("email", "Anna@New.example"), ("current_password", PW)],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+    assert_eq!(app.whoami(Some(&cookie)).await["email"], "anna@new.example");
+
+    // Change the password; this session stays logged in under a new id.
+    let reply = app
+        .call(
+            "change_password",
+            &[
+                ("current_password", PW),
+                ("new_password", "another-password"),
+                ("new_password_confirm", "another-password"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let cookie = reply.session_cookie().expect("a renewed session id");
+    assert_eq!(app.whoami(Some(&cookie)).await["username"], "anna");
+    assert_eq!(
+        app.login("anna@new.example", PW).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.login("anna@new.example", "another-password")
+            .await
+            .status,
+        StatusCode::OK
+    );
+
+    let out = app.call("logout", &[], Some(&cookie)).await;
+    assert_eq!(out.status, StatusCode::OK);
+    assert!(app.whoami(Some(&cookie)).await.is_null());
+}
+
+#[sqlx::test]
+async fn wrong_password_and_unknown_email_get_the_same_answer(pool: SqlitePool) {
+    let app = TestApp::new(pool);
+    app.register("anna", "anna@example.com", PW, "customer")
+        .await;
+    let wrong = app.login("anna@example.com", "wrong-password").await;
+    let unknown = app.login("nobody@example.com", "wrong-password").await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(wrong.body, unknown.body);
+    assert!(wrong.body.contains("InvalidCredentials"));
+}
+
+#[sqlx::test]
+async fn duplicate_email_or_username_is_refused_with_a_field_message(pool: SqlitePool) {
+    let app = TestApp::new(pool);
+    app.register("anna", "anna@example.com", PW, "customer")
+        .await;
+    let form = |username: &'static str, email: &'static str| {
+        [
+            ("username", username),
+            ("email", email),
+            ("password", PW),
+            ("password_confirm", PW),
+            ("role", "supplier"),
+        ]
+    };
+    let same_email = app
+        .call("register", &form("bob", "ANNA@Example.com"), None)
+        .await;
+    assert_eq!(same_email.status, StatusCode::CONFLICT);
+    let err = same_email.json();
+    assert_eq!(err["Conflict"]["field"], "email");
+    assert!(err["Conflict"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("already exists"));
+
+    let same_name = app
+        .call("register", &form("Anna", "other@example.com"), None)
+        .await;
+    assert_eq!(same_name.status, StatusCode::CONFLICT);
+    assert_eq!(same_name.json()["Conflict"]["field"], "username");
+    assert_eq!(app.count("users").await, 1);
+}
+
+#[sqlx::test]
+async fn invalid_registration_lists_every_bad_field_and_stores_nothing(pool: SqlitePool) {
+    let app = TestApp::new(pool);
+    let reply = app
+        .call(
+            "register",
+            &[
+                ("username", "x"),
+                ("email", "nope"),
+                ("password", "short"),
+                ("password_confirm", "short"),
+                ("role", "admin"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<String> = reply.json()["Validation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(fields, ["username", "email", "password", "role"]);
+    assert_eq!(app.count("users").await, 0);
+
+    // A missing argument is a clear 400, not a crash.
+    let missing = app.call("register", &[("username", "anna")], None).await;
+    assert_eq!(missing.status, StatusCode::BAD_REQUEST, "{}", missing.body);
+    assert!(missing.body.contains("could not be read"));
+}
+
+#[sqlx::test]
+async fn session_id_is_renewed_at_login(pool: SqlitePool) {
+    let app = TestApp::new(pool);
+    let first = app
+        .register("anna", "anna@example.com", PW, "customer")
+        .await;
+    let again = app
+        .call(
+            "login",
+            &[("email", "anna@example.com"), ("password", PW)],
+            Some(&first),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::OK);
+    let second = again.session_cookie().expect("a new cookie");
+    assert_ne!(first, second);
+    // The old id is gone.
+    assert!(app.whoami(Some(&first)).await.is_null());
+    assert_eq!(app.whoami(Some(&second)).await["username"], "anna");
+}
+
+#[sqlx::test]
+async fn session_cookie_is_http_only_and_same_site_lax(pool: SqlitePool) {
+    let app = TestApp::new(pool);
+    let reply = app
+        .call(
+            "register",
+            &[
+                ("username", "anna"),
+                ("email", "anna@example.com"),
+                ("password", PW),
+                ("password_confirm", PW),
+                ("role", "customer"),
+            ],
+            None,
+        )
+        .await;
+    let set_cookie = reply.set_cookie_header().unwrap();
+    assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
+    assert!(set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    assert!(
+        !set_cookie.contains("Secure"),
+        "plain http in tests: {set_cookie}"
+    );
+}
+
+#[sqlx::test]
+async fn password_change_ends_the_other_sessions(pool: SqlitePool) {
+    let app = TestApp::new(pool);
+    app.register("anna", "anna@example.com", PW, "customer")
+        .await;
+    let laptop = app
+        .login("anna@example.com", PW)
+        .await
+        .session_cookie()
+        .unwrap();
+    let phone = app
+        .login("anna@example.com", PW)
+        .await
+        .session_cookie()
+        .unwrap();
+    let reply = app
+        .call(
+            "change_password",
+            &[
+                ("current_password", PW),
+                ("new_password", "brand-new-password"),
+                ("new_password_confirm", "brand-new-password"),
+            ],
+            Some(&laptop),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let laptop = reply.session_cookie().unwrap();
+    assert_eq!(app.whoami(Some(&laptop)).await["username"], "anna");
+    assert!(app.whoami(Some(&phone)).await.is_null());
+}
+
+#[sqlx::test]
+async fn customer_cannot_reach_supplier_functions(pool: SqlitePool) {
+    let app = TestApp::new(pool);
+    let customer = app
+        .register("anna", "anna@example.com", PW, "customer")
+        .await;
+    let supplier = app
+        .register("acme", "acme@example.com", PW, "supplier")
+        .await;
+
+    let refused = app.call("supplier_stats", &[], Some(&customer)).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    assert!(refused.body.contains("Only supplier accounts"));
+
+    let visitor = app.call("supplier_stats", &[], None).await;
+    assert_eq!(visitor.status, StatusCode::UNAUTHORIZED);
+
+    let allowed = app.call("supplier_stats", &[], Some(&supplier)).await;
+    assert_eq!(allowed.status, StatusCode::OK, "{}", allowed.body);
+    assert_eq!(allowed.json()["active_listings"], 0);
+}
+
+#[sqlx::test]
+async fn logged_out_user_cannot_reach_profile(pool: SqlitePool) {
+    let app = TestApp::new(pool);
+    let page = app.get("/profile", None).await;
+    assert_eq!(page.status, StatusCode::FOUND, "{}", page.body);
+    assert_eq!(page.location().as_deref(), Some("/login?next=/profile"));
+
+    for (endpoint, form) in [
+        (
+            "update_email",
+            vec![("email", "a@b.de"), ("current_password", PW)],
+        ),
+        (
+            "change_password",
+            vec![
+                ("current_password", PW),
+                ("new_password", "xxxxxxxxxx"),
+                ("new_password_confirm", "xxxxxxxxxx"),
+            ],
+        ),
+    ] {
+        let reply = app.call(endpoint, &form, None).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNAUTHORIZED,
+            "{endpoint}: {}",
+            reply.body
+        );
+    }
+
+    let cookie = app
+        .register("anna", "anna@example.com", PW, "customer")
+        .await;
+    let page = app.get("/profile", Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Your profile"));
+    assert!(page.body.contains("anna@example.com"));
+}
+
+#[sqlx::test]
+async fn plain_form_posts_redirect_with_and_without_errors(pool: SqlitePool) {
+    let app = TestApp::new(pool);
+    app.register("anna", "anna@example.com", PW, "customer")
+        .await;
+
+    // Success: straight to the page the user came from.
+    let ok = app
+        .post_html_form(
+            "login",
+            &[
+                ("email", "anna@example.com"),
+                ("password", PW),
+                ("next", "/faq"),
+            ],
+            "http://127.0.0.1:3000/login?next=/faq",
+            None,
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::FOUND);
+    assert_eq!(ok.location().as_deref(), Some("/faq"));
+    assert!(ok.session_cookie().is_some());
+
+    // Failure: back to the form, with the error in the URL for the page to show.
+    let bad = app
+        .post_html_form(
+            "login",
+            &[
+                ("email", "anna@example.com"),
+                ("password", "wrong-one"),
+                ("next", "/faq"),
+            ],
+            "http://127.0.0.1:3000/login?next=/faq",
+            None,
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::FOUND);
+    let location = bad.location().unwrap();
+    assert!(
+        location.starts_with("http://127.0.0.1:3000/login?next=/faq&__path="),
+        "{location}"
+    );
+    let page = app
+        .get(location.trim_start_matches("http://127.0.0.1:3000"), None)
+        .await;
+    assert!(page.body.contains("The email or password is incorrect."));
+
+    // An off-site "next" is ignored.
+    let evil = app
+        .post_html_form(
+            "login",
+            &[
+                ("email", "anna@example.com"),
+                ("password", PW),
+                ("next", "//evil.example/x"),
+            ],
+            "http://127.0.0.1:3000/login",
+            None,
+        )
+        .await;
+    assert_eq!(evil.location().as_deref(), Some("/"));
+}
+
+#[sqlx::test]
+async fn home_page_is_server_rendered_with_hydration_scripts(pool: SqlitePool) {
+    let app = TestApp::new(pool);
+    let page = app.get("/", None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("/pkg/partwatch.js"), "hydration script: {}", page.body);
+    assert!(page.body.contains("/pkg/partwatch.wasm"), "wasm: {}", page.body);
+    assert!(page.body.contains("How PartWatch works"));
+    assert!(page.body.contains("Log in"));
+    assert_eq!(
+        page.headers.get("x-content-type-options").unwrap(),
+        "nosniff"
+    );
+    assert_eq!(page.headers.get("x-frame-options").unwrap(), "DENY");
+}
+
+#[sqlx::test]
+async fn unknown_page_is_a_real_404(pool: SqlitePool) {
+    let app = TestApp::new(pool);
+    let page = app.get("/no/such/page", None).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.body.contains("We could not find that page"));
+}
+
+#[sqlx::test]
+async fn static_pages_render(pool: SqlitePool) {
+    let app = TestApp::new(pool);
+    for (path, text) in [
+        ("/faq", "Frequently asked questions"),
+        ("/imprint", "Werkstattstraße"),
+        ("/terms", "Terms of use"),
+        ("/privacy", "Privacy notice"),
+        ("/login", "Log in"),
+        ("/register", "Create your account"),
+    ] {
+        let page = app.get(path, None).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert!(page.body.contains(text), "{path} lacks {text}");
+    }
+}
+
+#[sqlx::test]
+async fn a_panic_becomes_a_500_page_without_internals(pool: SqlitePool) {
+    let state = state_for(pool.clone(), test_config());
+    let routes = router::routes(&state).route(
+        "/boom",
+        get(|| async {
+            panic!("secret internal detail: /etc/partwatch");
+            #[allow(unreachable_code)]
+            Body::empty()
+        }),
+    );
+    let app = TestApp::with_router(pool, router::with_layers(routes, &state));
+    let page = app.get("/boom", None).await;
+    assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(page.body.contains("Something went wrong on our side"));
+    assert!(!page.body.contains("secret internal detail"));
+}
+
+#[sqlx::test]
+async fn database_failure_shows_a_generic_message(pool: SqlitePool) {
+    let app = TestApp::new(pool.clone());
+    pool.close().await;
+    let reply = app.call("newest_parts", &[("limit", "8")], None).await;
+    assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(reply.json(), serde_json::json!("Internal"));
+    assert!(!reply.body.to_lowercase().contains("sqlx"));
+    assert!(!reply.body.to_lowercase().contains("pool"));
+}
