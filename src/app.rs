@@ -41,17 +41,20 @@ pub fn App() -> impl IntoView {
     view! {
         <Stylesheet id="leptos" href="/pkg/partwatch.css" />
         <Title formatter=|text: String| format!("{text} · PartWatch") />
+        // Every page is rendered whole before it is sent (SsrMode::Async): pages then work
+        // without JavaScript (out-of-order streaming needs script to place late content),
+        // and a page can still set its status code or redirect after loading data.
         <Router>
             <Layout>
                 <Routes fallback=|| view! { <NotFound /> }>
-                    <Route path=path!("/") view=HomePage />
-                    <Route path=path!("/register") view=RegisterPage />
-                    <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/profile") view=ProfilePage ssr=SsrMode::Async />
-                    <Route path=path!("/faq") view=FaqPage />
-                    <Route path=path!("/imprint") view=ImprintPage />
-                    <Route path=path!("/terms") view=TermsPage />
-                    <Route path=path!("/privacy") view=PrivacyPage />
+                    <Route path=path!("/faq") view=FaqPage ssr=SsrMode::Async />
+                    <Route path=path!("/imprint") view=ImprintPage ssr=SsrMode::Async />
+                    <Route path=path!("/terms") view=TermsPage ssr=SsrMode::Async />
+                    <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

@@ -370,8 +370,16 @@ async fn home_page_is_server_rendered_with_hydration_scripts(pool: SqlitePool) {
     let app = TestApp::new(pool);
     let page = app.get("/", None).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("/pkg/partwatch.js"), "hydration script: {}", page.body);
-    assert!(page.body.contains("/pkg/partwatch.wasm"), "wasm: {}", page.body);
+    assert!(
+        page.body.contains("/pkg/partwatch.js"),
+        "hydration script: {}",
+        page.body
+    );
+    assert!(
+        page.body.contains("/pkg/partwatch.wasm"),
+        "wasm: {}",
+        page.body
+    );
     assert!(page.body.contains("How PartWatch works"));
     assert!(page.body.contains("Log in"));
     assert_eq!(

@@ -210,6 +210,7 @@ fn Profile(user: SessionUser) -> impl IntoView {
                         />
                         <TextField
                             name="current_password"
+                            id="email-current-password"
                             label="Current password"
                             input_type="password"
                             autocomplete="current-password"
@@ -228,6 +229,7 @@ fn Profile(user: SessionUser) -> impl IntoView {
                     <ActionForm action=password_action>
                         <TextField
                             name="current_password"
+                            id="password-current-password"
                             label="Current password"
                             input_type="password"
                             autocomplete="current-password"

@@ -175,7 +175,6 @@ pub async fn load_if_empty(pool: &SqlitePool, upload_dir: &Path) -> Result<bool,
             })?;
         ids.push(id);
     }
-    // Oldest first, so the list order reads as "newest" on the home page.
     for (i, (part, key)) in parts.iter().zip(&keys).enumerate() {
         let id = insert_part(
             &mut *tx,
@@ -192,10 +191,12 @@ pub async fn load_if_empty(pool: &SqlitePool, upload_dir: &Path) -> Result<bool,
             },
         )
         .await?;
-        // Spread creation times over the past weeks so "newest" means something.
+        // Spread creation times over the past days, suppliers interleaved (11 and the part
+        // count share no factor, so every part gets its own slot), so "newest" is a mix.
+        let age = (parts.len() - (i * 11) % parts.len()) as i64 * 7_200;
         sqlx::query("UPDATE parts SET created_at = created_at - ?, updated_at = created_at - ? WHERE id = ?")
-            .bind((parts.len() - i) as i64 * 7_200)
-            .bind((parts.len() - i) as i64 * 7_200)
+            .bind(age)
+            .bind(age)
             .bind(id)
             .execute(&mut *tx)
             .await?;
@@ -248,6 +249,11 @@ mod tests {
 
     #[test]
     fn demo_parts_pass_the_listing_rules() {
+        assert_ne!(
+            demo_parts().len() % 11,
+            0,
+            "creation slots must not collide"
+        );
         for p in demo_parts() {
             assert!((1..=150).contains(&p.name.chars().count()), "{}", p.name);
             assert!((1..=100).contains(&p.manufacturer.chars().count()));

@@ -6,9 +6,10 @@ use crate::app::{shell, App};
 use crate::error::AppError;
 use axum::{
     body::Body,
-    extract::Request,
+    extract::{Request, State},
     http::{header, HeaderValue, Response, StatusCode},
     middleware::Next,
+    response::IntoResponse,
     Router,
 };
 use axum_login::AuthManagerLayerBuilder;
@@ -16,6 +17,7 @@ use leptos::prelude::provide_context;
 use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::any::Any;
+use tower::ServiceExt;
 use tower_http::{
     catch_panic::CatchPanicLayer, services::ServeDir, set_header::SetResponseHeaderLayer,
     trace::TraceLayer,
@@ -41,7 +43,6 @@ pub fn app_router(state: AppState) -> Router {
 pub fn routes(state: &AppState) -> Router<AppState> {
     let route_list = generate_route_list(App);
     let page_state = state.clone();
-    let fallback_state = state.clone();
     let options = state.leptos_options.clone();
     // Image files never change under a name (a new image gets a new random name).
     let uploads = tower::ServiceBuilder::new()
@@ -58,12 +59,35 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             move || shell(options.clone()),
         )
         .nest_service("/uploads", uploads)
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(
-            move || provide_context(fallback_state.clone()), shell
-        ))
+        .fallback(fallback)
+}
+
+/// Anything no route matched: a static file from the site root if there is one, otherwise the
+/// app renders it (its router answers unknown paths with the 404 page). Rendered whole, like
+/// every page, so it works without JavaScript.
+async fn fallback(State(state): State<AppState>, request: Request) -> Response<Body> {
+    let (parts, body) = request.into_parts();
+    let mut file_request = Request::new(Body::empty());
+    *file_request.uri_mut() = parts.uri.clone();
+    if let Some(encoding) = parts.headers.get(header::ACCEPT_ENCODING) {
+        file_request
+            .headers_mut()
+            .insert(header::ACCEPT_ENCODING, encoding.clone());
+    }
+    let site_root = state.leptos_options.site_root.to_string();
+    let Ok(file) = ServeDir::new(site_root).oneshot(file_request).await;
+    if file.status() == StatusCode::OK || file.status() == StatusCode::NOT_MODIFIED {
+        return file.into_response();
+    }
+    let options = state.leptos_options.clone();
+    let page_state = state.clone();
+    let render = leptos_axum::render_app_async_with_context(
+        move || provide_context(page_state.clone()),
+        move || shell(options.clone()),
+    );
+    render(Request::from_parts(parts, body))
+        .await
+        .into_response()
 }
 
 /// Puts sessions, auth, panic handling, security headers and the request log around `routes`.

@@ -15,6 +15,9 @@ pub fn TextField(
     name: &'static str,
     /// The visible label.
     label: &'static str,
+    /// The element id, when one page has two fields of the same name (default `field-<name>`).
+    #[prop(optional)]
+    id: Option<&'static str>,
     /// The input type.
     #[prop(default = "text")]
     input_type: &'static str,
@@ -42,7 +45,7 @@ pub fn TextField(
 ) -> impl IntoView {
     let client_error = RwSignal::new(None::<String>);
     let touched = RwSignal::new(false);
-    let id = format!("field-{name}");
+    let id = id.map_or_else(|| format!("field-{name}"), str::to_string);
     let message_id = format!("{id}-msg");
     let server_error = move || errors.get().and_then(|e| e.field_message(name));
     let message = move || {
