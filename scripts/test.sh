@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command: setup, formatting, unit + data-layer + HTTP integration tests, then a build
+# The test command: setup, formatting, lints, unit + data-layer + HTTP integration tests, then a build
 # of the app and the browser tests in Chromium. Fails if anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +8,12 @@ scripts/setup.sh
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
+
+echo "== clippy, server half (ssr) and browser half (hydrate, wasm32)"
+cargo clippy --features ssr --all-targets -- -D warnings
+# target/front is where cargo-leptos builds the wasm half: its artifacts are reused.
+cargo clippy --lib --no-default-features --features hydrate \
+  --target wasm32-unknown-unknown --target-dir target/front -- -D warnings
 
 echo "== unit, data-layer and HTTP integration tests"
 cargo test --features ssr
