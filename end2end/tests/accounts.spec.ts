@@ -1,4 +1,4 @@
-import { test, expect, hydrated, unique, headerLogin, DEMO_PASSWORD } from "./fixtures";
+import { test, expect, hydrated, unique, headerLogin, fillRegistration, DEMO_PASSWORD } from "./fixtures";
 
 test.describe("accounts with JavaScript", () => {
   test("a supplier registers, logs out, logs in and sees the role in the header", async ({ page }) => {
@@ -8,12 +8,7 @@ test.describe("accounts with JavaScript", () => {
 
     await page.goto("/register");
     await hydrated(page);
-    await page.getByLabel("Username").fill(name);
-    await page.getByLabel("Email").fill(email);
-    await page.getByLabel("Password", { exact: true }).fill(password);
-    await page.getByLabel("Repeat password").fill(password);
-    await page.getByText("Sell parts").click();
-    await page.getByRole("button", { name: "Create account" }).click();
+    await fillRegistration(page, { name: name, email: email, password: password, supplier: true });
 
     await expect(page).toHaveURL(/\/$/);
     await expect(page.getByTestId("user-name")).toHaveText(name);
@@ -96,11 +91,7 @@ test.describe("accounts with JavaScript", () => {
     const password = "first-password-1";
     await page.goto("/register");
     await hydrated(page);
-    await page.getByLabel("Username").fill(name);
-    await page.getByLabel("Email").fill(`${name}@example.com`);
-    await page.getByLabel("Password", { exact: true }).fill(password);
-    await page.getByLabel("Repeat password").fill(password);
-    await page.getByRole("button", { name: "Create account" }).click();
+    await fillRegistration(page, { name: name, email: `${name}@example.com`, password: password });
     await expect(page.getByTestId("user-role")).toHaveText("Customer");
 
     await page.goto("/profile");
@@ -155,12 +146,7 @@ test.describe("accounts without JavaScript", () => {
     const password = "plain-forms-work";
 
     await page.goto("/register");
-    await page.getByLabel("Username").fill(name);
-    await page.getByLabel("Email").fill(email);
-    await page.getByLabel("Password", { exact: true }).fill(password);
-    await page.getByLabel("Repeat password").fill(password);
-    await page.getByText("Sell parts").click();
-    await page.getByRole("button", { name: "Create account" }).click();
+    await fillRegistration(page, { name: name, email: email, password: password, supplier: true });
     await expect(page).toHaveURL(/\/$/);
     await expect(page.getByTestId("user-role")).toHaveText("Supplier");
 
@@ -197,5 +183,34 @@ test.describe("accounts without JavaScript", () => {
     await expect(page.getByText("Usernames have at least 3 characters.")).toBeVisible();
     await expect(page.getByText("Enter a valid email address")).toBeVisible();
     await expect(page.getByText("Passwords have at least 8 characters.")).toBeVisible();
+  });
+
+  test("profile changes with plain form posts", async ({ page }) => {
+    const name = unique("nojsp");
+    const password = "plain-profile-pw";
+    await page.goto("/register");
+    await fillRegistration(page, { name: name, email: `${name}@example.com`, password: password });
+    await expect(page.getByTestId("user-name")).toHaveText(name);
+
+    await page.goto("/profile");
+    const emailCard = page.locator(".card", { hasText: "Email address" });
+    await emailCard.getByLabel("New email").fill(`${name}@changed.example.com`);
+    await emailCard.getByLabel("Current password").fill("wrong-password!");
+    await emailCard.getByRole("button", { name: "Change email" }).click();
+    await expect(page.getByText("Your current password is not correct.")).toBeVisible();
+
+    await emailCard.getByLabel("New email").fill(`${name}@changed.example.com`);
+    await emailCard.getByLabel("Current password").fill(password);
+    await emailCard.getByRole("button", { name: "Change email" }).click();
+    await expect(page).toHaveURL(/\/profile\?saved=email$/);
+    await expect(page.getByText("Your email address has been changed.")).toBeVisible();
+
+    const pwCard = page.locator(".card", { hasText: "Changing it logs you out" });
+    await pwCard.getByLabel("Current password").fill(password);
+    await pwCard.getByLabel("New password", { exact: true }).fill("plain-profile-pw2");
+    await pwCard.getByLabel("Repeat new password").fill("plain-profile-pw2");
+    await pwCard.getByRole("button", { name: "Change password" }).click();
+    await expect(page.getByText("Your password has been changed.")).toBeVisible();
+    await expect(page.getByTestId("user-name")).toHaveText(name);
   });
 });

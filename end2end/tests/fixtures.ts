@@ -43,3 +43,16 @@ export const DEMO_PASSWORD = "partwatch-demo";
 export function headerLogin(page: Page) {
   return page.getByRole("navigation", { name: "Your account" }).getByRole("link", { name: "Log in" });
 }
+
+/** Fills and sends the registration form (the page must be /register). */
+export async function fillRegistration(
+  page: Page,
+  account: { name: string; email?: string; password: string; supplier?: boolean },
+) {
+  await page.getByLabel("Username").fill(account.name);
+  await page.getByLabel("Email").fill(account.email ?? `${account.name}@example.com`);
+  await page.getByLabel("Password", { exact: true }).fill(account.password);
+  await page.getByLabel("Repeat password").fill(account.password);
+  if (account.supplier) await page.getByText("Sell parts").click();
+  await page.getByRole("button", { name: "Create account" }).click();
+}

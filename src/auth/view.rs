@@ -8,7 +8,7 @@ use super::{
 };
 use crate::{
     parts::api::supplier_stats,
-    ui::{form::action_error, ErrorNotice, FormAlert, RoleChoice, TextField},
+    ui::{form::action_error, layout::with_next, ErrorNotice, FormAlert, RoleChoice, TextField},
 };
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -26,10 +26,7 @@ pub fn RegisterPage() -> impl IntoView {
     let errors = action_error(action);
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
-    let login_href = move || match query.read().get("next") {
-        Some(n) => format!("/login?next={}", crate::ui::layout::encode_query_value(&n)),
-        None => "/login".into(),
-    };
+    let login_href = move || with_next("/login", query.read().get("next").as_deref());
     let password = RwSignal::new(String::new());
     let confirm_check = Callback::new(move |value: String| {
         (value != password.get_untracked()).then(|| "The two passwords do not match.".to_string())
@@ -99,13 +96,7 @@ pub fn LoginPage() -> impl IntoView {
     let errors = action_error(action);
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
-    let register_href = move || match query.read().get("next") {
-        Some(n) => format!(
-            "/register?next={}",
-            crate::ui::layout::encode_query_value(&n)
-        ),
-        None => "/register".into(),
-    };
+    let register_href = move || with_next("/register", query.read().get("next").as_deref());
     view! {
         <Title text="Log in" />
         <Meta name="description" content="Log in to your PartWatch account." />
@@ -183,6 +174,8 @@ fn Profile(user: SessionUser) -> impl IntoView {
             .then(|| "The two passwords do not match.".to_string())
     });
     let is_supplier = user.is_supplier();
+    let email_form_account = user.username.clone();
+    let password_form_account = user.username.clone();
     view! {
         <section class="page profile-page">
             <header class="page-header">
@@ -199,6 +192,8 @@ fn Profile(user: SessionUser) -> impl IntoView {
                     <p class="card-lead">"We send order updates to " <strong>{user.email.clone()}</strong> "."</p>
                     <FormAlert errors=email_errors />
                     <ActionForm action=email_action>
+                        // For password managers: which account the password belongs to.
+                        <input type="text" class="visually-hidden" autocomplete="username" value=email_form_account readonly tabindex="-1" aria-hidden="true" />
                         <TextField
                             name="email"
                             label="New email"
@@ -227,6 +222,7 @@ fn Profile(user: SessionUser) -> impl IntoView {
                     <p class="card-lead">"Changing it logs you out everywhere else."</p>
                     <FormAlert errors=password_errors />
                     <ActionForm action=password_action>
+                        <input type="text" class="visually-hidden" autocomplete="username" value=password_form_account readonly tabindex="-1" aria-hidden="true" />
                         <TextField
                             name="current_password"
                             id="password-current-password"

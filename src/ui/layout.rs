@@ -40,6 +40,14 @@ pub fn encode_query_value(value: &str) -> String {
     out
 }
 
+/// `path` with `?next=<next>` (encoded) when there is a `next`, else `path` alone.
+pub fn with_next(path: &str, next: Option<&str>) -> String {
+    match next {
+        Some(next) => format!("{path}?next={}", encode_query_value(next)),
+        None => path.to_string(),
+    }
+}
+
 #[component]
 fn Header() -> impl IntoView {
     let session = use_session();
@@ -114,7 +122,7 @@ fn GuestLinks() -> impl IntoView {
             } else {
                 format!("{path}?{search}")
             };
-            format!("/login?next={}", encode_query_value(&here))
+            with_next("/login", Some(&here))
         }
     };
     view! {
@@ -206,7 +214,7 @@ fn Footer() -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::encode_query_value;
+    use super::{encode_query_value, with_next};
 
     #[test]
     fn query_values_are_encoded() {
@@ -215,5 +223,10 @@ mod tests {
             "/catalogue%3Fq%3Da%20b%26x%3D1"
         );
         assert_eq!(encode_query_value("/parts/12"), "/parts/12");
+        assert_eq!(
+            with_next("/login", Some("/faq?a=1")),
+            "/login?next=/faq%3Fa%3D1"
+        );
+        assert_eq!(with_next("/login", None), "/login");
     }
 }
