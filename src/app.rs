@@ -2,8 +2,10 @@
 
 use crate::{
     auth::view::{LoginPage, ProfilePage, RegisterPage},
+    catalogue::view::CataloguePage,
     home::HomePage,
     info::{FaqPage, ImprintPage, NotFound, PrivacyPage, TermsPage},
+    parts::view::PartPage,
     ui::Layout,
 };
 use leptos::prelude::*;
@@ -48,6 +50,8 @@ pub fn App() -> impl IntoView {
             <Layout>
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/catalogue") view=CataloguePage ssr=SsrMode::Async />
+                    <Route path=path!("/parts/:id") view=PartPage ssr=SsrMode::Async />
                     <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/profile") view=ProfilePage ssr=SsrMode::Async />

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod auth;
 pub mod cart;
+pub mod catalogue;
 pub mod error;
 pub mod home;
 pub mod info;

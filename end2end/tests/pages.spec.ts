@@ -35,3 +35,11 @@ test("an unknown address gets the 404 page with status 404", async ({ page }) =>
   await expect(page.getByRole("heading", { name: "We could not find that page" })).toBeVisible();
   await hydrated(page);
 });
+
+test("an unknown or malformed part id gets the 404 page", async ({ page }) => {
+  for (const path of ["/parts/999999", "/parts/abc"]) {
+    const response = await page.goto(path);
+    expect(response?.status()).toBe(404);
+    await expect(page.getByRole("heading", { name: "We could not find that page" })).toBeVisible();
+  }
+});

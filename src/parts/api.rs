@@ -20,3 +20,14 @@ pub async fn supplier_stats() -> Result<ShopStats, AppError> {
     let state = app_state()?;
     Ok(super::db::supplier_stats(&state.pool, supplier.id).await?)
 }
+
+/// A part in the catalogue with everything its page shows; archived and unknown parts are
+/// not found. Anyone may call it.
+#[server(endpoint = "part_detail")]
+pub async fn part_detail(id: i64) -> Result<super::PartDetail, AppError> {
+    use crate::server::state::app_state;
+    let state = app_state()?;
+    super::db::active_part(&state.pool, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("This part is not (or no longer) listed.".into()))
+}

@@ -1,7 +1,10 @@
 //! All SQL of the parts table, which this feature owns.
 
-use super::{Cents, DeliveryEstimate, PartSummary, ShopStats};
-use sqlx::{FromRow, SqliteExecutor};
+use super::{Cents, DeliveryEstimate, PartDetail, PartSummary, ShopStats};
+use crate::catalogue::{
+    normalize_part_number, CatalogueQuery, CatalogueResults, ManufacturerCount, Sort, PAGE_SIZE,
+};
+use sqlx::{FromRow, QueryBuilder, Sqlite, SqliteExecutor, SqlitePool};
 
 /// A part to be stored.
 #[derive(Debug, Clone)]
@@ -57,6 +60,7 @@ struct SummaryRow {
     delivery_estimate: String,
     image_key: Option<String>,
     supplier: String,
+    supplier_id: i64,
 }
 
 impl From<SummaryRow> for PartSummary {
@@ -73,25 +77,231 @@ impl From<SummaryRow> for PartSummary {
                 .unwrap_or(DeliveryEstimate::Weeks2To4),
             image_key: r.image_key,
             supplier: r.supplier,
+            supplier_id: r.supplier_id,
         }
     }
 }
+
+/// The columns a [`SummaryRow`] reads, from `parts p JOIN users u`.
+const SUMMARY_COLUMNS: &str = "p.id, p.name, p.manufacturer, p.model, p.price_cents, p.stock, \
+     p.delivery_estimate, p.image_key, u.username AS supplier, p.supplier_id";
 
 /// The newest parts in the catalogue (not archived), newest first.
 pub async fn newest_parts(
     db: impl SqliteExecutor<'_>,
     limit: i64,
 ) -> sqlx::Result<Vec<PartSummary>> {
-    let rows: Vec<SummaryRow> = sqlx::query_as(
-        "SELECT p.id, p.name, p.manufacturer, p.model, p.price_cents, p.stock, \
-         p.delivery_estimate, p.image_key, u.username AS supplier \
-         FROM parts p JOIN users u ON u.id = p.supplier_id \
-         WHERE p.archived = 0 ORDER BY p.created_at DESC, p.id DESC LIMIT ?",
-    )
+    let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
+        "SELECT {SUMMARY_COLUMNS} FROM parts p JOIN users u ON u.id = p.supplier_id \
+         WHERE p.archived = 0 ORDER BY p.created_at DESC, p.id DESC LIMIT ?"
+    ))
     .bind(limit.clamp(0, 100))
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(PartSummary::from).collect())
+}
+
+#[derive(FromRow)]
+struct DetailRow {
+    #[sqlx(flatten)]
+    summary: SummaryRow,
+    description: String,
+}
+
+/// A part in the catalogue (not archived) with everything its page shows.
+pub async fn active_part(db: impl SqliteExecutor<'_>, id: i64) -> sqlx::Result<Option<PartDetail>> {
+    let row: Option<DetailRow> = sqlx::query_as(&format!(
+        "SELECT {SUMMARY_COLUMNS}, p.description \
+         FROM parts p JOIN users u ON u.id = p.supplier_id WHERE p.id = ? AND p.archived = 0"
+    ))
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| PartDetail {
+        summary: r.summary.into(),
+        description: r.description,
+    }))
+}
+
+/// What buying a part depends on: who sells it, how many there are, whether it is listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, FromRow)]
+pub struct StockInfo {
+    /// The owner.
+    pub supplier_id: i64,
+    /// Units in stock.
+    pub stock: i64,
+    /// Archived parts cannot be bought.
+    pub archived: bool,
+}
+
+/// The stock facts of a part, archived or not.
+pub async fn stock_info(db: impl SqliteExecutor<'_>, id: i64) -> sqlx::Result<Option<StockInfo>> {
+    sqlx::query_as("SELECT supplier_id, stock, archived FROM parts WHERE id = ?")
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+/// The search text prepared for SQL: terms of three or more characters go to the trigram
+/// full-text index (it cannot match shorter ones), shorter terms are matched with LIKE, and
+/// the whole text read as a part number is matched against `model_key`.
+struct SearchTerms {
+    fts: Option<String>,
+    short: Vec<String>,
+    key: Option<String>,
+}
+
+impl SearchTerms {
+    fn new(q: &str) -> Option<Self> {
+        let tokens: Vec<&str> = q.split_whitespace().take(12).collect();
+        if tokens.is_empty() {
+            return None;
+        }
+        let (long, short): (Vec<&str>, Vec<&str>) =
+            tokens.into_iter().partition(|t| t.chars().count() >= 3);
+        // Each term a quoted FTS5 string: no user text is ever read as query syntax.
+        let fts = (!long.is_empty()).then(|| {
+            long.iter()
+                .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+                .collect::<Vec<_>>()
+                .join(" AND ")
+        });
+        let key = Some(normalize_part_number(q)).filter(|k| k.chars().count() >= 2);
+        Some(Self {
+            fts,
+            short: short.into_iter().map(str::to_string).collect(),
+            key,
+        })
+    }
+}
+
+/// `%text%` for LIKE, with LIKE's wildcards in the text escaped.
+fn contains_pattern(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+fn push_from_where<'a>(
+    qb: &mut QueryBuilder<'a, Sqlite>,
+    query: &'a CatalogueQuery,
+    terms: Option<&'a SearchTerms>,
+    filter_manufacturers: bool,
+) {
+    qb.push(" FROM parts p JOIN users u ON u.id = p.supplier_id");
+    if let Some(fts) = terms.and_then(|t| t.fts.as_ref()) {
+        qb.push(
+            " LEFT JOIN (SELECT rowid AS fts_id, bm25(parts_fts, 10.0, 6.0, 8.0, 1.0) AS rank \
+             FROM parts_fts WHERE parts_fts MATCH ",
+        )
+        .push_bind(fts.as_str())
+        .push(") f ON f.fts_id = p.id");
+    }
+    qb.push(" WHERE p.archived = 0");
+    if let Some(terms) = terms {
+        qb.push(" AND ((");
+        let mut conditions = qb.separated(" AND ");
+        if terms.fts.is_some() {
+            conditions.push("f.fts_id IS NOT NULL");
+        }
+        for short in &terms.short {
+            conditions
+                .push("(p.name || ' ' || p.manufacturer || ' ' || p.model || ' ' || p.description) LIKE ")
+                .push_bind_unseparated(contains_pattern(short))
+                .push_unseparated(" ESCAPE '\\'");
+        }
+        qb.push(")");
+        if let Some(key) = &terms.key {
+            qb.push(" OR p.model_key LIKE ")
+                .push_bind(contains_pattern(key))
+                .push(" ESCAPE '\\'");
+        }
+        qb.push(")");
+    }
+    if filter_manufacturers && !query.manufacturers.is_empty() {
+        qb.push(" AND p.manufacturer IN (");
+        let mut list = qb.separated(", ");
+        for m in &query.manufacturers {
+            list.push_bind(m.as_str());
+        }
+        qb.push(")");
+    }
+    if let Some(min) = query.min_price {
+        qb.push(" AND p.price_cents >= ").push_bind(min.0);
+    }
+    if let Some(max) = query.max_price {
+        qb.push(" AND p.price_cents <= ").push_bind(max.0);
+    }
+    if query.in_stock {
+        qb.push(" AND p.stock > 0");
+    }
+}
+
+/// One page of the catalogue for `query`: matching active parts in the asked order, the total,
+/// and manufacturer counts (with every filter but the manufacturer one applied).
+pub async fn search(pool: &SqlitePool, query: &CatalogueQuery) -> sqlx::Result<CatalogueResults> {
+    let terms = SearchTerms::new(&query.q);
+
+    let mut count = QueryBuilder::new("SELECT COUNT(*)");
+    push_from_where(&mut count, query, terms.as_ref(), true);
+    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
+
+    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1) as u32;
+    let page = query.page.clamp(1, pages);
+
+    let mut select = QueryBuilder::new(format!("SELECT {SUMMARY_COLUMNS}"));
+    push_from_where(&mut select, query, terms.as_ref(), true);
+    select.push(" ORDER BY ");
+    match query.sort {
+        Sort::Relevance => {
+            if let Some(key) = terms.as_ref().and_then(|t| t.key.as_ref()) {
+                select
+                    .push("(p.model_key = ")
+                    .push_bind(key.as_str())
+                    .push(") DESC, ");
+            }
+            if terms.as_ref().is_some_and(|t| t.fts.is_some()) {
+                select.push("f.rank IS NULL, f.rank, ");
+            }
+            select.push("p.created_at DESC, p.id DESC");
+        }
+        Sort::Newest => {
+            select.push("p.created_at DESC, p.id DESC");
+        }
+        Sort::PriceAsc => {
+            select.push("p.price_cents ASC, p.id DESC");
+        }
+        Sort::PriceDesc => {
+            select.push("p.price_cents DESC, p.id DESC");
+        }
+        Sort::Name => {
+            select.push("p.name COLLATE NOCASE ASC, p.id ASC");
+        }
+    }
+    select
+        .push(" LIMIT ")
+        .push_bind(PAGE_SIZE)
+        .push(" OFFSET ")
+        .push_bind(i64::from(page - 1) * PAGE_SIZE);
+    let rows: Vec<SummaryRow> = select.build_query_as().fetch_all(pool).await?;
+
+    let mut facets = QueryBuilder::new("SELECT p.manufacturer, COUNT(*)");
+    push_from_where(&mut facets, query, terms.as_ref(), false);
+    facets.push(" GROUP BY p.manufacturer ORDER BY p.manufacturer COLLATE NOCASE");
+    let manufacturers: Vec<(String, i64)> = facets.build_query_as().fetch_all(pool).await?;
+
+    Ok(CatalogueResults {
+        parts: rows.into_iter().map(PartSummary::from).collect(),
+        total,
+        page,
+        pages,
+        manufacturers: manufacturers
+            .into_iter()
+            .map(|(name, count)| ManufacturerCount { name, count })
+            .collect(),
+    })
 }
 
 /// Counts of a supplier's listings and stock.
@@ -206,5 +416,305 @@ mod tests {
                 low_stock_listings: 1,
             }
         );
+    }
+    async fn catalogue_fixture(pool: &SqlitePool) -> (i64, i64) {
+        let s = supplier(pool, "acme").await;
+        let other = supplier(pool, "zeta").await;
+        let rows: [(&str, &str, &str, &str, i64, i64); 6] = [
+            (
+                "Brake disc, front, vented",
+                "Brembo",
+                "BP-123",
+                "Vented disc for the front axle.",
+                6490,
+                10,
+            ),
+            (
+                "Brake pad set",
+                "ATE",
+                "GDB1550",
+                "Pads that suit the BP-123 brake disc.",
+                2790,
+                3,
+            ),
+            (
+                "Oil filter",
+                "Mann-Filter",
+                "W 712/95",
+                "Spin-on oil filter.",
+                990,
+                0,
+            ),
+            (
+                "Spark plug, iridium",
+                "NGK",
+                "ILKAR7B11",
+                "Laser iridium spark plug.",
+                1490,
+                80,
+            ),
+            (
+                "Air filter",
+                "Mann-Filter",
+                "C 27 009",
+                "Panel air filter; not for brakes.",
+                2190,
+                5,
+            ),
+            ("Brake disc, archived", "Brembo", "BP-999", "Gone.", 5000, 5),
+        ];
+        for (i, (name, maker, model, desc, price, stock)) in rows.into_iter().enumerate() {
+            let owner = if i == 3 { other } else { s };
+            let id = insert_part(
+                pool,
+                &NewPart {
+                    supplier_id: owner,
+                    name,
+                    manufacturer: maker,
+                    model,
+                    description: desc,
+                    price: Cents(price),
+                    stock,
+                    delivery: DeliveryEstimate::Days1To2,
+                    image_key: None,
+                },
+            )
+            .await
+            .unwrap();
+            // Distinct creation times: later rows are newer.
+            sqlx::query("UPDATE parts SET created_at = ? WHERE id = ?")
+                .bind(1_700_000_000 + i as i64)
+                .bind(id)
+                .execute(pool)
+                .await
+                .unwrap();
+        }
+        sqlx::query("UPDATE parts SET archived = 1 WHERE name = 'Brake disc, archived'")
+            .execute(pool)
+            .await
+            .unwrap();
+        (s, other)
+    }
+
+    async fn names(pool: &SqlitePool, url_query: &str) -> Vec<String> {
+        search(pool, &CatalogueQuery::parse(url_query))
+            .await
+            .unwrap()
+            .parts
+            .into_iter()
+            .map(|p| p.name)
+            .collect()
+    }
+
+    #[sqlx::test]
+    async fn part_numbers_match_regardless_of_separators(pool: SqlitePool) {
+        catalogue_fixture(&pool).await;
+        for typed in ["bp123", "BP 123", "bp-123", "Bp.123", "BP-123"] {
+            let found = names(&pool, &format!("q={}", typed.replace(' ', "+"))).await;
+            assert_eq!(
+                found.first().map(String::as_str),
+                Some("Brake disc, front, vented"),
+                "{typed}: {found:?}"
+            );
+        }
+        // "W712/95" finds "W 712/95".
+        assert_eq!(names(&pool, "q=w71295").await, ["Oil filter"]);
+    }
+
+    #[sqlx::test]
+    async fn search_ranks_name_matches_first_and_skips_archived(pool: SqlitePool) {
+        catalogue_fixture(&pool).await;
+        let found = names(&pool, "q=brake+disc").await;
+        // The disc itself first; the pads only mention a brake disc in the description.
+        assert_eq!(found, ["Brake disc, front, vented", "Brake pad set"]);
+        assert!(names(&pool, "q=archived").await.is_empty());
+        // Substrings and case do not matter.
+        assert_eq!(names(&pool, "q=IRIDI").await, ["Spark plug, iridium"]);
+        // Terms shorter than three characters still narrow the result.
+        assert_eq!(names(&pool, "q=oil+fi").await, ["Oil filter"]);
+    }
+
+    #[sqlx::test]
+    async fn filters_combine(pool: SqlitePool) {
+        catalogue_fixture(&pool).await;
+        assert_eq!(
+            names(&pool, "m=Mann-Filter&sort=name").await,
+            ["Air filter", "Oil filter"]
+        );
+        assert_eq!(names(&pool, "m=Mann-Filter&stock=1").await, ["Air filter"]);
+        assert_eq!(
+            names(&pool, "min=20&max=65&sort=price_asc").await,
+            ["Air filter", "Brake pad set", "Brake disc, front, vented"]
+        );
+        assert_eq!(names(&pool, "q=filter&max=10").await, ["Oil filter"]);
+        let results = search(&pool, &CatalogueQuery::parse("q=filter&stock=1"))
+            .await
+            .unwrap();
+        assert_eq!(results.total, 1);
+        // Manufacturer counts ignore the manufacturer filter but honour the others.
+        let results = search(&pool, &CatalogueQuery::parse("m=NGK&stock=1"))
+            .await
+            .unwrap();
+        let counts: Vec<(String, i64)> = results
+            .manufacturers
+            .into_iter()
+            .map(|m| (m.name, m.count))
+            .collect();
+        assert_eq!(
+            counts,
+            [
+                ("ATE".to_string(), 1),
+                ("Brembo".to_string(), 1),
+                ("Mann-Filter".to_string(), 1),
+                ("NGK".to_string(), 1)
+            ]
+        );
+    }
+
+    #[sqlx::test]
+    async fn sort_orders(pool: SqlitePool) {
+        catalogue_fixture(&pool).await;
+        assert_eq!(
+            names(&pool, "").await,
+            [
+                "Air filter",
+                "Spark plug, iridium",
+                "Oil filter",
+                "Brake pad set",
+                "Brake disc, front, vented"
+            ]
+        );
+        assert_eq!(
+            names(&pool, "sort=price_desc")
+                .await
+                .first()
+                .map(String::as_str),
+            Some("Brake disc, front, vented")
+        );
+        assert_eq!(
+            names(&pool, "sort=price_asc")
+                .await
+                .first()
+                .map(String::as_str),
+            Some("Oil filter")
+        );
+        assert_eq!(
+            names(&pool, "sort=name").await,
+            [
+                "Air filter",
+                "Brake disc, front, vented",
+                "Brake pad set",
+                "Oil filter",
+                "Spark plug, iridium"
+            ]
+        );
+    }
+
+    #[sqlx::test]
+    async fn pagination_is_bounded(pool: SqlitePool) {
+        let s = supplier(&pool, "acme").await;
+        for i in 0..30 {
+            let name = format!("Part {i:02}");
+            insert_part(&pool, &part(s, &name, 1)).await.unwrap();
+        }
+        let first = search(&pool, &CatalogueQuery::parse("sort=name"))
+            .await
+            .unwrap();
+        assert_eq!(
+            (first.total, first.pages, first.page, first.parts.len()),
+            (30, 2, 1, 24)
+        );
+        let second = search(&pool, &CatalogueQuery::parse("sort=name&page=2"))
+            .await
+            .unwrap();
+        assert_eq!((second.page, second.parts.len()), (2, 6));
+        assert_eq!(second.parts[0].name, "Part 24");
+        // Past the end: the last page, not an error or an empty page.
+        let beyond = search(&pool, &CatalogueQuery::parse("sort=name&page=99"))
+            .await
+            .unwrap();
+        assert_eq!((beyond.page, beyond.parts.len()), (2, 6));
+        let none = search(&pool, &CatalogueQuery::parse("q=nothing-like-this"))
+            .await
+            .unwrap();
+        assert_eq!((none.total, none.pages, none.page), (0, 1, 1));
+    }
+
+    #[sqlx::test]
+    async fn hostile_search_text_is_just_text(pool: SqlitePool) {
+        catalogue_fixture(&pool).await;
+        for q in [
+            "\"",
+            "'",
+            "brake\" OR 1=1 --",
+            "NEAR(brake disc)",
+            "*",
+            "brake*",
+            "%",
+            "_",
+            "\\",
+            "name:brake",
+            "^brake",
+            "(((",
+            "a AND",
+            "OR",
+            "Robert'); DROP TABLE parts;--",
+        ] {
+            let query = CatalogueQuery {
+                q: q.to_string(),
+                ..CatalogueQuery::parse("")
+            };
+            let result = search(&pool, &query).await;
+            assert!(result.is_ok(), "{q}: {result:?}");
+        }
+        // "%" and "_" are not wildcards.
+        assert!(names(&pool, "q=%25").await.is_empty());
+        let parts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM parts")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(parts, 6);
+    }
+
+    #[sqlx::test]
+    async fn index_follows_edits(pool: SqlitePool) {
+        catalogue_fixture(&pool).await;
+        sqlx::query("UPDATE parts SET name = 'Ceramic brake rotor', description = 'Ceramic rotor.' WHERE model = 'BP-123'")
+            .execute(&pool)
+            .await
+            .unwrap();
+        assert_eq!(names(&pool, "q=rotor").await, ["Ceramic brake rotor"]);
+        assert!(names(&pool, "q=vented+disc").await.is_empty());
+        sqlx::query("DELETE FROM parts WHERE name = 'Oil filter'")
+            .execute(&pool)
+            .await
+            .unwrap();
+        assert!(names(&pool, "q=spin-on").await.is_empty());
+    }
+
+    #[sqlx::test]
+    async fn active_part_hides_archived_ones(pool: SqlitePool) {
+        catalogue_fixture(&pool).await;
+        let id_of = |name: &'static str| {
+            let pool = pool.clone();
+            async move {
+                sqlx::query_scalar::<_, i64>("SELECT id FROM parts WHERE name = ?")
+                    .bind(name)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap()
+            }
+        };
+        let live = active_part(&pool, id_of("Oil filter").await)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(live.summary.model, "W 712/95");
+        assert_eq!(live.description, "Spin-on oil filter.");
+        assert!(active_part(&pool, id_of("Brake disc, archived").await)
+            .await
+            .unwrap()
+            .is_none());
+        assert!(active_part(&pool, 424242).await.unwrap().is_none());
     }
 }

@@ -12,6 +12,58 @@ use serde::{Deserialize, Serialize};
 pub struct Cents(pub i64);
 
 impl Cents {
+    /// The highest amount PartWatch handles: €1,000,000.00.
+    pub const MAX: Cents = Cents(100_000_000);
+
+    /// Reads an amount typed in euros, such as `12`, `12.5`, `12,50`, `€1,234.56`, between 0
+    /// and €1,000,000.00.
+    pub fn parse_euros(value: &str) -> Result<Cents, String> {
+        let invalid = || "Enter an amount in euros, like 12.99.".to_string();
+        let cleaned: String = value
+            .trim()
+            .trim_start_matches('€')
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        // A lone comma followed by one or two digits is a decimal comma; other commas group
+        // thousands.
+        let normalised = match (cleaned.matches(',').count(), cleaned.contains('.')) {
+            (1, false)
+                if cleaned
+                    .rsplit(',')
+                    .next()
+                    .is_some_and(|f| (1..=2).contains(&f.len())) =>
+            {
+                cleaned.replace(',', ".")
+            }
+            _ => cleaned.replace(',', ""),
+        };
+        if normalised.ends_with('.') {
+            return Err(invalid());
+        }
+        let (whole, fraction) = normalised.split_once('.').unwrap_or((&normalised, ""));
+        let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+        if !digits(whole)
+            || whole.len() > 9
+            || fraction.len() > 2
+            || !(fraction.is_empty() || digits(fraction))
+        {
+            return Err(invalid());
+        }
+        let whole: i64 = whole.parse().map_err(|_| invalid())?;
+        let fraction: i64 = format!("{fraction:0<2}").parse().map_err(|_| invalid())?;
+        let cents = Cents(whole * 100 + fraction);
+        if cents > Cents::MAX {
+            return Err("Amounts go up to €1,000,000.00.".into());
+        }
+        Ok(cents)
+    }
+
+    /// The amount as a form field shows it: `12.50`.
+    pub fn euros_input(self) -> String {
+        format!("{}.{:02}", self.0 / 100, self.0 % 100)
+    }
+
     /// The amount as a shop shows it, e.g. `€1,234.50`.
     pub fn display(self) -> String {
         let sign = if self.0 < 0 { "-" } else { "" };
@@ -143,6 +195,8 @@ pub struct PartSummary {
     pub image_key: Option<String>,
     /// The supplier's public name.
     pub supplier: String,
+    /// The supplier's id (a supplier cannot buy its own parts).
+    pub supplier_id: i64,
 }
 
 impl PartSummary {
@@ -150,6 +204,15 @@ impl PartSummary {
     pub fn availability(&self) -> Availability {
         Availability::from_stock(self.stock)
     }
+}
+
+/// A part with everything its page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartDetail {
+    /// What a card shows.
+    pub summary: PartSummary,
+    /// The supplier's description.
+    pub description: String,
 }
 
 /// URL of a part's thumbnail, or of the placeholder picture.
@@ -193,6 +256,39 @@ mod tests {
         assert_eq!(Cents(123_456_789).display(), "€1,234,567.89");
         assert_eq!(Cents(100_000_000).display(), "€1,000,000.00");
         assert_eq!(Cents(-250).display(), "-€2.50");
+    }
+
+    #[test]
+    fn euros_are_read_in_the_usual_spellings() {
+        for (typed, cents) in [
+            ("12", 1200),
+            ("12.5", 1250),
+            ("12.50", 1250),
+            ("12,50", 1250),
+            ("€ 1,234.56", 123_456),
+            ("1,234", 123_400),
+            ("0", 0),
+            ("0.01", 1),
+            ("1000000", 100_000_000),
+        ] {
+            assert_eq!(Cents::parse_euros(typed), Ok(Cents(cents)), "{typed}");
+        }
+        for bad in [
+            "",
+            "abc",
+            "1.234",
+            "-5",
+            "1e9",
+            "12.",
+            ".5",
+            "1000000.01",
+            "NaN",
+            "99999999999999",
+        ] {
+            assert!(Cents::parse_euros(bad).is_err(), "{bad} should be refused");
+        }
+        assert_eq!(Cents(1250).euros_input(), "12.50");
+        assert_eq!(Cents::parse_euros(&Cents(7).euros_input()), Ok(Cents(7)));
     }
 
     #[test]

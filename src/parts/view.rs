@@ -1,21 +1,29 @@
-//! Components that show parts.
+//! Components that show parts: the card in a grid and the part page.
 
-use super::{thumb_url, PartSummary};
+use super::{api::part_detail, image_url, thumb_url, PartDetail, PartSummary};
+use crate::{
+    cart::view::{AddToCartButton, CartErrorNotice},
+    error::AppError,
+    info::NotFound,
+    ui::ErrorNotice,
+};
 use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_params_map;
 
-/// A part in a grid: picture, name, maker and model, price, availability, supplier and
-/// delivery time.
+/// A part in a grid: picture, name, maker and model, price, availability, supplier, delivery
+/// time and Add to cart.
 #[component]
 pub fn PartCard(part: PartSummary) -> impl IntoView {
     let href = format!("/parts/{}", part.id);
     let availability = part.availability();
     view! {
         <article class="part-card">
-            <a class="part-card-link" href=href.clone()>
+            <a class="part-card-link" href=href.clone() tabindex="-1" aria-hidden="true">
                 <img
                     class="part-card-img"
                     src=thumb_url(part.image_key.as_deref())
-                    alt=part.name.clone()
+                    alt=""
                     width="400"
                     height="300"
                     loading="lazy"
@@ -32,6 +40,99 @@ pub fn PartCard(part: PartSummary) -> impl IntoView {
                     <span class="part-card-delivery">{part.delivery.label()}</span>
                 </p>
                 <p class="part-card-supplier">"Sold by " {part.supplier.clone()}</p>
+                <AddToCartButton part_id=part.id stock=part.stock supplier_id=Some(part.supplier_id) />
+            </div>
+        </article>
+    }
+}
+
+/// `/parts/:id`: the part page. Unknown and archived parts get the 404 page.
+#[component]
+pub fn PartPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+    };
+    let part = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => part_detail(id).await,
+            None => Err(AppError::NotFound("No such part.".into())),
+        }
+    });
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading the part…"</p> }>
+            {move || Suspend::new(async move {
+                match part.await {
+                    Ok(part) => view! { <PartView part /> }.into_any(),
+                    Err(AppError::NotFound(_)) => view! { <NotFound /> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PartView(part: PartDetail) -> impl IntoView {
+    let PartDetail {
+        summary: p,
+        description,
+    } = part;
+    let availability = p.availability();
+    let stock_text = match p.stock {
+        0 => "Out of stock".to_string(),
+        n => format!("{n} in stock"),
+    };
+    let meta = {
+        let text: String = description.chars().take(150).collect();
+        format!(
+            "{} {} ({}) for {} from {}. {text}",
+            p.manufacturer,
+            p.name,
+            p.model,
+            p.price.display(),
+            p.supplier
+        )
+    };
+    view! {
+        <Title text=format!("{} – {} {}", p.name, p.manufacturer, p.model) />
+        <Meta name="description" content=meta />
+        <nav class="breadcrumbs" aria-label="Breadcrumbs">
+            <a href="/">"Home"</a> " / " <a href="/catalogue">"Catalogue"</a> " / "
+            <a href=format!("/catalogue?m={}", crate::ui::layout::encode_query_value(&p.manufacturer))>{p.manufacturer.clone()}</a>
+        </nav>
+        <CartErrorNotice />
+        <article class="part-page">
+            <div class="part-photo">
+                <img src=image_url(p.image_key.as_deref()) alt=p.name.clone() width="800" height="600" />
+            </div>
+            <div class="part-info">
+                <p class="part-card-maker">{p.manufacturer.clone()} " · " {p.model.clone()}</p>
+                <h1 class="part-title">{p.name.clone()}</h1>
+                <p class="part-price">{p.price.display()} <small>"incl. VAT"</small></p>
+                <p class="part-availability">
+                    <span class=availability.css_class()>{availability.label()}</span>
+                    <span class="muted">{stock_text}</span>
+                </p>
+                <div class="buy-box">
+                    <AddToCartButton part_id=p.id stock=p.stock supplier_id=Some(p.supplier_id) picker=true />
+                </div>
+                <dl class="spec-list">
+                    <div><dt>"Manufacturer"</dt><dd>{p.manufacturer.clone()}</dd></div>
+                    <div><dt>"Model / part number"</dt><dd>{p.model.clone()}</dd></div>
+                    <div><dt>"Delivery"</dt><dd>{p.delivery.label()}</dd></div>
+                    <div><dt>"Sold by"</dt><dd>{p.supplier.clone()}</dd></div>
+                </dl>
+                <h2>"Description"</h2>
+                <div class="part-description">
+                    {description
+                        .split("\n\n")
+                        .map(|para| view! { <p>{para.to_string()}</p> })
+                        .collect_view()}
+                </div>
             </div>
         </article>
     }

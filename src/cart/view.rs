@@ -1,0 +1,116 @@
+//! Cart components used on other pages: the Add to cart control and its error notice.
+
+use super::api::AddToCart;
+use crate::{auth::session::use_session, ui::layout::with_next};
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+/// Add to cart for one part: for visitors a link to log in (and come back here), for the
+/// part's own supplier a note, for everyone else a form with an optional quantity picker.
+/// Works as a plain form post without JavaScript; after hydration it updates the header's
+/// cart count without a reload.
+#[component]
+pub fn AddToCartButton(
+    /// The part.
+    part_id: i64,
+    /// Units in stock (the picker's maximum; 0 disables the button).
+    stock: i64,
+    /// The part's supplier (who cannot buy it).
+    supplier_id: Option<i64>,
+    /// Show a quantity picker.
+    #[prop(optional)]
+    picker: bool,
+) -> impl IntoView {
+    let session = use_session();
+    let location = use_location();
+    let action = ServerAction::<AddToCart>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = action.value().get() {
+            session.cart_version.update(|v| *v += 1);
+        }
+    });
+    // Errors of a submission made on this page (a plain form post's error arrives in the URL
+    // and is shown once, by `CartErrorNotice`).
+    let error = move || {
+        (action.version().get() > 0)
+            .then(|| action.value().get().and_then(Result::err))
+            .flatten()
+            .map(|e| e.field_message("quantity").unwrap_or_else(|| e.to_string()))
+    };
+    let added = move || matches!(action.value().get(), Some(Ok(_))) && action.version().get() > 0;
+    let login_href = move || {
+        let search = location.search.get();
+        let here = if search.is_empty() {
+            location.pathname.get()
+        } else {
+            format!("{}?{search}", location.pathname.get())
+        };
+        with_next("/login", Some(&here))
+    };
+    view! {
+        <div class="add-to-cart">
+            <Transition fallback=|| view! { <span class="btn btn-primary btn-placeholder">"Add to cart"</span> }>
+                {move || Suspend::new(async move {
+                    let user = session.user.await.ok().flatten();
+                    match user {
+                        _ if stock <= 0 => view! {
+                            <button type="button" class="btn btn-primary" disabled=true>"Out of stock"</button>
+                        }
+                        .into_any(),
+                        None => view! {
+                            <a class="btn btn-primary" href=login_href>"Add to cart"</a>
+                        }
+                        .into_any(),
+                        Some(user) if Some(user.id) == supplier_id => view! {
+                            <p class="muted own-listing">"This is your listing."</p>
+                        }
+                        .into_any(),
+                        Some(_) => view! {
+                            <ActionForm action=action>
+                                <input type="hidden" name="part_id" value=part_id />
+                                {if picker {
+                                    view! {
+                                        <label class="qty">
+                                            <span>"Quantity"</span>
+                                            <input type="number" name="quantity" value="1" min="1" max=stock required=true inputmode="numeric" />
+                                        </label>
+                                    }
+                                    .into_any()
+                                } else {
+                                    view! { <input type="hidden" name="quantity" value="1" /> }.into_any()
+                                }}
+                                <button type="submit" class="btn btn-primary" disabled=move || action.pending().get()>
+                                    {move || if action.pending().get() { "Adding…" } else { "Add to cart" }}
+                                </button>
+                            </ActionForm>
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Transition>
+            <p class="add-to-cart-status" aria-live="polite">
+                {move || error().map(|m| view! { <span class="field-error">{m}</span> })}
+                {move || added().then(|| view! { <span class="added">"Added to your cart. " <a href="/cart">"View cart"</a></span> })}
+            </p>
+        </div>
+    }
+}
+
+/// Shows, once per page, why a plain (no-JavaScript) Add to cart post failed.
+#[component]
+pub fn CartErrorNotice() -> impl IntoView {
+    let action = ServerAction::<AddToCart>::new();
+    move || {
+        (action.version().get() == 0)
+            .then(|| action.value().get().and_then(Result::err))
+            .flatten()
+            .map(|e| {
+                let message = e.field_message("quantity").unwrap_or_else(|| e.to_string());
+                view! {
+                    <div class="notice notice-error" role="alert">
+                        "Could not add to your cart: " {message}
+                    </div>
+                }
+            })
+    }
+}

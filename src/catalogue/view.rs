@@ -1,0 +1,318 @@
+//! `/catalogue`: search box, filters, sort, results and pages.
+//!
+//! The URL query is the only state. Without JavaScript the filter form is a plain GET form;
+//! after hydration it navigates on the client: typing searches after a short pause, and each
+//! filter applies as soon as it changes.
+
+use super::{api::search_catalogue, CatalogueQuery, CatalogueResults, Sort};
+use crate::{
+    cart::view::CartErrorNotice,
+    parts::{view::PartCard, Cents},
+    ui::{CardSkeletons, ErrorNotice},
+};
+use leptos::{html::Input, prelude::*};
+use leptos_meta::{Meta, Title};
+use leptos_router::{
+    components::Form,
+    hooks::{use_location, use_navigate},
+    NavigateOptions,
+};
+use std::time::Duration;
+
+/// How long typing must pause before the results follow.
+const SEARCH_DEBOUNCE: Duration = Duration::from_millis(300);
+
+/// Submits the form an input belongs to, as if its button had been pressed.
+fn submit_form_of(ev: &leptos::ev::Event) {
+    let input = event_target::<web_sys::HtmlInputElement>(ev);
+    if let Some(form) = input.form() {
+        let _ = form.request_submit();
+    }
+}
+
+/// The catalogue page.
+#[component]
+pub fn CataloguePage() -> impl IntoView {
+    let location = use_location();
+    let query = Memo::new(move |_| CatalogueQuery::parse(&location.search.get()));
+    let results = Resource::new(move || query.get().to_query_string(), search_catalogue);
+
+    // Tidy the address bar: a form submission spells out empty fields ("min=&max="); show the
+    // canonical link instead, without a new history entry.
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        let search = location.search.get();
+        let canonical = query.get().to_query_string();
+        if search.trim_start_matches('?') != canonical {
+            navigate(
+                &query.get_untracked().href(),
+                NavigateOptions {
+                    replace: true,
+                    scroll: false,
+                    ..Default::default()
+                },
+            );
+        }
+    });
+
+    // Keep the search box in step with the URL (back/forward), without fighting the typist.
+    let search_box = NodeRef::<Input>::new();
+    Effect::new(move |_| {
+        let q = query.get().q;
+        if let Some(input) = search_box.get() {
+            if input.value().trim() != q {
+                input.set_value(&q);
+            }
+        }
+    });
+    let pending_search = StoredValue::new(None::<TimeoutHandle>);
+    let on_search_input = move |ev: leptos::ev::Event| {
+        if let Some(handle) = pending_search.get_value() {
+            handle.clear();
+        }
+        let input = event_target::<web_sys::HtmlInputElement>(&ev);
+        let handle = set_timeout_with_handle(
+            move || {
+                // Enter or a filter may have sent this text already.
+                if input.value().trim() == query.get_untracked().q {
+                    return;
+                }
+                if let Some(form) = input.form() {
+                    let _ = form.request_submit();
+                }
+            },
+            SEARCH_DEBOUNCE,
+        )
+        .ok();
+        pending_search.set_value(handle);
+    };
+
+    let title = move || {
+        let q = query.get().q;
+        if q.is_empty() {
+            "Catalogue".to_string()
+        } else {
+            format!("“{q}” in the catalogue")
+        }
+    };
+    let initial_q = query.get_untracked().q;
+
+    view! {
+        <Title text=title />
+        <Meta name="description" content="Search car parts by name, maker, model or part number; filter by maker, price and availability." />
+        <section class="catalogue">
+            <Form method="GET" action="/catalogue" noscroll=true>
+                <div class="catalogue-search">
+                    <label class="visually-hidden" for="catalogue-q">"Search the catalogue"</label>
+                    <input
+                        id="catalogue-q"
+                        node_ref=search_box
+                        type="search"
+                        name="q"
+                        maxlength="200"
+                        placeholder="Search by part, maker, model or part number"
+                        value=initial_q
+                        autocomplete="off"
+                        on:input=on_search_input
+                    />
+                    <button type="submit" class="btn btn-primary">"Search"</button>
+                </div>
+                <div class="catalogue-body">
+                    <Transition fallback=|| view! { <aside class="filters"></aside> }>
+                        {move || Suspend::new(async move {
+                            let facets = results.await.map(|r| r.manufacturers).unwrap_or_default();
+                            view! { <Filters query=query.get_untracked() facets /> }
+                        })}
+                    </Transition>
+                    <div class="catalogue-results">
+                        <CartErrorNotice />
+                        <Transition fallback=|| view! { <CardSkeletons count=8 /> }>
+                            {move || Suspend::new(async move {
+                                match results.await {
+                                    Ok(found) => view! { <Results query=query.get_untracked() found /> }.into_any(),
+                                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                                }
+                            })}
+                        </Transition>
+                    </div>
+                </div>
+            </Form>
+        </section>
+    }
+}
+
+/// Sort, manufacturers with counts, price range, in-stock only.
+#[component]
+fn Filters(query: CatalogueQuery, facets: Vec<super::ManufacturerCount>) -> impl IntoView {
+    // Chosen manufacturers stay listed (with 0) even when other filters leave them no parts.
+    let mut facets = facets;
+    for m in &query.manufacturers {
+        if !facets.iter().any(|f| &f.name == m) {
+            facets.push(super::ManufacturerCount {
+                name: m.clone(),
+                count: 0,
+            });
+        }
+    }
+    let sort = query.sort;
+    let searching = !query.q.is_empty();
+    let default_sort = if searching {
+        Sort::Relevance
+    } else {
+        Sort::Newest
+    };
+    let min = query.min_price.map(Cents::euros_input).unwrap_or_default();
+    let max = query.max_price.map(Cents::euros_input).unwrap_or_default();
+    view! {
+        <aside class="filters" aria-label="Filters">
+            <div class="filter-group">
+                <label class="filter-title" for="catalogue-sort">"Sort by"</label>
+                <select id="catalogue-sort" name="sort" on:change=move |ev| {
+                    let select = event_target::<web_sys::HtmlSelectElement>(&ev);
+                    if let Some(form) = select.form() {
+                        let _ = form.request_submit();
+                    }
+                }>
+                    // The default order (best match when searching, else newest) is sent as
+                    // "", so a new search text gets its own default rather than the old one.
+                    {Sort::ALL
+                        .into_iter()
+                        .filter(|s| *s != Sort::Relevance || searching)
+                        .map(|s| {
+                            let value = if s == default_sort { "" } else { s.as_str() };
+                            view! { <option value=value selected=s == sort prop:selected=s == sort>{s.label()}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <fieldset class="filter-group">
+                <legend class="filter-title">"Manufacturer"</legend>
+                {facets
+                    .into_iter()
+                    .map(|f| {
+                        let checked = query.manufacturers.contains(&f.name);
+                        view! {
+                            <label class="check">
+                                <input type="checkbox" name="m" value=f.name.clone() checked=checked prop:checked=checked on:change=move |ev| submit_form_of(&ev) />
+                                <span class="check-label">{f.name.clone()}</span>
+                                <span class="check-count">{f.count}</span>
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+            <fieldset class="filter-group">
+                <legend class="filter-title">"Price (€)"</legend>
+                <div class="price-range">
+                    <label class="visually-hidden" for="price-min">"Lowest price"</label>
+                    <input id="price-min" type="text" inputmode="decimal" name="min" placeholder="Min" value=min.clone() prop:value=min on:change=move |ev| submit_form_of(&ev) />
+                    <span aria-hidden="true">"–"</span>
+                    <label class="visually-hidden" for="price-max">"Highest price"</label>
+                    <input id="price-max" type="text" inputmode="decimal" name="max" placeholder="Max" value=max.clone() prop:value=max on:change=move |ev| submit_form_of(&ev) />
+                </div>
+            </fieldset>
+            <div class="filter-group">
+                <label class="check">
+                    <input type="checkbox" name="stock" value="1" checked=query.in_stock prop:checked=query.in_stock on:change=move |ev| submit_form_of(&ev) />
+                    <span class="check-label">"In stock only"</span>
+                </label>
+            </div>
+            <button type="submit" class="btn btn-ghost btn-block">"Apply filters"</button>
+            {query.is_filtered().then(|| view! { <a class="clear-filters" href="/catalogue">"Clear all"</a> })}
+        </aside>
+    }
+}
+
+/// The result count, the grid (or an empty state) and the pages.
+#[component]
+fn Results(query: CatalogueQuery, found: CatalogueResults) -> impl IntoView {
+    let count = match found.total {
+        0 => "No parts found".to_string(),
+        1 => "1 part".to_string(),
+        n => format!("{n} parts"),
+    };
+    let summary = if found.pages > 1 {
+        format!("{count} · page {} of {}", found.page, found.pages)
+    } else {
+        count
+    };
+    if found.parts.is_empty() {
+        let clear_href = CatalogueQuery::search_only(&query.q).href();
+        return view! {
+            <div class="empty-state" data-testid="no-results">
+                <h2>"No parts match"</h2>
+                <p>
+                    {if query.is_filtered() {
+                        "Try other words or a part number, or loosen the filters."
+                    } else {
+                        "No parts are listed yet."
+                    }}
+                </p>
+                {query.is_filtered().then(|| view! {
+                    <div class="status-actions">
+                        {(!query.manufacturers.is_empty() || query.min_price.is_some() || query.max_price.is_some() || query.in_stock)
+                            .then(|| view! { <a class="btn btn-primary" href=clear_href.clone()>"Clear filters"</a> })}
+                        <a class="btn btn-ghost" href="/catalogue">"Show all parts"</a>
+                    </div>
+                })}
+            </div>
+        }
+        .into_any();
+    }
+    view! {
+        <p class="result-count" data-testid="result-count">{summary}</p>
+        <div class="part-grid">
+            {found.parts.into_iter().map(|part| view! { <PartCard part /> }).collect_view()}
+        </div>
+        <Pagination query found_page=found.page pages=found.pages />
+    }
+    .into_any()
+}
+
+/// Previous/next and numbered page links (a window around the current page).
+#[component]
+fn Pagination(query: CatalogueQuery, found_page: u32, pages: u32) -> impl IntoView {
+    if pages <= 1 {
+        return ().into_any();
+    }
+    let link = move |page: u32| query.at_page(page).href();
+    let window: Vec<u32> = (1..=pages)
+        .filter(|p| *p == 1 || *p == pages || p.abs_diff(found_page) <= 2)
+        .collect();
+    let mut items = Vec::new();
+    let mut last = 0;
+    for p in window {
+        if p > last + 1 {
+            items.push(view! { <li class="page-gap" aria-hidden="true">"…"</li> }.into_any());
+        }
+        items.push(if p == found_page {
+            view! { <li><span class="page-link current" aria-current="page">{p}</span></li> }
+                .into_any()
+        } else {
+            view! { <li><a class="page-link" href=link(p)>{p}</a></li> }.into_any()
+        });
+        last = p;
+    }
+    view! {
+        <nav class="pagination" aria-label="Pages">
+            <ul>
+                <li>
+                    {if found_page > 1 {
+                        view! { <a class="page-link" href=link(found_page - 1) rel="prev">"← Previous"</a> }.into_any()
+                    } else {
+                        view! { <span class="page-link disabled">"← Previous"</span> }.into_any()
+                    }}
+                </li>
+                {items}
+                <li>
+                    {if found_page < pages {
+                        view! { <a class="page-link" href=link(found_page + 1) rel="next">"Next →"</a> }.into_any()
+                    } else {
+                        view! { <span class="page-link disabled">"Next →"</span> }.into_any()
+                    }}
+                </li>
+            </ul>
+        </nav>
+    }
+    .into_any()
+}

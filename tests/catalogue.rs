@@ -1,0 +1,264 @@
+//! Catalogue, part pages and adding to the cart, through the real router.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::TestApp;
+use partwatch::parts::{
+    db::{insert_part, NewPart},
+    Cents, DeliveryEstimate,
+};
+use sqlx::SqlitePool;
+
+const PW: &str = "a-long-password";
+
+/// A supplier with three parts: a disc (4 in stock), an archived disc, an out-of-stock filter.
+/// Returns (supplier cookie, disc id, archived id, filter id).
+async fn shop(app: &TestApp) -> (String, i64, i64, i64) {
+    let cookie = app
+        .register("acme", "acme@example.com", PW, "supplier")
+        .await;
+    let supplier_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'acme'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let mut ids = Vec::new();
+    for (name, model, stock) in [
+        ("Brake disc, front", "BP-123", 4),
+        ("Brake disc, old", "BP-999", 9),
+        ("Oil filter", "W 712/95", 0),
+    ] {
+        ids.push(
+            insert_part(
+                &app.pool,
+                &NewPart {
+                    supplier_id,
+                    name,
+                    manufacturer: "Brembo",
+                    model,
+                    description: "A dependable part.\n\nSecond paragraph <b>not bold</b>.",
+                    price: Cents(6490),
+                    stock,
+                    delivery: DeliveryEstimate::Days1To2,
+                    image_key: None,
+                },
+            )
+            .await
+            .unwrap(),
+        );
+    }
+    sqlx::query("UPDATE parts SET archived = 1 WHERE id = ?")
+        .bind(ids[1])
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    (cookie, ids[0], ids[1], ids[2])
+}
+
+#[sqlx::test]
+async fn catalogue_is_server_rendered_from_the_url(pool: SqlitePool) {
+    let app = TestApp::new(pool);
+    shop(&app).await;
+    let page = app.get("/catalogue?q=bp123", None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Brake disc, front"), "{}", page.body);
+    assert!(
+        !page.body.contains("Brake disc, old"),
+        "archived parts never appear"
+    );
+    assert!(page.body.contains("1 part"));
+
+    let none = app.get("/catalogue?q=nothing-like-this", None).await;
+    assert!(none.body.contains("No parts match"));
+    assert!(none.body.contains("Show all parts"));
+
+    // Filters in the URL are applied and shown as chosen.
+    let filtered = app.get("/catalogue?m=Brembo&stock=1", None).await;
+    assert!(filtered.body.contains("Brake disc, front"));
+    assert!(!filtered.body.contains("Oil filter"));
+}
+
+#[sqlx::test]
+async fn part_page_shows_the_part_and_escapes_its_text(pool: SqlitePool) {
+    let app = TestApp::new(pool);
+    let (_, disc, _, _) = shop(&app).await;
+    let page = app.get(&format!("/parts/{disc}"), None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body
+            .contains("<title>Brake disc, front – Brembo BP-123 · PartWatch</title>"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(r#"<meta name="description""#));
+    assert!(page.body.contains("€64.90"));
+    assert!(
+        page.body.contains("&lt;b&gt;not bold&lt;/b&gt;"),
+        "user text is escaped"
+    );
+    // Visitors are sent to log in and back.
+    assert!(page.body.contains(&format!("/login?next=/parts/{disc}")));
+}
+
+#[sqlx::test]
+async fn unknown_or_archived_part_is_a_404(pool: SqlitePool) {
+    let app = TestApp::new(pool);
+    let (_, _, archived, _) = shop(&app).await;
+    for path in [
+        format!("/parts/{archived}"),
+        "/parts/999999".into(),
+        "/parts/abc".into(),
+    ] {
+        let page = app.get(&path, None).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(page.body.contains("We could not find that page"), "{path}");
+    }
+}
+
+#[sqlx::test]
+async fn adding_to_the_cart_respects_login_stock_and_ownership(pool: SqlitePool) {
+    let app = TestApp::new(pool);
+    let (supplier, disc, archived, filter) = shop(&app).await;
+    let customer = app
+        .register("anna", "anna@example.com", PW, "customer")
+        .await;
+    let add = |part: i64, qty: &'static str, cookie: Option<String>| {
+        let part = part.to_string();
+        let app = &app;
+        async move {
+            app.call(
+                "add_to_cart",
+                &[("part_id", &part), ("quantity", qty)],
+                cookie.as_deref(),
+            )
+            .await
+        }
+    };
+
+    assert_eq!(add(disc, "1", None).await.status, StatusCode::UNAUTHORIZED);
+
+    let ok = add(disc, "3", Some(customer.clone())).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert_eq!(ok.json(), 3);
+    assert_eq!(app.call("cart_count", &[], Some(&customer)).await.json(), 3);
+
+    let too_many = add(disc, "2", Some(customer.clone())).await;
+    assert_eq!(too_many.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        too_many
+            .body
+            .contains("Only 4 in stock, and 3 already in your cart."),
+        "{}",
+        too_many.body
+    );
+
+    let out = add(filter, "1", Some(customer.clone())).await;
+    assert_eq!(out.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(out.body.contains("out of stock"));
+
+    assert_eq!(
+        add(archived, "1", Some(customer.clone())).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        add(disc, "0", Some(customer.clone())).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        add(disc, "-5", Some(customer.clone())).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        add(disc, "1", Some(supplier.clone())).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let garbage = app
+        .call(
+            "add_to_cart",
+            &[("part_id", "x"), ("quantity", "1e99")],
+            Some(&customer),
+        )
+        .await;
+    assert_eq!(garbage.status, StatusCode::BAD_REQUEST);
+
+    // Nothing but the one good add reached the database.
+    let lines: Vec<(i64, i64)> = sqlx::query_as("SELECT part_id, quantity FROM cart_items")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(lines, [(disc, 3)]);
+}
+
+#[sqlx::test]
+async fn add_to_cart_works_as_a_plain_form_post(pool: SqlitePool) {
+    let app = TestApp::new(pool);
+    let (_, disc, _, _) = shop(&app).await;
+    let customer = app
+        .register("anna", "anna@example.com", PW, "customer")
+        .await;
+    let referer = format!("http://127.0.0.1:3000/parts/{disc}");
+    let ok = app
+        .post_html_form(
+            "add_to_cart",
+            &[("part_id", &disc.to_string()), ("quantity", "2")],
+            &referer,
+            Some(&customer),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::FOUND);
+    // Back to the page (Leptos may leave an empty "?" behind).
+    assert_eq!(ok.location().unwrap().trim_end_matches('?'), referer);
+    let page = app.get(&format!("/parts/{disc}"), Some(&customer)).await;
+    assert!(
+        page.body.contains(r#"class="cart-count">2<"#),
+        "header shows the new count"
+    );
+
+    let refused = app
+        .post_html_form(
+            "add_to_cart",
+            &[("part_id", &disc.to_string()), ("quantity", "9")],
+            &referer,
+            Some(&customer),
+        )
+        .await;
+    let location = refused.location().unwrap();
+    let page = app
+        .get(
+            location.trim_start_matches("http://127.0.0.1:3000"),
+            Some(&customer),
+        )
+        .await;
+    assert!(
+        page.body.contains("Could not add to your cart"),
+        "{}",
+        page.body
+    );
+    assert!(page
+        .body
+        .contains("Only 4 in stock, and 2 already in your cart."));
+}
+
+#[sqlx::test]
+async fn search_function_takes_any_text(pool: SqlitePool) {
+    let app = TestApp::new(pool);
+    shop(&app).await;
+    for query in [
+        "q=%22%27%3B--",
+        "q=NEAR(x",
+        "page=-1&min=abc",
+        "m=&m=&sort=zzz",
+        "q=*",
+    ] {
+        let reply = app
+            .call("search_catalogue", &[("query", query)], None)
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{query}: {}", reply.body);
+    }
+    let found = app
+        .call("search_catalogue", &[("query", "q=BP+123")], None)
+        .await
+        .json();
+    assert_eq!(found["total"], 1);
+    assert_eq!(found["parts"][0]["model"], "BP-123");
+}
