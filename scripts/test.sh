@@ -16,7 +16,10 @@ cargo clippy --lib --no-default-features --features hydrate \
   --target wasm32-unknown-unknown --target-dir target/front -- -D warnings
 
 echo "== unit, data-layer and HTTP integration tests"
-cargo test --features ssr
+# One test at a time: each test runs its own Tokio runtime, and with several of them rendering
+# pages at once in one process a render now and then never completed (seen only in tests; the
+# server runs a single runtime). See the README's "Known issues".
+cargo test --features ssr -- --test-threads=1
 
 echo "== build (server + wasm) for the browser tests"
 cargo leptos build

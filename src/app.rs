@@ -5,6 +5,7 @@ use crate::{
     catalogue::view::CataloguePage,
     home::HomePage,
     info::{FaqPage, ImprintPage, NotFound, PrivacyPage, TermsPage},
+    listings::view::{ListingFormPage, ListingsPage},
     parts::view::PartPage,
     ui::Layout,
 };
@@ -52,6 +53,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/catalogue") view=CataloguePage ssr=SsrMode::Async />
                     <Route path=path!("/parts/:id") view=PartPage ssr=SsrMode::Async />
+                    <Route path=path!("/listings") view=ListingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/listings/new") view=ListingFormPage ssr=SsrMode::Async />
+                    <Route path=path!("/listings/:id/edit") view=ListingFormPage ssr=SsrMode::Async />
                     <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/profile") view=ProfilePage ssr=SsrMode::Async />

@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod error;
 pub mod home;
 pub mod info;
+pub mod listings;
 pub mod parts;
 #[cfg(feature = "ssr")]
 pub mod server;

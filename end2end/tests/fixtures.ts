@@ -1,4 +1,5 @@
 import { test as base, expect, Page } from "@playwright/test";
+export type { Page };
 
 // Every test fails if the browser console shows an error or a warning (hydration problems
 // show up there) or a page script throws.

@@ -4,6 +4,7 @@ use super::{Cents, DeliveryEstimate, PartDetail, PartSummary, ShopStats};
 use crate::catalogue::{
     normalize_part_number, CatalogueQuery, CatalogueResults, ManufacturerCount, Sort, PAGE_SIZE,
 };
+use crate::listings::{ListingFormState, ListingInput, ListingRow};
 use sqlx::{FromRow, QueryBuilder, Sqlite, SqliteExecutor, SqlitePool};
 
 /// A part to be stored.
@@ -326,6 +327,214 @@ pub async fn supplier_stats(
         units_in_stock: units,
         low_stock_listings: low,
     })
+}
+
+/// The fields of a listing, as the listing form edits them.
+pub struct PartFields<'a> {
+    /// Product name.
+    pub name: &'a str,
+    /// Maker.
+    pub manufacturer: &'a str,
+    /// Model or part number.
+    pub model: &'a str,
+    /// Description.
+    pub description: &'a str,
+    /// Price.
+    pub price: Cents,
+    /// Units in stock.
+    pub stock: i64,
+    /// Delivery time.
+    pub delivery: DeliveryEstimate,
+}
+
+#[derive(FromRow)]
+struct ListingRowDb {
+    id: i64,
+    name: String,
+    manufacturer: String,
+    model: String,
+    price_cents: i64,
+    stock: i64,
+    image_key: Option<String>,
+    archived: bool,
+}
+
+impl From<ListingRowDb> for ListingRow {
+    fn from(r: ListingRowDb) -> Self {
+        ListingRow {
+            id: r.id,
+            name: r.name,
+            manufacturer: r.manufacturer,
+            model: r.model,
+            price: Cents(r.price_cents),
+            stock: r.stock,
+            image_key: r.image_key,
+            archived: r.archived,
+        }
+    }
+}
+
+/// A supplier's own parts, active or archived, optionally narrowed by a text found in name,
+/// maker or model; most recently changed first.
+pub async fn owned_listings(
+    db: impl SqliteExecutor<'_>,
+    supplier_id: i64,
+    archived: bool,
+    text: &str,
+) -> sqlx::Result<Vec<ListingRow>> {
+    let pattern = contains_pattern(text.trim());
+    let rows: Vec<ListingRowDb> = sqlx::query_as(
+        "SELECT id, name, manufacturer, model, price_cents, stock, image_key, archived \
+         FROM parts WHERE supplier_id = ? AND archived = ? \
+         AND (name LIKE ?3 ESCAPE '\\' OR manufacturer LIKE ?3 ESCAPE '\\' OR model LIKE ?3 ESCAPE '\\') \
+         ORDER BY updated_at DESC, id DESC LIMIT 1000",
+    )
+    .bind(supplier_id)
+    .bind(archived)
+    .bind(pattern)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(ListingRow::from).collect())
+}
+
+#[derive(FromRow)]
+struct OwnedPartDb {
+    name: String,
+    manufacturer: String,
+    model: String,
+    description: String,
+    price_cents: i64,
+    stock: i64,
+    delivery_estimate: String,
+    image_key: Option<String>,
+}
+
+/// A supplier's own part (archived or not) as the listing form shows it; `None` when the part
+/// does not exist or belongs to someone else.
+pub async fn owned_part(
+    db: impl SqliteExecutor<'_>,
+    id: i64,
+    supplier_id: i64,
+) -> sqlx::Result<Option<ListingFormState>> {
+    let row: Option<OwnedPartDb> = sqlx::query_as(
+        "SELECT name, manufacturer, model, description, price_cents, stock, delivery_estimate, \
+         image_key FROM parts WHERE id = ? AND supplier_id = ?",
+    )
+    .bind(id)
+    .bind(supplier_id)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| ListingFormState {
+        id: Some(id),
+        input: ListingInput {
+            name: r.name,
+            manufacturer: r.manufacturer,
+            model: r.model,
+            description: r.description,
+            price: Cents(r.price_cents).euros_input(),
+            stock: r.stock.to_string(),
+            delivery: r.delivery_estimate,
+        },
+        image_key: r.image_key,
+        errors: Vec::new(),
+        form_error: None,
+    }))
+}
+
+/// Changes an owned part's fields and, if `image_key` is `Some`, its picture. Returns whether
+/// a part of this supplier was changed.
+pub async fn update_owned_part(
+    db: impl SqliteExecutor<'_>,
+    id: i64,
+    supplier_id: i64,
+    fields: &PartFields<'_>,
+    image_key: Option<&str>,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE parts SET name = ?, manufacturer = ?, model = ?, description = ?, \
+         price_cents = ?, stock = ?, delivery_estimate = ?, image_key = COALESCE(?, image_key), \
+         updated_at = unixepoch() WHERE id = ? AND supplier_id = ?",
+    )
+    .bind(fields.name)
+    .bind(fields.manufacturer)
+    .bind(fields.model)
+    .bind(fields.description)
+    .bind(fields.price.0)
+    .bind(fields.stock)
+    .bind(fields.delivery.as_str())
+    .bind(image_key)
+    .bind(id)
+    .bind(supplier_id)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The picture key of an owned part (to delete the old files after a replacement).
+pub async fn owned_image_key(
+    db: impl SqliteExecutor<'_>,
+    id: i64,
+    supplier_id: i64,
+) -> sqlx::Result<Option<Option<String>>> {
+    sqlx::query_scalar("SELECT image_key FROM parts WHERE id = ? AND supplier_id = ?")
+        .bind(id)
+        .bind(supplier_id)
+        .fetch_optional(db)
+        .await
+}
+
+/// Sets an owned part's price. Returns whether a part of this supplier was changed.
+pub async fn set_owned_price(
+    db: impl SqliteExecutor<'_>,
+    id: i64,
+    supplier_id: i64,
+    price: Cents,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE parts SET price_cents = ?, updated_at = unixepoch() WHERE id = ? AND supplier_id = ?",
+    )
+    .bind(price.0)
+    .bind(id)
+    .bind(supplier_id)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Sets an owned part's stock. Returns whether a part of this supplier was changed.
+pub async fn set_owned_stock(
+    db: impl SqliteExecutor<'_>,
+    id: i64,
+    supplier_id: i64,
+    stock: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE parts SET stock = ?, updated_at = unixepoch() WHERE id = ? AND supplier_id = ?",
+    )
+    .bind(stock)
+    .bind(id)
+    .bind(supplier_id)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Archives or restores an owned part. Returns whether a part of this supplier was changed.
+pub async fn set_owned_archived(
+    db: impl SqliteExecutor<'_>,
+    id: i64,
+    supplier_id: i64,
+    archived: bool,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE parts SET archived = ?, updated_at = unixepoch() WHERE id = ? AND supplier_id = ?",
+    )
+    .bind(archived)
+    .bind(id)
+    .bind(supplier_id)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 #[cfg(test)]
@@ -716,5 +925,84 @@ mod tests {
             .unwrap()
             .is_none());
         assert!(active_part(&pool, 424242).await.unwrap().is_none());
+    }
+    #[sqlx::test]
+    async fn archive_and_restore_only_touch_own_parts(pool: SqlitePool) {
+        let s = supplier(&pool, "acme").await;
+        let other = supplier(&pool, "other").await;
+        let id = insert_part(&pool, &part(s, "Disc", 10)).await.unwrap();
+        assert!(!set_owned_archived(&pool, id, other, true).await.unwrap());
+        assert_eq!(newest_parts(&pool, 10).await.unwrap().len(), 1);
+        assert!(set_owned_archived(&pool, id, s, true).await.unwrap());
+        assert!(newest_parts(&pool, 10).await.unwrap().is_empty());
+        assert!(active_part(&pool, id).await.unwrap().is_none());
+        assert_eq!(owned_listings(&pool, s, true, "").await.unwrap().len(), 1);
+        assert!(owned_listings(&pool, s, false, "")
+            .await
+            .unwrap()
+            .is_empty());
+        assert!(set_owned_archived(&pool, id, s, false).await.unwrap());
+        assert_eq!(newest_parts(&pool, 10).await.unwrap().len(), 1);
+    }
+
+    #[sqlx::test]
+    async fn owners_alone_see_and_change_their_parts(pool: SqlitePool) {
+        let s = supplier(&pool, "acme").await;
+        let other = supplier(&pool, "other").await;
+        let id = insert_part(&pool, &part(s, "Disc", 10)).await.unwrap();
+        insert_part(&pool, &part(other, "Theirs", 10))
+            .await
+            .unwrap();
+
+        assert!(owned_part(&pool, id, other).await.unwrap().is_none());
+        assert!(!set_owned_price(&pool, id, other, Cents(1)).await.unwrap());
+        assert!(!set_owned_stock(&pool, id, other, 0).await.unwrap());
+        let fields = PartFields {
+            name: "Hijacked",
+            manufacturer: "X",
+            model: "Y",
+            description: "Z",
+            price: Cents(1),
+            stock: 0,
+            delivery: DeliveryEstimate::Weeks2To4,
+        };
+        assert!(!update_owned_part(&pool, id, other, &fields, None)
+            .await
+            .unwrap());
+        let mine = owned_part(&pool, id, s).await.unwrap().unwrap();
+        assert_eq!(mine.input.name, "Disc");
+        assert_eq!(mine.input.price, "19.99");
+
+        assert!(set_owned_price(&pool, id, s, Cents(2500)).await.unwrap());
+        assert!(set_owned_stock(&pool, id, s, 3).await.unwrap());
+        let listed = owned_listings(&pool, s, false, "").await.unwrap();
+        assert_eq!(listed.len(), 1, "only own parts are listed");
+        assert_eq!((listed[0].price, listed[0].stock), (Cents(2500), 3));
+        assert!(update_owned_part(&pool, id, s, &fields, Some("newkey"))
+            .await
+            .unwrap());
+        let changed = owned_part(&pool, id, s).await.unwrap().unwrap();
+        assert_eq!(changed.input.name, "Hijacked");
+        assert_eq!(changed.image_key.as_deref(), Some("newkey"));
+        // No picture given: the old one stays.
+        assert!(update_owned_part(&pool, id, s, &fields, None)
+            .await
+            .unwrap());
+        assert_eq!(
+            owned_image_key(&pool, id, s).await.unwrap(),
+            Some(Some("newkey".into()))
+        );
+        // Search within own listings.
+        assert_eq!(
+            owned_listings(&pool, s, false, "hijack")
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        assert!(owned_listings(&pool, s, false, "theirs")
+            .await
+            .unwrap()
+            .is_empty());
     }
 }

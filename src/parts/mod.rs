@@ -218,7 +218,7 @@ pub struct PartDetail {
 /// URL of a part's thumbnail, or of the placeholder picture.
 pub fn thumb_url(image_key: Option<&str>) -> String {
     match image_key {
-        Some(key) => format!("/uploads/{key}-thumb.png"),
+        Some(key) => format!("/uploads/{key}-thumb.jpg"),
         None => "/placeholder-part.svg".into(),
     }
 }
@@ -226,7 +226,7 @@ pub fn thumb_url(image_key: Option<&str>) -> String {
 /// URL of a part's display-size picture, or of the placeholder picture.
 pub fn image_url(image_key: Option<&str>) -> String {
     match image_key {
-        Some(key) => format!("/uploads/{key}.png"),
+        Some(key) => format!("/uploads/{key}.jpg"),
         None => "/placeholder-part.svg".into(),
     }
 }

@@ -1,7 +1,7 @@
 //! Demo data for an empty database: three suppliers, a customer, and a few dozen parts with
 //! pictures drawn by [`super::demo_images`].
 
-use super::{demo_images, password, uploads};
+use super::{demo_images, images, password, uploads};
 use crate::{
     auth::{db as users, Email, Role, Username},
     error::AppError,
@@ -145,18 +145,15 @@ pub async fn load_if_empty(pool: &SqlitePool, upload_dir: &Path) -> Result<bool,
     let dir = upload_dir.to_path_buf();
     let kinds: Vec<(Kind, [u8; 3])> = parts.iter().map(|p| (p.kind, p.accent)).collect();
     let keys = tokio::task::spawn_blocking(move || -> Result<Vec<String>, AppError> {
-        std::fs::create_dir_all(&dir).map_err(io_error)?;
         kinds
             .into_iter()
             .map(|(kind, accent)| {
-                let (display, thumb) = demo_images::render(kind, accent).map_err(|e| {
-                    tracing::error!(error = %e, "demo image failed");
-                    AppError::Internal
-                })?;
-                let key = uploads::random_key();
-                std::fs::write(uploads::display_path(&dir, &key), display).map_err(io_error)?;
-                std::fs::write(uploads::thumb_path(&dir, &key), thumb).map_err(io_error)?;
-                Ok(key)
+                let picture =
+                    images::process_pixels(&demo_images::render(kind, accent)).map_err(|e| {
+                        tracing::error!(error = %e, "demo image failed");
+                        AppError::Internal
+                    })?;
+                uploads::store(&dir, &picture).map_err(io_error)
             })
             .collect()
     })

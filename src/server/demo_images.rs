@@ -3,7 +3,7 @@
 //! Each kind of part gets a clean studio-style illustration: a soft background, a shadow, and
 //! the part built from anti-aliased shapes (signed distance functions), shaded top to bottom.
 
-use image::{imageops, Rgb, RgbImage};
+use image::{Rgb, RgbImage};
 
 /// The kinds of part the demo catalogue has pictures for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,8 +23,6 @@ pub enum Kind {
 
 /// Width and height of the display-size picture.
 pub const DISPLAY: (u32, u32) = (800, 600);
-/// Width and height of the thumbnail.
-pub const THUMB: (u32, u32) = (400, 300);
 
 type Color = [f32; 3];
 
@@ -125,20 +123,12 @@ fn rect(cx: f32, cy: f32, hw: f32, hh: f32, r: f32, angle: f32) -> impl Fn(f32, 
     }
 }
 
-/// Draws the picture for a part of `kind` in the accent colour `accent` and returns the
-/// display-size and thumbnail images as PNG bytes.
-pub fn render(kind: Kind, accent: [u8; 3]) -> Result<(Vec<u8>, Vec<u8>), image::ImageError> {
+/// Draws the picture for a part of `kind` in the accent colour `accent`.
+pub fn render(kind: Kind, accent: [u8; 3]) -> RgbImage {
     let accent = accent.map(f32::from);
     let mut c = Canvas::new([247.0, 248.0, 250.0], [226.0, 230.0, 236.0]);
     draw(&mut c, kind, accent);
-    let thumb = imageops::resize(&c.img, THUMB.0, THUMB.1, imageops::FilterType::Triangle);
-    Ok((encode(&c.img)?, encode(&thumb)?))
-}
-
-fn encode(img: &RgbImage) -> Result<Vec<u8>, image::ImageError> {
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png)?;
-    Ok(out.into_inner())
+    c.img
 }
 
 fn draw(c: &mut Canvas, kind: Kind, accent: Color) {
@@ -511,15 +501,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn renders_decodable_pngs_of_both_sizes() {
-        let (display, thumb) = render(Kind::BrakeDisc, [200, 40, 40]).unwrap();
-        let d = image::load_from_memory(&display).unwrap();
-        let t = image::load_from_memory(&thumb).unwrap();
-        assert_eq!((d.width(), d.height()), DISPLAY);
-        assert_eq!((t.width(), t.height()), THUMB);
-        // Not a blank canvas: the part is drawn in the middle.
-        let centre = d.to_rgb8().get_pixel(400, 290).0;
-        let corner = d.to_rgb8().get_pixel(5, 5).0;
-        assert_ne!(centre, corner);
+    fn draws_a_part_on_a_plain_background() {
+        for kind in [Kind::BrakeDisc, Kind::Sensor, Kind::Wiper] {
+            let d = render(kind, [200, 40, 40]);
+            assert_eq!((d.width(), d.height()), DISPLAY);
+            // Not a blank canvas: something is drawn in the middle.
+            assert_ne!(d.get_pixel(400, 290).0, d.get_pixel(5, 5).0, "{kind:?}");
+        }
     }
 }

@@ -59,6 +59,19 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             move || shell(options.clone()),
         )
         .nest_service("/uploads", uploads)
+        // The listing form posts multipart (it carries a photo): plain routes, not server
+        // functions. The handler counts the photo's bytes itself (5 MB); the body limit is
+        // higher so that a somewhat larger photo still gets its message beside the field with
+        // the other fields kept, and anything far larger is cut off early.
+        .route(
+            "/listings/new",
+            axum::routing::post(crate::listings::upload::create_listing),
+        )
+        .route(
+            "/listings/{id}/edit",
+            axum::routing::post(crate::listings::upload::update_listing),
+        )
+        .layer(axum::extract::DefaultBodyLimit::max(12 * 1024 * 1024))
         .fallback(fallback)
 }
 

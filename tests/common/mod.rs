@@ -19,6 +19,7 @@ use tower::ServiceExt;
 pub struct TestApp {
     pub router: Router,
     pub pool: SqlitePool,
+    pub config: Config,
 }
 
 /// What came back.
@@ -72,24 +73,35 @@ pub fn state_for(pool: SqlitePool, config: Config) -> AppState {
     }
 }
 
+/// Defaults, with a fresh upload folder of its own.
 pub fn test_config() -> Config {
     let mut config = Config::from_lookup(|_| None).expect("defaults are valid");
-    config.upload_dir = std::env::temp_dir().join("partwatch-test-uploads");
+    config.upload_dir = std::env::temp_dir().join(format!(
+        "partwatch-test-uploads-{}",
+        partwatch::server::uploads::random_key()
+    ));
+    std::fs::create_dir_all(&config.upload_dir).expect("upload dir");
     config
 }
 
 impl TestApp {
     pub fn new(pool: SqlitePool) -> Self {
         init_tracing();
-        let state = state_for(pool.clone(), test_config());
+        let config = test_config();
+        let state = state_for(pool.clone(), config.clone());
         Self {
             router: router::app_router(state),
             pool,
+            config,
         }
     }
 
     pub fn with_router(pool: SqlitePool, router: Router) -> Self {
-        Self { router, pool }
+        Self {
+            router,
+            pool,
+            config: test_config(),
+        }
     }
 
     pub async fn send(&self, request: Request<Body>) -> Reply {

@@ -1,0 +1,108 @@
+//! Server functions of the supplier listings. Suppliers only; every function that takes a
+//! part id acts only on the caller's own parts, and answers "not found" for anybody else's.
+
+use super::{ListingFormState, ListingRow};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+fn not_yours() -> AppError {
+    AppError::NotFound("No such listing in your shop.".into())
+}
+
+/// The caller's listings: `status` is `archived` or anything else for active ones; `q` narrows
+/// by name, maker or model.
+#[server(endpoint = "my_listings")]
+pub async fn my_listings(status: String, q: String) -> Result<Vec<ListingRow>, AppError> {
+    use crate::server::{auth::require_supplier, state::app_state};
+    let supplier = require_supplier().await?;
+    let q: String = q.chars().take(200).collect();
+    let state = app_state()?;
+    Ok(
+        crate::parts::db::owned_listings(&state.pool, supplier.id, status == "archived", &q)
+            .await?,
+    )
+}
+
+/// Sets the price (`field` = `price`, in euros) or the stock (`field` = `stock`) of one of the
+/// caller's listings, and returns the value as saved, spelled as the form shows it.
+#[server(endpoint = "update_listing_field")]
+pub async fn update_listing_field(
+    id: i64,
+    field: String,
+    value: String,
+) -> Result<String, AppError> {
+    use crate::server::{auth::require_supplier, state::app_state};
+    let supplier = require_supplier().await?;
+    let state = app_state()?;
+    let (changed, shown) = match field.as_str() {
+        "price" => {
+            let price = super::parse_price(&value).map_err(|m| AppError::field("value", m))?;
+            let changed =
+                crate::parts::db::set_owned_price(&state.pool, id, supplier.id, price).await?;
+            (changed, price.euros_input())
+        }
+        "stock" => {
+            let stock = super::parse_stock(&value).map_err(|m| AppError::field("value", m))?;
+            let changed =
+                crate::parts::db::set_owned_stock(&state.pool, id, supplier.id, stock).await?;
+            (changed, stock.to_string())
+        }
+        _ => {
+            return Err(AppError::BadRequest(
+                "Only price and stock can be edited here.".into(),
+            ))
+        }
+    };
+    if changed {
+        Ok(shown)
+    } else {
+        Err(not_yours())
+    }
+}
+
+/// Takes one of the caller's listings out of the catalogue (it stays in orders and in the
+/// supplier's list).
+#[server(endpoint = "archive_listing")]
+pub async fn archive_listing(id: i64) -> Result<(), AppError> {
+    set_archived(id, true).await
+}
+
+/// Puts an archived listing of the caller's back into the catalogue.
+#[server(endpoint = "restore_listing")]
+pub async fn restore_listing(id: i64) -> Result<(), AppError> {
+    set_archived(id, false).await
+}
+
+#[cfg(feature = "ssr")]
+async fn set_archived(id: i64, archived: bool) -> Result<(), AppError> {
+    use crate::server::{auth::require_supplier, state::app_state};
+    let supplier = require_supplier().await?;
+    let state = app_state()?;
+    if crate::parts::db::set_owned_archived(&state.pool, id, supplier.id, archived).await? {
+        Ok(())
+    } else {
+        Err(not_yours())
+    }
+}
+
+/// The listing form for one of the caller's listings (`Some(id)`) or a new one (`None`).
+#[server(endpoint = "listing_form")]
+pub async fn listing_form(id: Option<i64>) -> Result<ListingFormState, AppError> {
+    use crate::server::{auth::require_supplier, state::app_state};
+    let supplier = require_supplier().await?;
+    let Some(id) = id else {
+        return Ok(ListingFormState {
+            input: super::ListingInput {
+                stock: "1".into(),
+                delivery: crate::parts::DeliveryEstimate::Days1To2.as_str().into(),
+                ..Default::default()
+            },
+            ..Default::default()
+        });
+    };
+    let state = app_state()?;
+    crate::parts::db::owned_part(&state.pool, id, supplier.id)
+        .await?
+        .ok_or_else(not_yours)
+}

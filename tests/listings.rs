@@ -1,0 +1,467 @@
+//! Supplier listings through the real router: multipart uploads with real images, bad files,
+//! ownership, roles, and archived parts leaving the catalogue.
+
+mod common;
+
+use axum::{
+    body::Body,
+    http::{header, Request, StatusCode},
+};
+use common::TestApp;
+use image::{ImageFormat, Rgb, RgbImage};
+use sqlx::SqlitePool;
+use std::io::Cursor;
+
+const PW: &str = "a-long-password";
+const BOUNDARY: &str = "----partwatch-test-boundary";
+
+fn picture(format: ImageFormat, w: u32, h: u32) -> Vec<u8> {
+    let img = RgbImage::from_fn(w, h, |x, y| Rgb([(x % 256) as u8, (y % 256) as u8, 120]));
+    let mut out = Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut out, format)
+        .unwrap();
+    out.into_inner()
+}
+
+fn fields(name: &str, price: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("name", name.to_string()),
+        ("manufacturer", "Brembo".into()),
+        ("model", "BP-123".into()),
+        ("description", "A vented front disc.".into()),
+        ("price", price.to_string()),
+        ("stock", "7".into()),
+        ("delivery", "1-2_days".into()),
+    ]
+}
+
+fn multipart(fields: &[(&str, String)], image: Option<(&str, &[u8])>) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    }
+    if let Some((filename, bytes)) = image {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"image\"; filename=\"{filename}\"\r\nContent-Type: image/jpeg\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+async fn post_listing(
+    app: &TestApp,
+    path: &str,
+    cookie: Option<&str>,
+    body: Vec<u8>,
+) -> common::Reply {
+    let mut request = Request::post(path)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .header(header::ACCEPT, "text/html");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    app.send(request.body(Body::from(body)).unwrap()).await
+}
+
+async fn part_ids(app: &TestApp) -> Vec<i64> {
+    sqlx::query_scalar("SELECT id FROM parts ORDER BY id")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap()
+}
+
+fn upload_dir_files(app: &TestApp, key: &str) -> (bool, bool) {
+    let dir = &app.config.upload_dir;
+    (
+        dir.join(format!("{key}.jpg")).is_file(),
+        dir.join(format!("{key}-thumb.jpg")).is_file(),
+    )
+}
+
+#[sqlx::test]
+async fn supplier_creates_a_listing_with_a_real_photo(pool: SqlitePool) {
+    let app = TestApp::new(pool);
+    let supplier = app
+        .register("acme", "acme@example.com", PW, "supplier")
+        .await;
+    let photo = picture(ImageFormat::Png, 1600, 1200);
+    let reply = post_listing(
+        &app,
+        "/listings/new",
+        Some(&supplier),
+        multipart(
+            &fields("Brake disc, front", "64.90"),
+            Some(("disc.png", &photo)),
+        ),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let ids = part_ids(&app).await;
+    assert_eq!(ids.len(), 1);
+    assert_eq!(
+        reply.location().unwrap(),
+        format!("/listings?saved={}", ids[0])
+    );
+
+    let (price, key): (i64, String) =
+        sqlx::query_as("SELECT price_cents, image_key FROM parts WHERE id = ?")
+            .bind(ids[0])
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(price, 6490);
+    assert_eq!(upload_dir_files(&app, &key), (true, true));
+
+    // Served as a JPEG with long cache headers, re-encoded to the display size.
+    let served = app
+        .send(
+            Request::get(format!("/uploads/{key}.jpg"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(served.status, StatusCode::OK);
+    assert_eq!(served.headers[header::CONTENT_TYPE], "image/jpeg");
+    assert!(served.headers[header::CACHE_CONTROL]
+        .to_str()
+        .unwrap()
+        .contains("max-age=31536000"));
+    assert_eq!(served.headers["x-content-type-options"], "nosniff");
+
+    // The listing is in the catalogue with its thumbnail.
+    let page = app.get("/catalogue?q=brake", None).await;
+    assert!(page.body.contains("Brake disc, front"));
+    assert!(page.body.contains(&format!("/uploads/{key}-thumb.jpg")));
+}
+
+#[sqlx::test]
+async fn bad_images_are_refused_and_nothing_is_stored(pool: SqlitePool) {
+    let app = TestApp::new(pool);
+    let supplier = app
+        .register("acme", "acme@example.com", PW, "supplier")
+        .await;
+    let png = picture(ImageFormat::Png, 300, 200);
+    let mut six_mb = picture(ImageFormat::Jpeg, 64, 64);
+    six_mb.resize(6 * 1024 * 1024, 0);
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "notes.jpg",
+            b"this is a plain text file renamed to .jpg".to_vec(),
+            "not a JPEG, PNG, WebP or GIF",
+        ),
+        (
+            "logo.svg",
+            br#"<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>"#.to_vec(),
+            "not a JPEG, PNG, WebP or GIF",
+        ),
+        (
+            "cut.png",
+            png[..png.len() / 2].to_vec(),
+            "damaged or incomplete",
+        ),
+        ("huge.jpg", six_mb, "5 MB"),
+    ];
+    let before: Vec<_> = std::fs::read_dir(&app.config.upload_dir)
+        .map(|d| d.count())
+        .into_iter()
+        .collect();
+    for (filename, bytes, message) in cases {
+        let reply = post_listing(
+            &app,
+            "/listings/new",
+            Some(&supplier),
+            multipart(
+                &fields("Brake disc, front", "64.90"),
+                Some((filename, &bytes)),
+            ),
+        )
+        .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{filename}: {}",
+            &reply.body[..reply.body.len().min(300)]
+        );
+        assert!(
+            reply.body.contains(message),
+            "{filename}: expected {message}"
+        );
+        // The form comes back with what was typed.
+        assert!(
+            reply.body.contains("value=\"Brake disc, front\""),
+            "{filename}: {}",
+            &reply.body[reply.body.find("<main").unwrap_or(0)..][..900]
+        );
+        assert!(
+            part_ids(&app).await.is_empty(),
+            "{filename}: nothing stored"
+        );
+    }
+    let after: Vec<_> = std::fs::read_dir(&app.config.upload_dir)
+        .map(|d| d.count())
+        .into_iter()
+        .collect();
+    assert_eq!(before, after, "no files written");
+}
+
+#[sqlx::test]
+async fn invalid_fields_come_back_beside_the_fields(pool: SqlitePool) {
+    let app = TestApp::new(pool);
+    let supplier = app
+        .register("acme", "acme@example.com", PW, "supplier")
+        .await;
+    let mut form = fields("", "0");
+    form.push(("unexpected", "ignored".into()));
+    let reply = post_listing(
+        &app,
+        "/listings/new",
+        Some(&supplier),
+        multipart(&form, None),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("Enter the name."));
+    assert!(reply.body.contains("The price must be at least €0.01."));
+    assert!(
+        reply.body.contains("value=\"BP-123\""),
+        "typed values are kept"
+    );
+    assert!(part_ids(&app).await.is_empty());
+}
+
+#[sqlx::test]
+async fn replacing_a_photo_removes_the_old_files(pool: SqlitePool) {
+    let app = TestApp::new(pool);
+    let supplier = app
+        .register("acme", "acme@example.com", PW, "supplier")
+        .await;
+    let first = picture(ImageFormat::Jpeg, 400, 300);
+    post_listing(
+        &app,
+        "/listings/new",
+        Some(&supplier),
+        multipart(&fields("Disc", "10"), Some(("a.jpg", &first))),
+    )
+    .await;
+    let id = part_ids(&app).await[0];
+    let old: String = sqlx::query_scalar("SELECT image_key FROM parts WHERE id = ?")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let second = picture(ImageFormat::WebP, 500, 300);
+    let reply = post_listing(
+        &app,
+        &format!("/listings/{id}/edit"),
+        Some(&supplier),
+        multipart(&fields("Disc, renamed", "12.50"), Some(("b.webp", &second))),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let (name, new): (String, String) =
+        sqlx::query_as("SELECT name, image_key FROM parts WHERE id = ?")
+            .bind(id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(name, "Disc, renamed");
+    assert_ne!(old, new);
+    assert_eq!(upload_dir_files(&app, &old), (false, false));
+    assert_eq!(upload_dir_files(&app, &new), (true, true));
+
+    // Saving without a new photo keeps the current one.
+    post_listing(
+        &app,
+        &format!("/listings/{id}/edit"),
+        Some(&supplier),
+        multipart(&fields("Disc", "12.50"), None),
+    )
+    .await;
+    let kept: String = sqlx::query_scalar("SELECT image_key FROM parts WHERE id = ?")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(kept, new);
+}
+
+#[sqlx::test]
+async fn nobody_but_the_owner_edits_a_listing(pool: SqlitePool) {
+    let app = TestApp::new(pool);
+    let owner = app
+        .register("acme", "acme@example.com", PW, "supplier")
+        .await;
+    let rival = app
+        .register("rival", "rival@example.com", PW, "supplier")
+        .await;
+    let customer = app
+        .register("anna", "anna@example.com", PW, "customer")
+        .await;
+    post_listing(
+        &app,
+        "/listings/new",
+        Some(&owner),
+        multipart(&fields("Disc", "10"), None),
+    )
+    .await;
+    let id = part_ids(&app).await[0];
+    let id_s = id.to_string();
+
+    // The edit form post by another supplier: not found, nothing changed.
+    let reply = post_listing(
+        &app,
+        &format!("/listings/{id}/edit"),
+        Some(&rival),
+        multipart(&fields("Stolen", "1"), None),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    // Their server functions: not found for the rival, forbidden for a customer, 401 for visitors.
+    for (cookie, status) in [
+        (Some(rival.as_str()), StatusCode::NOT_FOUND),
+        (Some(customer.as_str()), StatusCode::FORBIDDEN),
+        (None, StatusCode::UNAUTHORIZED),
+    ] {
+        for (endpoint, form) in [
+            (
+                "update_listing_field",
+                vec![("id", id_s.as_str()), ("field", "price"), ("value", "1.00")],
+            ),
+            (
+                "update_listing_field",
+                vec![("id", id_s.as_str()), ("field", "stock"), ("value", "0")],
+            ),
+            ("archive_listing", vec![("id", id_s.as_str())]),
+            ("restore_listing", vec![("id", id_s.as_str())]),
+            ("listing_form", vec![("id", id_s.as_str())]),
+        ] {
+            let reply = app.call(endpoint, &form, cookie).await;
+            assert_eq!(reply.status, status, "{endpoint} {form:?}: {}", reply.body);
+        }
+    }
+    // The rival's listing page does not show it; the edit page is a 404.
+    let page = app.get(&format!("/listings/{id}/edit"), Some(&rival)).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    let mine = app
+        .call("my_listings", &[("status", ""), ("q", "")], Some(&rival))
+        .await;
+    assert_eq!(mine.json(), serde_json::json!([]));
+    // A customer posting the form gets the page's explanation, and nothing is stored.
+    let reply = post_listing(
+        &app,
+        "/listings/new",
+        Some(&customer),
+        multipart(&fields("Mine", "1"), None),
+    )
+    .await;
+    assert!(reply.body.contains("Listings are for supplier accounts"));
+    // A visitor is sent to log in.
+    let reply = post_listing(
+        &app,
+        "/listings/new",
+        None,
+        multipart(&fields("Mine", "1"), None),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::FOUND);
+    assert!(reply.location().unwrap().starts_with("/login?next="));
+
+    let (name, price, stock, archived): (String, i64, i64, bool) =
+        sqlx::query_as("SELECT name, price_cents, stock, archived FROM parts WHERE id = ?")
+            .bind(id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (name.as_str(), price, stock, archived),
+        ("Disc", 1000, 7, false)
+    );
+    assert_eq!(part_ids(&app).await.len(), 1);
+}
+
+#[sqlx::test]
+async fn owner_edits_inline_and_archives_which_hides_the_part(pool: SqlitePool) {
+    let app = TestApp::new(pool);
+    let owner = app
+        .register("acme", "acme@example.com", PW, "supplier")
+        .await;
+    post_listing(
+        &app,
+        "/listings/new",
+        Some(&owner),
+        multipart(&fields("Disc", "10"), None),
+    )
+    .await;
+    let id = part_ids(&app).await[0].to_string();
+
+    let price = app
+        .call(
+            "update_listing_field",
+            &[("id", &id), ("field", "price"), ("value", "12,5")],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(price.json(), "12.50");
+    let bad = app
+        .call(
+            "update_listing_field",
+            &[("id", &id), ("field", "stock"), ("value", "-3")],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let other = app
+        .call(
+            "update_listing_field",
+            &[("id", &id), ("field", "name"), ("value", "x")],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::BAD_REQUEST);
+
+    assert_eq!(
+        app.get(&format!("/parts/{id}"), None).await.status,
+        StatusCode::OK
+    );
+    let archived = app
+        .call("archive_listing", &[("id", &id)], Some(&owner))
+        .await;
+    assert_eq!(archived.status, StatusCode::OK);
+    assert_eq!(
+        app.get(&format!("/parts/{id}"), None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(!app
+        .get("/catalogue?q=disc", None)
+        .await
+        .body
+        .contains("Disc"));
+    let listed = app
+        .call(
+            "my_listings",
+            &[("status", "archived"), ("q", "")],
+            Some(&owner),
+        )
+        .await
+        .json();
+    assert_eq!(listed[0]["name"], "Disc");
+    app.call("restore_listing", &[("id", &id)], Some(&owner))
+        .await;
+    assert_eq!(
+        app.get(&format!("/parts/{id}"), None).await.status,
+        StatusCode::OK
+    );
+}
