@@ -32,20 +32,33 @@ pub async fn update_listing_field(
     field: String,
     value: String,
 ) -> Result<String, AppError> {
-    use crate::server::{auth::require_supplier, state::app_state};
+    use crate::{
+        parts::db::OwnedChange,
+        server::{auth::require_supplier, state::app_state},
+    };
     let supplier = require_supplier().await?;
     let state = app_state()?;
     let (changed, shown) = match field.as_str() {
         "price" => {
             let price = super::parse_price(&value).map_err(|m| AppError::field("value", m))?;
-            let changed =
-                crate::parts::db::set_owned_price(&state.pool, id, supplier.id, price).await?;
+            let changed = crate::parts::db::change_owned_part(
+                &state.pool,
+                id,
+                supplier.id,
+                OwnedChange::Price(price),
+            )
+            .await?;
             (changed, price.euros_input())
         }
         "stock" => {
             let stock = super::parse_stock(&value).map_err(|m| AppError::field("value", m))?;
-            let changed =
-                crate::parts::db::set_owned_stock(&state.pool, id, supplier.id, stock).await?;
+            let changed = crate::parts::db::change_owned_part(
+                &state.pool,
+                id,
+                supplier.id,
+                OwnedChange::Stock(stock),
+            )
+            .await?;
             (changed, stock.to_string())
         }
         _ => {
@@ -76,10 +89,20 @@ pub async fn restore_listing(id: i64) -> Result<(), AppError> {
 
 #[cfg(feature = "ssr")]
 async fn set_archived(id: i64, archived: bool) -> Result<(), AppError> {
-    use crate::server::{auth::require_supplier, state::app_state};
+    use crate::{
+        parts::db::OwnedChange,
+        server::{auth::require_supplier, state::app_state},
+    };
     let supplier = require_supplier().await?;
     let state = app_state()?;
-    if crate::parts::db::set_owned_archived(&state.pool, id, supplier.id, archived).await? {
+    if crate::parts::db::change_owned_part(
+        &state.pool,
+        id,
+        supplier.id,
+        OwnedChange::Archived(archived),
+    )
+    .await?
+    {
         Ok(())
     } else {
         Err(not_yours())

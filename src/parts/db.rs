@@ -483,53 +483,34 @@ pub async fn owned_image_key(
         .await
 }
 
-/// Sets an owned part's price. Returns whether a part of this supplier was changed.
-pub async fn set_owned_price(
-    db: impl SqliteExecutor<'_>,
-    id: i64,
-    supplier_id: i64,
-    price: Cents,
-) -> sqlx::Result<bool> {
-    let done = sqlx::query(
-        "UPDATE parts SET price_cents = ?, updated_at = unixepoch() WHERE id = ? AND supplier_id = ?",
-    )
-    .bind(price.0)
-    .bind(id)
-    .bind(supplier_id)
-    .execute(db)
-    .await?;
-    Ok(done.rows_affected() == 1)
+/// A change the listings table makes in place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OwnedChange {
+    /// A new price.
+    Price(Cents),
+    /// A new stock count.
+    Stock(i64),
+    /// Archived (out of the catalogue) or not.
+    Archived(bool),
 }
 
-/// Sets an owned part's stock. Returns whether a part of this supplier was changed.
-pub async fn set_owned_stock(
+/// Applies `change` to a part of this supplier. Returns whether such a part was changed.
+pub async fn change_owned_part(
     db: impl SqliteExecutor<'_>,
     id: i64,
     supplier_id: i64,
-    stock: i64,
+    change: OwnedChange,
 ) -> sqlx::Result<bool> {
-    let done = sqlx::query(
-        "UPDATE parts SET stock = ?, updated_at = unixepoch() WHERE id = ? AND supplier_id = ?",
-    )
-    .bind(stock)
-    .bind(id)
-    .bind(supplier_id)
-    .execute(db)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
-/// Archives or restores an owned part. Returns whether a part of this supplier was changed.
-pub async fn set_owned_archived(
-    db: impl SqliteExecutor<'_>,
-    id: i64,
-    supplier_id: i64,
-    archived: bool,
-) -> sqlx::Result<bool> {
-    let done = sqlx::query(
-        "UPDATE parts SET archived = ?, updated_at = unixepoch() WHERE id = ? AND supplier_id = ?",
-    )
-    .bind(archived)
+    // The column comes from this fixed list, never from input.
+    let (column, value) = match change {
+        OwnedChange::Price(price) => ("price_cents", price.0),
+        OwnedChange::Stock(stock) => ("stock", stock),
+        OwnedChange::Archived(archived) => ("archived", i64::from(archived)),
+    };
+    let done = sqlx::query(&format!(
+        "UPDATE parts SET {column} = ?, updated_at = unixepoch() WHERE id = ? AND supplier_id = ?"
+    ))
+    .bind(value)
     .bind(id)
     .bind(supplier_id)
     .execute(db)
@@ -931,9 +912,15 @@ mod tests {
         let s = supplier(&pool, "acme").await;
         let other = supplier(&pool, "other").await;
         let id = insert_part(&pool, &part(s, "Disc", 10)).await.unwrap();
-        assert!(!set_owned_archived(&pool, id, other, true).await.unwrap());
+        assert!(
+            !change_owned_part(&pool, id, other, OwnedChange::Archived(true))
+                .await
+                .unwrap()
+        );
         assert_eq!(newest_parts(&pool, 10).await.unwrap().len(), 1);
-        assert!(set_owned_archived(&pool, id, s, true).await.unwrap());
+        assert!(change_owned_part(&pool, id, s, OwnedChange::Archived(true))
+            .await
+            .unwrap());
         assert!(newest_parts(&pool, 10).await.unwrap().is_empty());
         assert!(active_part(&pool, id).await.unwrap().is_none());
         assert_eq!(owned_listings(&pool, s, true, "").await.unwrap().len(), 1);
@@ -941,7 +928,11 @@ mod tests {
             .await
             .unwrap()
             .is_empty());
-        assert!(set_owned_archived(&pool, id, s, false).await.unwrap());
+        assert!(
+            change_owned_part(&pool, id, s, OwnedChange::Archived(false))
+                .await
+                .unwrap()
+        );
         assert_eq!(newest_parts(&pool, 10).await.unwrap().len(), 1);
     }
 
@@ -955,8 +946,14 @@ mod tests {
             .unwrap();
 
         assert!(owned_part(&pool, id, other).await.unwrap().is_none());
-        assert!(!set_owned_price(&pool, id, other, Cents(1)).await.unwrap());
-        assert!(!set_owned_stock(&pool, id, other, 0).await.unwrap());
+        assert!(
+            !change_owned_part(&pool, id, other, OwnedChange::Price(Cents(1)))
+                .await
+                .unwrap()
+        );
+        assert!(!change_owned_part(&pool, id, other, OwnedChange::Stock(0))
+            .await
+            .unwrap());
         let fields = PartFields {
             name: "Hijacked",
             manufacturer: "X",
@@ -973,8 +970,14 @@ mod tests {
         assert_eq!(mine.input.name, "Disc");
         assert_eq!(mine.input.price, "19.99");
 
-        assert!(set_owned_price(&pool, id, s, Cents(2500)).await.unwrap());
-        assert!(set_owned_stock(&pool, id, s, 3).await.unwrap());
+        assert!(
+            change_owned_part(&pool, id, s, OwnedChange::Price(Cents(2500)))
+                .await
+                .unwrap()
+        );
+        assert!(change_owned_part(&pool, id, s, OwnedChange::Stock(3))
+            .await
+            .unwrap());
         let listed = owned_listings(&pool, s, false, "").await.unwrap();
         assert_eq!(listed.len(), 1, "only own parts are listed");
         assert_eq!((listed[0].price, listed[0].stock), (Cents(2500), 3));
