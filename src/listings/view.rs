@@ -112,6 +112,7 @@ fn ListingsTable() -> impl IntoView {
                                             <th scope="col">"Price (€)"</th>
                                             <th scope="col">"Stock"</th>
                                             <th scope="col">"Availability"</th>
+                                            <th scope="col">"Status"</th>
                                             <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                                         </tr>
                                     </thead>
@@ -213,6 +214,13 @@ fn ListingLine(row: ListingRow, changed: RwSignal<u32>) -> impl IntoView {
             </td>
             <td>
                 <span class=move || availability().css_class()>{move || availability().label()}</span>
+            </td>
+            <td>
+                {if archived {
+                    view! { <span class="badge badge-off">"Archived"</span> }
+                } else {
+                    view! { <span class="badge badge-ok">"Active"</span> }
+                }}
             </td>
             <td class="listing-actions">
                 <a class="btn btn-ghost btn-small" href=format!("/listings/{id}/edit")>"Edit"</a>
