@@ -5,7 +5,7 @@ mod common;
 use axum::http::StatusCode;
 use common::TestApp;
 use partwatch::parts::{
-    db::{insert_part, NewPart},
+    db::{insert_part, NewPart, PartFields},
     Cents, DeliveryEstimate,
 };
 use sqlx::SqlitePool;
@@ -33,13 +33,15 @@ async fn shop(app: &TestApp) -> (String, i64, i64, i64) {
                 &app.pool,
                 &NewPart {
                     supplier_id,
-                    name,
-                    manufacturer: "Brembo",
-                    model,
-                    description: "A dependable part.\n\nSecond paragraph <b>not bold</b>.",
-                    price: Cents(6490),
-                    stock,
-                    delivery: DeliveryEstimate::Days1To2,
+                    fields: PartFields {
+                        name,
+                        manufacturer: "Brembo",
+                        model,
+                        description: "A dependable part.\n\nSecond paragraph <b>not bold</b>.",
+                        price: Cents(6490),
+                        stock,
+                        delivery: DeliveryEstimate::Days1To2,
+                    },
                     image_key: None,
                 },
             )

@@ -146,13 +146,7 @@ async fn save_listing(
             &state.pool,
             &NewPart {
                 supplier_id: user.id,
-                name: part_fields.name,
-                manufacturer: part_fields.manufacturer,
-                model: part_fields.model,
-                description: part_fields.description,
-                price: part_fields.price,
-                stock: part_fields.stock,
-                delivery: part_fields.delivery,
+                fields: part_fields.clone(),
                 image_key: new_key.as_deref(),
             },
         )

@@ -12,20 +12,8 @@ use sqlx::{FromRow, QueryBuilder, Sqlite, SqliteExecutor, SqlitePool};
 pub struct NewPart<'a> {
     /// Owner.
     pub supplier_id: i64,
-    /// Product name.
-    pub name: &'a str,
-    /// Maker.
-    pub manufacturer: &'a str,
-    /// Model or part number.
-    pub model: &'a str,
-    /// Long description.
-    pub description: &'a str,
-    /// Price.
-    pub price: Cents,
-    /// Units in stock.
-    pub stock: i64,
-    /// Delivery time.
-    pub delivery: DeliveryEstimate,
+    /// What the listing says.
+    pub fields: PartFields<'a>,
     /// Image file stem.
     pub image_key: Option<&'a str>,
 }
@@ -37,13 +25,13 @@ pub async fn insert_part(db: impl SqliteExecutor<'_>, part: &NewPart<'_>) -> sql
          stock, delivery_estimate, image_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(part.supplier_id)
-    .bind(part.name)
-    .bind(part.manufacturer)
-    .bind(part.model)
-    .bind(part.description)
-    .bind(part.price.0)
-    .bind(part.stock)
-    .bind(part.delivery.as_str())
+    .bind(part.fields.name)
+    .bind(part.fields.manufacturer)
+    .bind(part.fields.model)
+    .bind(part.fields.description)
+    .bind(part.fields.price.0)
+    .bind(part.fields.stock)
+    .bind(part.fields.delivery.as_str())
     .bind(part.image_key)
     .execute(db)
     .await?;
@@ -330,6 +318,7 @@ pub async fn supplier_stats(
 }
 
 /// The fields of a listing, as the listing form edits them.
+#[derive(Debug, Clone)]
 pub struct PartFields<'a> {
     /// Product name.
     pub name: &'a str,
@@ -538,13 +527,15 @@ mod tests {
     fn part(supplier_id: i64, name: &str, stock: i64) -> NewPart<'_> {
         NewPart {
             supplier_id,
-            name,
-            manufacturer: "Bosch",
-            model: "BP-123",
-            description: "A part.",
-            price: Cents(1999),
-            stock,
-            delivery: DeliveryEstimate::Days1To2,
+            fields: PartFields {
+                name,
+                manufacturer: "Bosch",
+                model: "BP-123",
+                description: "A part.",
+                price: Cents(1999),
+                stock,
+                delivery: DeliveryEstimate::Days1To2,
+            },
             image_key: None,
         }
     }
@@ -577,7 +568,7 @@ mod tests {
         let s = supplier(&pool, "acme").await;
         assert!(insert_part(&pool, &part(s, "Neg", -1)).await.is_err());
         let mut free = part(s, "Free", 1);
-        free.price = Cents(0);
+        free.fields.price = Cents(0);
         assert!(insert_part(&pool, &free).await.is_err());
         // A part must belong to an existing user (foreign keys are on).
         assert!(insert_part(&pool, &part(9999, "Orphan", 1)).await.is_err());
@@ -659,13 +650,15 @@ mod tests {
                 pool,
                 &NewPart {
                     supplier_id: owner,
-                    name,
-                    manufacturer: maker,
-                    model,
-                    description: desc,
-                    price: Cents(price),
-                    stock,
-                    delivery: DeliveryEstimate::Days1To2,
+                    fields: PartFields {
+                        name,
+                        manufacturer: maker,
+                        model,
+                        description: desc,
+                        price: Cents(price),
+                        stock,
+                        delivery: DeliveryEstimate::Days1To2,
+                    },
                     image_key: None,
                 },
             )

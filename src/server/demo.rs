@@ -6,7 +6,7 @@ use crate::{
     auth::{db as users, Email, Role, Username},
     error::AppError,
     parts::{
-        db::{insert_part, NewPart},
+        db::{insert_part, NewPart, PartFields},
         Cents, DeliveryEstimate,
     },
 };
@@ -177,13 +177,15 @@ pub async fn load_if_empty(pool: &SqlitePool, upload_dir: &Path) -> Result<bool,
             &mut *tx,
             &NewPart {
                 supplier_id: ids[part.supplier],
-                name: part.name,
-                manufacturer: part.manufacturer,
-                model: part.model,
-                description: part.description,
-                price: Cents(part.price_cents),
-                stock: part.stock,
-                delivery: part.delivery,
+                fields: PartFields {
+                    name: part.name,
+                    manufacturer: part.manufacturer,
+                    model: part.model,
+                    description: part.description,
+                    price: Cents(part.price_cents),
+                    stock: part.stock,
+                    delivery: part.delivery,
+                },
                 image_key: Some(key),
             },
         )
