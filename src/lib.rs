@@ -9,6 +9,7 @@ pub mod error;
 pub mod home;
 pub mod info;
 pub mod listings;
+pub mod orders;
 pub mod parts;
 #[cfg(feature = "ssr")]
 pub mod server;

@@ -44,3 +44,63 @@ pub async fn add_to_cart(part_id: i64, quantity: i64) -> Result<i64, AppError> {
         )),
     }
 }
+
+/// The caller's cart: lines with current prices and stock (flagged when they cannot be
+/// ordered), the total, a fresh checkout key and the last shipping details. Logged-in users.
+#[server(endpoint = "cart_contents")]
+pub async fn cart_contents() -> Result<super::Cart, AppError> {
+    use crate::server::{auth::require_user, state::app_state, uploads::random_key};
+    let user = require_user().await?;
+    let state = app_state()?;
+    let mut conn = state.pool.acquire().await?;
+    let lines = super::db::lines(&mut conn, user.id).await?;
+    let (shipping_name, shipping_address) = crate::orders::db::last_shipping(&mut *conn, user.id)
+        .await?
+        .unwrap_or_default();
+    Ok(super::Cart {
+        total: super::cart_total(&lines),
+        lines,
+        checkout_key: random_key(),
+        shipping_name,
+        shipping_address,
+    })
+}
+
+/// Sets how many units of a part the caller's cart holds (1 up to the stock) and returns the
+/// new cart count. Logged-in users, their own cart only.
+#[server(endpoint = "update_cart_line")]
+pub async fn update_cart_line(part_id: i64, quantity: i64) -> Result<i64, AppError> {
+    use super::db::{set_quantity, SetOutcome};
+    use crate::{server::auth::require_user, server::state::app_state};
+    let user = require_user().await?;
+    let quantity = super::parse_quantity(quantity).map_err(|m| AppError::field("quantity", m))?;
+    let state = app_state()?;
+    match set_quantity(&state.pool, user.id, part_id, quantity).await? {
+        SetOutcome::Set { cart_count } => Ok(cart_count),
+        SetOutcome::NoLine => Err(AppError::NotFound("This part is not in your cart.".into())),
+        SetOutcome::Unavailable => Err(AppError::field(
+            "quantity",
+            "This part is no longer sold; remove it from your cart.",
+        )),
+        SetOutcome::NotEnoughStock { stock: 0 } => Err(AppError::field(
+            "quantity",
+            "This part is out of stock; remove it from your cart.",
+        )),
+        SetOutcome::NotEnoughStock { stock } => Err(AppError::field(
+            "quantity",
+            format!("Only {stock} in stock."),
+        )),
+    }
+}
+
+/// Removes a part from the caller's cart (nothing happens when it is not there, so a repeated
+/// click is harmless) and returns the new cart count. Logged-in users.
+#[server(endpoint = "remove_cart_line")]
+pub async fn remove_cart_line(part_id: i64) -> Result<i64, AppError> {
+    use crate::{server::auth::require_user, server::state::app_state};
+    let user = require_user().await?;
+    let state = app_state()?;
+    let mut conn = state.pool.acquire().await?;
+    super::db::remove_items(&mut conn, user.id, &[part_id]).await?;
+    Ok(super::db::item_count(&mut *conn, user.id).await?)
+}

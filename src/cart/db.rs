@@ -1,7 +1,8 @@
 //! All SQL of the cart_items table.
 
-use crate::parts::db::stock_info;
-use sqlx::{SqliteExecutor, SqlitePool};
+use super::{CartLine, LineIssue};
+use crate::parts::{db::stock_info, Cents};
+use sqlx::{FromRow, SqliteConnection, SqliteExecutor, SqlitePool};
 
 /// How many units the user's cart holds, over all lines.
 pub async fn item_count(db: impl SqliteExecutor<'_>, user_id: i64) -> sqlx::Result<i64> {
@@ -86,6 +87,122 @@ pub async fn add_item(
     Ok(AddOutcome::Added { cart_count })
 }
 
+#[derive(FromRow)]
+struct LineRow {
+    part_id: i64,
+    name: String,
+    manufacturer: String,
+    model: String,
+    supplier: String,
+    supplier_id: i64,
+    image_key: Option<String>,
+    price_cents: i64,
+    quantity: i64,
+    stock: i64,
+    archived: bool,
+}
+
+/// The user's cart lines with the parts' current price, stock and state, grouped by supplier
+/// (so each group is one order at checkout), oldest line first within a supplier.
+pub async fn lines(db: &mut SqliteConnection, user_id: i64) -> sqlx::Result<Vec<CartLine>> {
+    let rows: Vec<LineRow> = sqlx::query_as(
+        "SELECT c.part_id, p.name, p.manufacturer, p.model, u.username AS supplier, \
+                p.supplier_id, p.image_key, p.price_cents, c.quantity, p.stock, p.archived \
+         FROM cart_items c JOIN parts p ON p.id = c.part_id JOIN users u ON u.id = p.supplier_id \
+         WHERE c.user_id = ? \
+         ORDER BY u.username COLLATE NOCASE, p.supplier_id, c.added_at, c.part_id",
+    )
+    .bind(user_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| CartLine {
+            issue: LineIssue::of(r.quantity, r.stock, r.archived, r.supplier_id == user_id),
+            part_id: r.part_id,
+            name: r.name,
+            manufacturer: r.manufacturer,
+            model: r.model,
+            supplier: r.supplier,
+            supplier_id: r.supplier_id,
+            image_key: r.image_key,
+            unit_price: Cents(r.price_cents),
+            quantity: r.quantity,
+            stock: r.stock,
+        })
+        .collect())
+}
+
+/// What setting a line's quantity came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetOutcome {
+    /// Set; the cart now holds this many units in all.
+    Set {
+        /// Units in the whole cart.
+        cart_count: i64,
+    },
+    /// The cart has no line for this part.
+    NoLine,
+    /// The part is archived: the line can only be removed.
+    Unavailable,
+    /// Fewer in stock than asked for.
+    NotEnoughStock {
+        /// Units in stock.
+        stock: i64,
+    },
+}
+
+/// Sets how many units of a part the cart line holds, never above the stock (a line that lost
+/// stock is fixed by lowering it to what is left).
+pub async fn set_quantity(
+    pool: &SqlitePool,
+    user_id: i64,
+    part_id: i64,
+    quantity: i64,
+) -> sqlx::Result<SetOutcome> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let in_cart = quantity_of(&mut *tx, user_id, part_id).await?;
+    if in_cart == 0 {
+        return Ok(SetOutcome::NoLine);
+    }
+    let Some(part) = stock_info(&mut *tx, part_id).await? else {
+        return Ok(SetOutcome::NoLine);
+    };
+    if part.archived {
+        return Ok(SetOutcome::Unavailable);
+    }
+    if quantity > part.stock {
+        return Ok(SetOutcome::NotEnoughStock { stock: part.stock });
+    }
+    sqlx::query("UPDATE cart_items SET quantity = ? WHERE user_id = ? AND part_id = ?")
+        .bind(quantity)
+        .bind(user_id)
+        .bind(part_id)
+        .execute(&mut *tx)
+        .await?;
+    let cart_count = item_count(&mut *tx, user_id).await?;
+    tx.commit().await?;
+    Ok(SetOutcome::Set { cart_count })
+}
+
+/// Removes the cart lines of these parts; returns how many lines went.
+pub async fn remove_items(
+    db: &mut SqliteConnection,
+    user_id: i64,
+    part_ids: &[i64],
+) -> sqlx::Result<u64> {
+    let mut removed = 0;
+    for part_id in part_ids {
+        removed += sqlx::query("DELETE FROM cart_items WHERE user_id = ? AND part_id = ?")
+            .bind(user_id)
+            .bind(part_id)
+            .execute(&mut *db)
+            .await?
+            .rows_affected();
+    }
+    Ok(removed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,6 +283,56 @@ mod tests {
                 in_cart: 0
             }
         );
+    }
+
+    #[sqlx::test]
+    async fn quantities_are_set_within_the_stock(pool: SqlitePool) {
+        fixture(&pool).await;
+        add_item(&pool, 1, 1, 1).await.unwrap();
+        assert_eq!(
+            set_quantity(&pool, 1, 1, 3).await.unwrap(),
+            SetOutcome::Set { cart_count: 3 }
+        );
+        assert_eq!(
+            set_quantity(&pool, 1, 1, 4).await.unwrap(),
+            SetOutcome::NotEnoughStock { stock: 3 }
+        );
+        assert_eq!(
+            set_quantity(&pool, 2, 1, 1).await.unwrap(),
+            SetOutcome::NoLine
+        );
+        // The stock drops under the line: lowering is allowed, raising is not.
+        sqlx::query("UPDATE parts SET stock = 1 WHERE id = 1")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let mut conn = pool.acquire().await.unwrap();
+        let line = &lines(&mut conn, 1).await.unwrap()[0];
+        assert_eq!(line.issue, Some(LineIssue::NotEnoughStock { stock: 1 }));
+        assert_eq!(
+            set_quantity(&pool, 1, 1, 2).await.unwrap(),
+            SetOutcome::NotEnoughStock { stock: 1 }
+        );
+        assert_eq!(
+            set_quantity(&pool, 1, 1, 1).await.unwrap(),
+            SetOutcome::Set { cart_count: 1 }
+        );
+        assert_eq!(lines(&mut conn, 1).await.unwrap()[0].issue, None);
+        // An archived part can only be removed.
+        sqlx::query("UPDATE parts SET archived = 1 WHERE id = 1")
+            .execute(&pool)
+            .await
+            .unwrap();
+        assert_eq!(
+            lines(&mut conn, 1).await.unwrap()[0].issue,
+            Some(LineIssue::Archived)
+        );
+        assert_eq!(
+            set_quantity(&pool, 1, 1, 1).await.unwrap(),
+            SetOutcome::Unavailable
+        );
+        assert_eq!(remove_items(&mut conn, 1, &[1, 2]).await.unwrap(), 1);
+        assert_eq!(item_count(&mut *conn, 1).await.unwrap(), 0);
     }
 
     #[sqlx::test]

@@ -5,7 +5,7 @@ use crate::catalogue::{
     normalize_part_number, CatalogueQuery, CatalogueResults, ManufacturerCount, Sort, PAGE_SIZE,
 };
 use crate::listings::{ListingFormState, ListingInput, ListingRow};
-use sqlx::{FromRow, QueryBuilder, Sqlite, SqliteExecutor, SqlitePool};
+use sqlx::{FromRow, QueryBuilder, Sqlite, SqliteConnection, SqliteExecutor, SqlitePool};
 
 /// A part to be stored.
 #[derive(Debug, Clone)]
@@ -505,6 +505,34 @@ pub async fn change_owned_part(
     .execute(db)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Takes `quantity` units out of stock if that many are there; returns whether it did. The
+/// condition is in the UPDATE itself, so stock can never go below zero, whatever runs at the
+/// same time. Callers run it inside their checkout transaction.
+pub async fn take_stock(db: &mut SqliteConnection, id: i64, quantity: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE parts SET stock = stock - ?1, updated_at = unixepoch() \
+         WHERE id = ?2 AND archived = 0 AND ?1 > 0 AND stock >= ?1",
+    )
+    .bind(quantity)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Puts `quantity` units back into stock (a cancelled order), capped at the schema's most.
+pub async fn return_stock(db: &mut SqliteConnection, id: i64, quantity: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE parts SET stock = MIN(stock + ?1, 1000000), updated_at = unixepoch() \
+         WHERE id = ?2 AND ?1 > 0",
+    )
+    .bind(quantity)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(())
 }
 
 #[cfg(test)]
