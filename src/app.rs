@@ -2,10 +2,12 @@
 
 use crate::{
     auth::view::{LoginPage, ProfilePage, RegisterPage},
+    cart::page::CartPage,
     catalogue::view::CataloguePage,
     home::HomePage,
     info::{FaqPage, ImprintPage, NotFound, PrivacyPage, TermsPage},
     listings::view::{ListingFormPage, ListingsPage},
+    orders::view::{OrderDetailPage, OrdersPage},
     parts::view::PartPage,
     ui::Layout,
 };
@@ -56,6 +58,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/listings") view=ListingsPage ssr=SsrMode::Async />
                     <Route path=path!("/listings/new") view=ListingFormPage ssr=SsrMode::Async />
                     <Route path=path!("/listings/:id/edit") view=ListingFormPage ssr=SsrMode::Async />
+                    <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async />
+                    <Route path=path!("/orders") view=OrdersPage ssr=SsrMode::Async />
+                    <Route path=path!("/orders/:id") view=OrderDetailPage ssr=SsrMode::Async />
                     <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/profile") view=ProfilePage ssr=SsrMode::Async />

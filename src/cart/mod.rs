@@ -4,6 +4,7 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod page;
 pub mod view;
 
 use crate::parts::Cents;

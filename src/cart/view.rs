@@ -26,7 +26,7 @@ pub fn AddToCartButton(
     let action = ServerAction::<AddToCart>::new();
     Effect::new(move |_| {
         if let Some(Ok(_)) = action.value().get() {
-            session.cart_version.update(|v| *v += 1);
+            session.cart_changed();
         }
     });
     // Errors of a submission made on this page (a plain form post's error arrives in the URL

@@ -36,3 +36,15 @@ pub fn CartIcon() -> impl IntoView {
         </svg>
     }
 }
+
+/// A delivery truck.
+#[component]
+pub fn TruckIcon() -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+            <path d="M2 6h11v10H2zM13 10h4l3 3v3h-7z" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"></path>
+            <circle cx="6.5" cy="17.5" r="1.8" fill="currentColor"></circle>
+            <circle cx="16.5" cy="17.5" r="1.8" fill="currentColor"></circle>
+        </svg>
+    }
+}

@@ -1,6 +1,6 @@
 //! The page frame: header with logo, search, cart and user menu; the main area; the footer.
 
-use super::icons::{CartIcon, LogoMark, SearchIcon};
+use super::icons::{CartIcon, LogoMark, SearchIcon, TruckIcon};
 use crate::auth::{
     api::Logout,
     session::{provide_session, refresh_session_on_success, use_session},
@@ -96,7 +96,11 @@ fn Header() -> impl IntoView {
                     <Transition fallback=|| view! { <span class="user-slot"></span> }>
                         {move || Suspend::new(async move {
                             match session.user.await {
-                                Ok(Some(user)) => view! { <UserMenu user /> }.into_any(),
+                                Ok(Some(user)) => view! {
+                                    {user.is_supplier().then(|| view! { <ToShipLink /> })}
+                                    <UserMenu user />
+                                }
+                                .into_any(),
                                 _ => view! { <GuestLinks /> }.into_any(),
                             }
                         })}
@@ -104,6 +108,28 @@ fn Header() -> impl IntoView {
                 </nav>
             </div>
         </header>
+    }
+}
+
+/// For suppliers: a link to the paid orders waiting to ship, with their count.
+#[component]
+fn ToShipLink() -> impl IntoView {
+    let session = use_session();
+    view! {
+        <a class="to-ship-link" href="/orders?view=to_ship">
+            <TruckIcon />
+            <span class="to-ship-label">"To ship"</span>
+            <Transition fallback=|| view! { <span class="to-ship-count" data-testid="to-ship-count">"0"</span> }>
+                {move || Suspend::new(async move {
+                    let count = session.to_ship.await.unwrap_or(0);
+                    view! {
+                        <span class="to-ship-count" class:zero=count == 0 data-testid="to-ship-count" aria-label=format!("{count} orders to ship")>
+                            {count}
+                        </span>
+                    }
+                })}
+            </Transition>
+        </a>
     }
 }
 
