@@ -100,6 +100,10 @@ pub fn CataloguePage() -> impl IntoView {
     view! {
         <Title text=title />
         <Meta name="description" content="Search car parts by name, maker, model or part number; filter by maker, price and availability." />
+        // The results stay outside the search form: their Add to cart buttons are forms of
+        // their own, and a form inside a form is dropped by the HTML parser (which breaks
+        // hydration). The form's box is `display: contents`, so the grid still lays out
+        // search bar, filters and results together.
         <section class="catalogue">
             <Form method="GET" action="/catalogue" noscroll=true>
                 <div class="catalogue-search">
@@ -117,26 +121,24 @@ pub fn CataloguePage() -> impl IntoView {
                     />
                     <button type="submit" class="btn btn-primary">"Search"</button>
                 </div>
-                <div class="catalogue-body">
-                    <Transition fallback=|| view! { <aside class="filters"></aside> }>
-                        {move || Suspend::new(async move {
-                            let facets = results.await.map(|r| r.manufacturers).unwrap_or_default();
-                            view! { <Filters query=query.get_untracked() facets /> }
-                        })}
-                    </Transition>
-                    <div class="catalogue-results">
-                        <CartErrorNotice />
-                        <Transition fallback=|| view! { <CardSkeletons count=8 /> }>
-                            {move || Suspend::new(async move {
-                                match results.await {
-                                    Ok(found) => view! { <Results query=query.get_untracked() found /> }.into_any(),
-                                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                                }
-                            })}
-                        </Transition>
-                    </div>
-                </div>
+                <Transition fallback=|| view! { <aside class="filters"></aside> }>
+                    {move || Suspend::new(async move {
+                        let facets = results.await.map(|r| r.manufacturers).unwrap_or_default();
+                        view! { <Filters query=query.get_untracked() facets /> }
+                    })}
+                </Transition>
             </Form>
+            <div class="catalogue-results">
+                <CartErrorNotice />
+                <Transition fallback=|| view! { <CardSkeletons count=8 /> }>
+                    {move || Suspend::new(async move {
+                        match results.await {
+                            Ok(found) => view! { <Results query=query.get_untracked() found /> }.into_any(),
+                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </div>
         </section>
     }
 }

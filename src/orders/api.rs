@@ -80,9 +80,12 @@ pub async fn place_order(
 pub async fn my_orders(view: String, page: u32) -> Result<OrdersPage, AppError> {
     use crate::server::{auth::require_user, state::app_state};
     let user = require_user().await?;
-    let view = super::OrdersView::parse(&view, user.role == "supplier");
+    let is_supplier = user.role == "supplier";
+    let view = super::OrdersView::parse(&view, is_supplier);
     let state = app_state()?;
-    Ok(super::db::list_orders(&state.pool, user.id, view, page).await?)
+    let mut found = super::db::list_orders(&state.pool, user.id, view, page).await?;
+    found.is_supplier = is_supplier;
+    Ok(found)
 }
 
 /// One order, for its customer and its supplier only (anybody else: not found).

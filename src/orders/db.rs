@@ -315,6 +315,7 @@ pub async fn list_orders(
     rows.truncate(ORDERS_PAGE_SIZE as usize);
     Ok(OrdersPage {
         view,
+        is_supplier: false,
         orders: with_lines(&mut conn, rows, viewer_id).await?,
         page,
         has_more,

@@ -400,6 +400,8 @@ impl OrdersView {
 pub struct OrdersPage {
     /// What is listed.
     pub view: OrdersView,
+    /// Whether the viewer is a supplier (and so has the other views too).
+    pub is_supplier: bool,
     /// The orders, newest first.
     pub orders: Vec<Order>,
     /// This page (from 1).

@@ -89,10 +89,11 @@ fn OrdersList() -> impl IntoView {
             <StatusErrorNotice />
             <Transition fallback=|| view! { <p class="loading">"Loading your orders…"</p> }>
                 {move || Suspend::new(async move {
-                    let is_supplier = matches!(session.user.await, Ok(Some(ref u)) if u.is_supplier());
+                    // Only the page's own resource is read here: reading the session too would
+                    // re-run this after logout, when the page is already gone.
                     match orders.await {
                         Ok(found) => {
-                            let tabs = is_supplier.then(|| view! { <OrdersTabs current=found.view /> });
+                            let tabs = found.is_supplier.then(|| view! { <OrdersTabs current=found.view /> });
                             let empty = found.orders.is_empty();
                             let pager = (found.page > 1 || found.has_more).then(|| view! {
                                 <OrdersPager view=found.view page=found.page has_more=found.has_more />
