@@ -388,6 +388,27 @@ async fn checkout_input_is_checked(pool: SqlitePool) {
         assert!(reply.status.is_client_error(), "{field}: {}", reply.status);
         assert!(reply.body.contains(expect), "{field}: {}", reply.body);
     }
+    // Without JavaScript the error comes back to the cart page, beside the field.
+    let mut form = shop.checkout_form("6490");
+    form[0].1 = "A".into();
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let reply = shop
+        .app
+        .post_html_form(
+            "place_order",
+            &form,
+            "http://localhost/cart",
+            Some(&shop.anna),
+        )
+        .await;
+    assert!(reply.status.is_redirection());
+    let back = reply.location().unwrap();
+    let back = back.trim_start_matches("http://localhost");
+    assert!(back.starts_with("/cart?"), "{back}");
+    let page = shop.app.get(back, Some(&shop.anna)).await;
+    assert!(page.body.contains("Enter the full name."), "{}", page.body);
+    assert!(page.body.contains("Brake disc"), "the cart is still there");
+
     let form = shop.checkout_form("6490");
     let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let reply = shop.app.call("place_order", &form, None).await;

@@ -193,6 +193,11 @@ fn UserMenu(user: SessionUser) -> impl IntoView {
                 </span>
             </summary>
             <div class="user-menu-panel" on:click=close>
+                <p class="user-menu-who">
+                    <strong>{user.username.clone()}</strong>
+                    " · "
+                    {user.role.label()}
+                </p>
                 <a href="/orders">"Orders"</a>
                 {is_supplier.then(|| view! { <a href="/listings">"Listings"</a> })}
                 <a href="/profile">"Profile"</a>
