@@ -83,9 +83,7 @@ pub async fn my_orders(view: String, page: u32) -> Result<OrdersPage, AppError> 
     let is_supplier = user.role == "supplier";
     let view = super::OrdersView::parse(&view, is_supplier);
     let state = app_state()?;
-    let mut found = super::db::list_orders(&state.pool, user.id, view, page).await?;
-    found.is_supplier = is_supplier;
-    Ok(found)
+    Ok(super::db::list_orders(&state.pool, user.id, is_supplier, view, page).await?)
 }
 
 /// One order, for its customer and its supplier only (anybody else: not found).

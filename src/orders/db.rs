@@ -288,10 +288,12 @@ async fn with_lines(
 
 /// One page of the viewer's orders: the ones placed (`Purchases`, newest first), the ones for
 /// the viewer's parts (`Sales`, newest first) or those of them waiting to ship (`ToShip`,
-/// oldest first, the order to ship them in).
+/// oldest first, the order to ship them in). `is_supplier` is the viewer's role, passed on to
+/// the page.
 pub async fn list_orders(
     pool: &SqlitePool,
     viewer_id: i64,
+    is_supplier: bool,
     view: OrdersView,
     page: u32,
 ) -> sqlx::Result<OrdersPage> {
@@ -315,7 +317,7 @@ pub async fn list_orders(
     rows.truncate(ORDERS_PAGE_SIZE as usize);
     Ok(OrdersPage {
         view,
-        is_supplier: false,
+        is_supplier,
         orders: with_lines(&mut conn, rows, viewer_id).await?,
         page,
         has_more,

@@ -417,7 +417,7 @@ async fn listings_show_each_side_its_orders(pool: SqlitePool) {
     change_status(&pool, second[0], OTHER_CUSTOMER, OrderStatus::Paid)
         .await
         .unwrap();
-    let mine = list_orders(&pool, CUSTOMER, OrdersView::Purchases, 1)
+    let mine = list_orders(&pool, CUSTOMER, false, OrdersView::Purchases, 1)
         .await
         .unwrap();
     assert_eq!(
@@ -425,7 +425,7 @@ async fn listings_show_each_side_its_orders(pool: SqlitePool) {
         first.iter().copied().collect()
     );
     assert!(!mine.has_more);
-    let sales = list_orders(&pool, BRAKECO, OrdersView::Sales, 1)
+    let sales = list_orders(&pool, BRAKECO, true, OrdersView::Sales, 1)
         .await
         .unwrap();
     assert_eq!(
@@ -434,14 +434,14 @@ async fn listings_show_each_side_its_orders(pool: SqlitePool) {
         "newest first"
     );
     assert!(sales.orders.iter().all(|o| o.viewer == Party::Supplier));
-    let to_ship = list_orders(&pool, BRAKECO, OrdersView::ToShip, 1)
+    let to_ship = list_orders(&pool, BRAKECO, true, OrdersView::ToShip, 1)
         .await
         .unwrap();
     assert_eq!(
         to_ship.orders.iter().map(|o| o.id).collect::<Vec<_>>(),
         [second[0]]
     );
-    assert!(list_orders(&pool, ACME, OrdersView::ToShip, 1)
+    assert!(list_orders(&pool, ACME, true, OrdersView::ToShip, 1)
         .await
         .unwrap()
         .orders
@@ -460,10 +460,10 @@ async fn orders_are_paged(pool: SqlitePool) {
         add(&pool, CUSTOMER, DISC, 1).await;
         placed(checkout(&pool, CUSTOMER, &format!("key{n:016}")).await);
     }
-    let first = list_orders(&pool, CUSTOMER, OrdersView::Purchases, 1)
+    let first = list_orders(&pool, CUSTOMER, false, OrdersView::Purchases, 1)
         .await
         .unwrap();
-    let second = list_orders(&pool, CUSTOMER, OrdersView::Purchases, 2)
+    let second = list_orders(&pool, CUSTOMER, false, OrdersView::Purchases, 2)
         .await
         .unwrap();
     assert_eq!(first.orders.len(), ORDERS_PAGE_SIZE as usize);
