@@ -18,8 +18,20 @@ use leptos_router::{
     path, SsrMode,
 };
 
-/// The HTML document around the app, rendered on the server.
+/// The HTML document around the app, rendered on the server. Sets the page's
+/// Content-Security-Policy with this response's nonce, which Leptos puts on its inline scripts.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) {
+        let live_reload = std::env::var_os("LEPTOS_WATCH").is_some();
+        let policy = crate::server::security::page_csp(&nonce, live_reload);
+        if let Ok(value) = http::HeaderValue::from_str(&policy) {
+            response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
     view! {
         <!DOCTYPE html>
         <html lang="en">

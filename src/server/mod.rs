@@ -9,6 +9,7 @@ pub mod demo_images;
 pub mod images;
 pub mod password;
 pub mod router;
+pub mod security;
 pub mod state;
 pub mod uploads;
 

@@ -1,7 +1,7 @@
 //! The axum router: Leptos pages and server functions, uploaded images, static files, and the
 //! layers every request passes (sessions and auth, panics, headers, request log).
 
-use super::{auth::Backend, AppState};
+use super::{auth::Backend, security, AppState};
 use crate::app::{shell, App};
 use crate::error::AppError;
 use axum::{
@@ -19,8 +19,8 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::any::Any;
 use tower::ServiceExt;
 use tower_http::{
-    catch_panic::CatchPanicLayer, services::ServeDir, set_header::SetResponseHeaderLayer,
-    trace::TraceLayer,
+    catch_panic::CatchPanicLayer, limit::RequestBodyLimitLayer, services::ServeDir,
+    set_header::SetResponseHeaderLayer, timeout::TimeoutLayer, trace::TraceLayer,
 };
 use tower_sessions::{
     cookie::{time::Duration, SameSite},
@@ -45,24 +45,23 @@ pub fn routes(state: &AppState) -> Router<AppState> {
     let page_state = state.clone();
     let options = state.leptos_options.clone();
     // Image files never change under a name (a new image gets a new random name).
+    // Uploaded files are images we re-encoded ourselves; still, they are served sandboxed so a
+    // browser never runs anything in them.
     let uploads = tower::ServiceBuilder::new()
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=31536000, immutable"),
         ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(security::UPLOAD_CSP),
+        ))
         .service(ServeDir::new(&state.config.upload_dir));
-    Router::new()
-        .leptos_routes_with_context(
-            state,
-            route_list,
-            move || provide_context(page_state.clone()),
-            move || shell(options.clone()),
-        )
-        .nest_service("/uploads", uploads)
-        // The listing form posts multipart (it carries a photo): plain routes, not server
-        // functions. The handler counts the photo's bytes itself (5 MB); the body limit is
-        // higher so that a somewhat larger photo still gets its message beside the field with
-        // the other fields kept, and anything far larger is cut off early.
+    // The listing form posts multipart (it carries a photo): plain routes, not server
+    // functions. The handler counts the photo's bytes itself (5 MB) as they stream in; the body
+    // limit is higher so that a somewhat larger photo still gets its message beside the field
+    // with the other fields kept, and anything far larger is cut off early.
+    let listing_posts = Router::new()
         .route(
             "/listings/new",
             axum::routing::post(crate::listings::upload::create_listing),
@@ -71,8 +70,22 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             "/listings/{id}/edit",
             axum::routing::post(crate::listings::upload::update_listing),
         )
-        .layer(axum::extract::DefaultBodyLimit::max(12 * 1024 * 1024))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            security::UPLOAD_BODY_LIMIT,
+        ))
+        .layer(RequestBodyLimitLayer::new(security::UPLOAD_BODY_LIMIT));
+    Router::new()
+        .leptos_routes_with_context(
+            state,
+            route_list,
+            move || provide_context(page_state.clone()),
+            move || shell(options.clone()),
+        )
+        .nest_service("/uploads", uploads)
         .fallback(fallback)
+        // Forms and server-function calls are small: anything larger is refused (413).
+        .layer(RequestBodyLimitLayer::new(security::FORM_BODY_LIMIT))
+        .merge(listing_posts)
 }
 
 /// Anything no route matched: a static file from the site root if there is one, otherwise the
@@ -103,7 +116,8 @@ async fn fallback(State(state): State<AppState>, request: Request) -> Response<B
         .into_response()
 }
 
-/// Puts sessions, auth, panic handling, security headers and the request log around `routes`.
+/// Puts sessions, auth, cross-site refusal, panic handling, time limit, security headers and the
+/// request log around `routes`.
 pub fn with_layers(routes: Router<AppState>, state: &AppState) -> Router {
     let session_layer = SessionManagerLayer::new(SqliteStore::new(state.pool.clone()))
         .with_name(SESSION_COOKIE)
@@ -113,22 +127,22 @@ pub fn with_layers(routes: Router<AppState>, state: &AppState) -> Router {
         .with_expiry(Expiry::OnInactivity(Duration::days(SESSION_IDLE_DAYS)));
     let auth_layer =
         AuthManagerLayerBuilder::new(Backend::new(state.pool.clone()), session_layer).build();
-    routes
+    let mut router = routes
         .layer(axum::middleware::from_fn(server_fn_error_status))
         .layer(auth_layer)
+        // Cross-site POSTs are refused before they reach the session.
+        .layer(security::csrf_layer())
         .layer(CatchPanicLayer::custom(panic_response))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("strict-origin-when-cross-origin"),
-        ))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            security::REQUEST_TIMEOUT,
+        ));
+    // Every response, refusals and errors included, gets these unless it set its own (pages set
+    // a Content-Security-Policy with their nonce).
+    for (name, value) in security::default_headers(state.config.secure_cookies) {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(name, value));
+    }
+    router
         .layer(TraceLayer::new_for_http())
         .with_state(state.clone())
 }

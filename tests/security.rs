@@ -1,0 +1,343 @@
+//! Security controls through the real router: cross-site refusal, methods, headers on every
+//! kind of response, body limits.
+
+mod common;
+
+use axum::{
+    body::Body,
+    http::{header, Request, StatusCode},
+};
+use common::{state_for, test_config, TestApp};
+use partwatch::server::router;
+use sqlx::SqlitePool;
+
+const PW: &str = "a-long-password";
+
+/// Every server function, with arguments that would change something if it ran.
+const SERVER_FNS: [(&str, &str); 25] = [
+    ("register", "username=mallory&email=m%40evil.example&password=a-long-password&password_confirm=a-long-password&role=customer"),
+    ("login", "email=anna%40example.com&password=a-long-password"),
+    ("logout", ""),
+    ("current_user", ""),
+    ("update_email", "email=evil%40evil.example&current_password=a-long-password"),
+    ("change_password", "current_password=a-long-password&new_password=taken-over-1&new_password_confirm=taken-over-1"),
+    ("place_order", "shipping_name=Evil&shipping_address=Somewhere+1%0A12345+Town&checkout_key=evilkey000000000001&expected_total=6490"),
+    ("my_orders", "view=purchases&page=1"),
+    ("order_detail", "id=1"),
+    ("set_order_status", "id=1&status=cancelled"),
+    ("orders_to_ship", ""),
+    ("cart_count", ""),
+    ("add_to_cart", "part_id=1&quantity=1"),
+    ("cart_contents", ""),
+    ("update_cart_line", "part_id=1&quantity=2"),
+    ("remove_cart_line", "part_id=1"),
+    ("newest_parts", ""),
+    ("supplier_stats", ""),
+    ("part_detail", "id=1"),
+    ("my_listings", "status=&q="),
+    ("update_listing_field", "id=1&field=price&value=1"),
+    ("archive_listing", "id=1"),
+    ("restore_listing", "id=1"),
+    ("listing_form", ""),
+    ("search_catalogue", "query="),
+];
+
+/// A snapshot of everything a forged request could change.
+async fn fingerprint(pool: &SqlitePool) -> Vec<i64> {
+    let mut out = Vec::new();
+    for sql in [
+        "SELECT COUNT(*) FROM users",
+        "SELECT COUNT(*) FROM orders",
+        "SELECT COUNT(*) FROM cart_items",
+        "SELECT COALESCE(SUM(quantity), 0) FROM cart_items",
+        "SELECT COALESCE(SUM(stock * 7 + price_cents + archived), 0) FROM parts",
+        "SELECT COUNT(*) FROM tower_sessions",
+        "SELECT COUNT(*) FROM users WHERE email LIKE '%evil%'",
+    ] {
+        out.push(sqlx::query_scalar(sql).fetch_one(pool).await.unwrap());
+    }
+    out
+}
+
+async fn shop(app: &TestApp) -> (String, String) {
+    let supplier = app
+        .register("acme", "acme@example.com", PW, "supplier")
+        .await;
+    let customer = app
+        .register("anna", "anna@example.com", PW, "customer")
+        .await;
+    sqlx::query(
+        "INSERT INTO parts (supplier_id, name, manufacturer, model, description, price_cents, \
+         stock, delivery_estimate) VALUES (1, 'Disc', 'M', 'X', 'D', 6490, 5, '1-2_days')",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    (supplier, customer)
+}
+
+fn post(path: &str, body: &str, cookie: &str) -> axum::http::request::Builder {
+    let _ = body;
+    Request::post(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .header(header::HOST, "localhost")
+        .header(header::COOKIE, cookie)
+}
+
+#[sqlx::test]
+async fn cross_site_posts_to_every_server_function_and_form_route_are_refused(pool: SqlitePool) {
+    let app = TestApp::new(pool);
+    let (supplier, customer) = shop(&app).await;
+    // Anna has something in her cart for the forged checkout to take.
+    let reply = app
+        .call(
+            "add_to_cart",
+            &[("part_id", "1"), ("quantity", "1")],
+            Some(&customer),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let before = fingerprint(&app.pool).await;
+    let mut refused = 0;
+    for cookie in [&customer, &supplier] {
+        for (name, body) in SERVER_FNS {
+            // A modern browser says where the request comes from...
+            for (fetch_site, origin) in [
+                (Some("cross-site"), Some("https://evil.example")),
+                (Some("same-site"), Some("https://shop.localhost")),
+                // ...an older one only sends Origin.
+                (None, Some("https://evil.example")),
+                (None, Some("null")),
+            ] {
+                let mut request = post(&format!("/api/{name}"), body, cookie);
+                if let Some(site) = fetch_site {
+                    request = request.header("sec-fetch-site", site);
+                }
+                if let Some(origin) = origin {
+                    request = request.header(header::ORIGIN, origin);
+                }
+                let reply = app
+                    .send(request.body(Body::from(body.to_string())).unwrap())
+                    .await;
+                assert_eq!(
+                    reply.status,
+                    StatusCode::FORBIDDEN,
+                    "{name} from {fetch_site:?} {origin:?}: {}",
+                    reply.body
+                );
+                assert!(reply.body.contains("came from another site"));
+                refused += 1;
+            }
+        }
+        // The multipart listing form routes too.
+        for path in ["/listings/new", "/listings/1/edit"] {
+            let request = Request::post(path)
+                .header(header::HOST, "localhost")
+                .header(header::ORIGIN, "https://evil.example")
+                .header("sec-fetch-site", "cross-site")
+                .header(header::COOKIE, cookie.as_str())
+                .header(header::CONTENT_TYPE, "multipart/form-data; boundary=x")
+                .body(Body::from("--x--\r\n"))
+                .unwrap();
+            assert_eq!(app.send(request).await.status, StatusCode::FORBIDDEN);
+            refused += 1;
+        }
+    }
+    assert_eq!(refused, 2 * (25 * 4 + 2));
+    assert_eq!(fingerprint(&app.pool).await, before, "nothing changed");
+    assert_eq!(app.whoami(Some(&customer)).await["username"], "anna");
+
+    // The same requests from the site itself pass: a hydrated call and a plain form post.
+    let request = post("/api/add_to_cart", "", &customer)
+        .header("sec-fetch-site", "same-origin")
+        .header(header::ORIGIN, "http://localhost")
+        .body(Body::from("part_id=1&quantity=1"))
+        .unwrap();
+    let reply = app.send(request).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    // An old browser without Sec-Fetch-Site, whose Origin matches the host.
+    let request = post("/api/cart_count", "", &customer)
+        .header(header::ORIGIN, "http://localhost")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(app.send(request).await.status, StatusCode::OK);
+    // A link typed into the address bar (`none`) is the user's own doing.
+    let request = post("/api/cart_count", "", &customer)
+        .header("sec-fetch-site", "none")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(app.send(request).await.status, StatusCode::OK);
+}
+
+#[sqlx::test]
+async fn no_server_function_runs_on_get(pool: SqlitePool) {
+    let app = TestApp::new(pool);
+    let (_, customer) = shop(&app).await;
+    let before = fingerprint(&app.pool).await;
+    for (name, body) in SERVER_FNS {
+        let reply = app
+            .get(&format!("/api/{name}?{body}"), Some(&customer))
+            .await;
+        assert_ne!(reply.status, StatusCode::OK, "{name} answered a GET");
+        assert!(!reply.status.is_server_error(), "{name}: {}", reply.status);
+    }
+    assert_eq!(fingerprint(&app.pool).await, before);
+    assert_eq!(app.whoami(Some(&customer)).await["username"], "anna");
+}
+
+fn header_of<'a>(reply: &'a common::Reply, name: &str) -> &'a str {
+    reply
+        .headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_else(|| panic!("no {name} header ({})", reply.status))
+}
+
+fn assert_hardened(reply: &common::Reply, what: &str) {
+    assert_eq!(
+        header_of(reply, "x-content-type-options"),
+        "nosniff",
+        "{what}"
+    );
+    assert_eq!(header_of(reply, "x-frame-options"), "DENY", "{what}");
+    assert_eq!(
+        header_of(reply, "referrer-policy"),
+        "strict-origin-when-cross-origin",
+        "{what}"
+    );
+    let csp = header_of(reply, "content-security-policy");
+    assert!(csp.contains("frame-ancestors 'none'"), "{what}: {csp}");
+    assert!(!csp.contains("unsafe-inline"), "{what}: {csp}");
+}
+
+#[sqlx::test]
+async fn every_kind_of_response_carries_the_security_headers(pool: SqlitePool) {
+    let app = TestApp::new(pool);
+    let (_, customer) = shop(&app).await;
+
+    // A page: its policy allows exactly the inline scripts carrying this response's nonce.
+    let page = app.get("/", None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_hardened(&page, "page");
+    let csp = header_of(&page, "content-security-policy");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("page policy has a nonce");
+    assert!(nonce.len() >= 16);
+    let scripts = page.body.matches("<script").count();
+    assert!(scripts >= 1);
+    assert_eq!(
+        page.body.matches(&format!("nonce=\"{nonce}\"")).count(),
+        scripts,
+        "every inline script carries the nonce"
+    );
+    let again = app.get("/", None).await;
+    assert_ne!(
+        header_of(&again, "content-security-policy"),
+        csp,
+        "a fresh nonce per response"
+    );
+
+    // A server function, a refusal, the 404 page, a cross-site refusal, an upload.
+    let reply = app.call("cart_count", &[], Some(&customer)).await;
+    assert_hardened(&reply, "server function");
+    let reply = app
+        .call("my_listings", &[("status", ""), ("q", "")], Some(&customer))
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert_hardened(&reply, "refusal");
+    let reply = app.get("/no-such-page", None).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert_hardened(&reply, "404");
+    let request = post("/api/logout", "", &customer)
+        .header("sec-fetch-site", "cross-site")
+        .body(Body::empty())
+        .unwrap();
+    let reply = app.send(request).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert_hardened(&reply, "cross-site refusal");
+
+    std::fs::write(app.config.upload_dir.join("abc.jpg"), b"\xff\xd8\xff").unwrap();
+    let reply = app.get("/uploads/abc.jpg", None).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_hardened(&reply, "upload");
+    assert_eq!(header_of(&reply, "content-type"), "image/jpeg");
+    assert!(header_of(&reply, "content-security-policy").contains("sandbox"));
+    // Over plain HTTP there is no HSTS (it would lock out http://127.0.0.1).
+    assert!(reply.headers.get("strict-transport-security").is_none());
+}
+
+#[sqlx::test]
+async fn hsts_is_sent_when_served_over_https(pool: SqlitePool) {
+    let mut config = test_config();
+    config.secure_cookies = true;
+    let app = TestApp::with_router(pool.clone(), router::app_router(state_for(pool, config)));
+    for path in ["/", "/no-such-page"] {
+        let reply = app.get(path, None).await;
+        assert_eq!(
+            header_of(&reply, "strict-transport-security"),
+            "max-age=31536000; includeSubDomains",
+            "{path}"
+        );
+    }
+}
+
+#[sqlx::test]
+async fn oversized_bodies_are_refused_and_change_nothing(pool: SqlitePool) {
+    let app = TestApp::new(pool);
+    let (_, customer) = shop(&app).await;
+    let before = fingerprint(&app.pool).await;
+    let huge = format!("part_id=1&quantity=1&pad={}", "x".repeat(100 * 1024));
+    // Announced with Content-Length...
+    let reply = app
+        .send(
+            post("/api/add_to_cart", "", &customer)
+                .header(header::CONTENT_LENGTH, huge.len())
+                .body(Body::from(huge.clone()))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+    // ...or streamed without one.
+    let chunks = futures_chunks(huge);
+    let reply = app
+        .send(
+            post("/api/add_to_cart", "", &customer)
+                .body(Body::from_stream(chunks))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "streamed oversize");
+    assert!(reply.body.contains("could not be read"), "{}", reply.body);
+    let reply = app
+        .send(
+            post("/api/register", "", "")
+                .body(Body::from(format!(
+                    "username=big&email=big%40example.com&password={0}&password_confirm={0}&role=customer",
+                    "p".repeat(200 * 1024)
+                )))
+                .unwrap(),
+        )
+        .await;
+    assert!(
+        [StatusCode::PAYLOAD_TOO_LARGE, StatusCode::BAD_REQUEST].contains(&reply.status),
+        "{}",
+        reply.status
+    );
+    assert_eq!(fingerprint(&app.pool).await, before);
+}
+
+/// The body in 8 KiB pieces, with no Content-Length.
+fn futures_chunks(
+    body: String,
+) -> impl futures_util::Stream<Item = Result<Vec<u8>, std::io::Error>> {
+    let pieces: Vec<Result<Vec<u8>, std::io::Error>> = body
+        .into_bytes()
+        .chunks(8 * 1024)
+        .map(|c| Ok(c.to_vec()))
+        .collect();
+    futures_util::stream::iter(pieces)
+}
