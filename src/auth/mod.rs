@@ -133,8 +133,108 @@ impl fmt::Debug for Password {
     }
 }
 
+/// The most common passwords of 8 characters or more (from the public breach-frequency lists),
+/// plus the obvious ones for this shop. Compared ignoring case and surrounding spaces.
+const COMMON_PASSWORDS: &[&str] = &[
+    "password",
+    "12345678",
+    "123456789",
+    "1234567890",
+    "12345678910",
+    "qwertyuiop",
+    "qwerty123",
+    "password1",
+    "password12",
+    "password123",
+    "passw0rd",
+    "p@ssw0rd",
+    "p@ssword",
+    "iloveyou",
+    "iloveyou1",
+    "11111111",
+    "00000000",
+    "88888888",
+    "12341234",
+    "87654321",
+    "11223344",
+    "abc12345",
+    "abcd1234",
+    "1q2w3e4r",
+    "1q2w3e4r5t",
+    "1qaz2wsx",
+    "zaq12wsx",
+    "q1w2e3r4",
+    "qwertyui",
+    "asdfghjk",
+    "asdfasdf",
+    "zxcvbnm1",
+    "sunshine",
+    "princess",
+    "football",
+    "baseball",
+    "basketball",
+    "welcome1",
+    "welcome123",
+    "superman",
+    "batman123",
+    "trustno1",
+    "letmein1",
+    "letmein123",
+    "starwars",
+    "whatever",
+    "dragon123",
+    "computer",
+    "michelle",
+    "jennifer",
+    "corvette",
+    "mercedes",
+    "mustang1",
+    "porsche1",
+    "ferrari1",
+    "123qweasd",
+    "qwe123qwe",
+    "aa123456",
+    "a1234567",
+    "1234qwer",
+    "qwer1234",
+    "changeme",
+    "changeme1",
+    "secret123",
+    "admin123",
+    "administrator",
+    "master123",
+    "monkey123",
+    "shadow123",
+    "liverpool",
+    "chelsea1",
+    "arsenal1",
+    "charlie1",
+    "michael1",
+    "jordan23",
+    "hello123",
+    "freedom1",
+    "pokemon1",
+    "blink182",
+    "partwatch",
+    "partwatch1",
+    "partwatch123",
+    "autoparts",
+    "carparts1",
+    "mechanic",
+    "motorrad",
+    "passwort",
+    "passwort1",
+    "hallo123",
+    "schalke04",
+    "fussball",
+    "ichliebedich",
+    "qwertzuiop",
+    "123456789a",
+];
+
 impl Password {
-    /// Validates a new password.
+    /// Validates a new password: 8–128 characters, not one of the most common passwords and
+    /// not a single character repeated.
     pub fn parse(value: &str) -> Result<Self, String> {
         let len = value.chars().count();
         if len < 8 {
@@ -142,6 +242,15 @@ impl Password {
         }
         if len > 128 {
             return Err("Passwords have at most 128 characters.".into());
+        }
+        let folded = value.trim().to_lowercase();
+        let mut chars = value.chars();
+        let first = chars.next();
+        if COMMON_PASSWORDS.contains(&folded.as_str()) || chars.all(|c| Some(c) == first) {
+            return Err(
+                "This password is one of the first that attackers try. Please choose another."
+                    .into(),
+            );
         }
         Ok(Self(value.to_owned()))
     }
@@ -296,16 +405,42 @@ mod tests {
     }
 
     #[test]
+    fn common_and_repeated_passwords_are_refused() {
+        for weak in [
+            "password",
+            "PASSWORD1",
+            " 12345678 ",
+            "Passw0rd",
+            "iloveyou",
+            "aaaaaaaaaa",
+            "ääääääää",
+        ] {
+            let message = Password::parse(weak).unwrap_err();
+            assert!(message.contains("attackers try"), "{weak}: {message}");
+        }
+        assert!(Password::parse("partwatch-demo").is_ok());
+        assert!(Password::parse("correct horse battery").is_ok());
+        for listed in COMMON_PASSWORDS {
+            assert!(
+                listed.chars().count() >= 8,
+                "{listed} is refused for length anyway"
+            );
+            assert_eq!(*listed, listed.to_lowercase());
+        }
+    }
+
+    #[test]
     fn passwords_count_characters_not_bytes() {
         assert!(Password::parse("1234567").is_err());
-        assert!(Password::parse("12345678").is_ok());
+        assert!(Password::parse("23456781").is_ok());
         // Eight multi-byte characters are eight characters.
-        assert!(Password::parse("ääääääää").is_ok());
-        assert!(Password::parse(&"x".repeat(128)).is_ok());
-        assert!(Password::parse(&"x".repeat(129)).is_err());
+        assert!(Password::parse("äöüßÄÖÜé").is_ok());
+        assert!(Password::parse("äöü").is_err());
+        assert!(Password::parse(&"xy".repeat(64)).is_ok());
+        assert!(Password::parse(&"xy".repeat(64).replace("xyxy", "xyxyz")).is_err());
         // Spaces are kept, never trimmed.
         assert_eq!(Password::parse(" spaced  ").unwrap().expose(), " spaced  ");
-        assert!(Password::parse_confirmed("12345678", "12345679").is_err());
+        assert!(Password::parse_confirmed("23456781", "23456782").is_err());
         assert!(format!("{:?}", Password::parse("secret-pw").unwrap()).contains("***"));
     }
 

@@ -1,12 +1,44 @@
 //! Password hashing with argon2id (m=19456 KiB, t=2, p=1: OWASP's parameters), off the async
-//! runtime threads.
+//! runtime threads, and at most [`MAX_CONCURRENT_HASHES`] at a time: each takes 19 MiB, so a
+//! flood of logins queues here instead of exhausting memory or the blocking thread pool.
 
 use crate::error::AppError;
 use argon2::{
     password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
     Algorithm, Argon2, Params, Version,
 };
-use std::sync::OnceLock;
+use std::sync::{
+    atomic::{AtomicUsize, Ordering},
+    OnceLock,
+};
+use tokio::sync::Semaphore;
+
+/// How many hashes may be computed at once (about 19 MiB each).
+pub const MAX_CONCURRENT_HASHES: usize = 4;
+
+static HASHING: Semaphore = Semaphore::const_new(MAX_CONCURRENT_HASHES);
+static RUNNING: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+/// The most hashes that ever ran at the same moment in this process.
+pub fn peak_concurrent_hashes() -> usize {
+    PEAK.load(Ordering::Relaxed)
+}
+
+/// Runs one argon2 computation on a blocking thread once a hashing slot is free.
+async fn with_slot<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    let _slot = HASHING.acquire().await.map_err(|_| AppError::Internal)?;
+    tokio::task::spawn_blocking(move || {
+        let now = RUNNING.fetch_add(1, Ordering::SeqCst) + 1;
+        PEAK.fetch_max(now, Ordering::SeqCst);
+        let result = work();
+        RUNNING.fetch_sub(1, Ordering::SeqCst);
+        result
+    })
+    .await?
+}
 
 fn hasher() -> Argon2<'static> {
     // Spelled out rather than `default()` so a change of the crate's defaults cannot lower them.
@@ -17,7 +49,7 @@ fn hasher() -> Argon2<'static> {
 /// Hashes a password into a PHC string, on a blocking thread.
 pub async fn hash(password: &str) -> Result<String, AppError> {
     let password = password.to_owned();
-    tokio::task::spawn_blocking(move || {
+    with_slot(move || {
         let salt = SaltString::generate(&mut OsRng);
         hasher()
             .hash_password(password.as_bytes(), &salt)
@@ -27,14 +59,14 @@ pub async fn hash(password: &str) -> Result<String, AppError> {
                 AppError::Internal
             })
     })
-    .await?
+    .await
 }
 
 /// Checks a password against a stored PHC string, on a blocking thread.
 pub async fn verify(password: &str, phc: &str) -> Result<bool, AppError> {
     let password = password.to_owned();
     let phc = phc.to_owned();
-    tokio::task::spawn_blocking(move || {
+    with_slot(move || {
         let parsed = PasswordHash::new(&phc).map_err(|e| {
             tracing::error!(error = %e, "stored password hash unreadable");
             AppError::Internal
@@ -43,7 +75,7 @@ pub async fn verify(password: &str, phc: &str) -> Result<bool, AppError> {
             .verify_password(password.as_bytes(), &parsed)
             .is_ok())
     })
-    .await?
+    .await
 }
 
 /// Spends the same work as a real check, for logins with an unknown email, so neither the
@@ -72,6 +104,25 @@ mod tests {
         assert!(!verify("a long enough passwort", &phc).await.unwrap());
         // Two hashes of one password differ (random salt).
         assert_ne!(phc, hash("a long enough password").await.unwrap());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_flood_of_hashes_runs_a_few_at_a_time() {
+        let phc = hash("a long enough password").await.unwrap();
+        let checks: Vec<_> = (0..24)
+            .map(|_| {
+                let phc = phc.clone();
+                tokio::spawn(async move { verify("a long enough password", &phc).await })
+            })
+            .collect();
+        for check in checks {
+            assert!(check.await.unwrap().unwrap());
+        }
+        let peak = peak_concurrent_hashes();
+        assert!(
+            (1..=MAX_CONCURRENT_HASHES).contains(&peak),
+            "peak {peak} hashes at once"
+        );
     }
 
     #[tokio::test]
