@@ -76,6 +76,7 @@ async fn run() -> Result<(), String> {
         leptos_options,
         pool: pool.clone(),
         config: Arc::new(config),
+        limiter: Arc::default(),
     };
     let app = router::app_router(state);
     let listener = tokio::net::TcpListener::bind(addr)

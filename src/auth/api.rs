@@ -25,6 +25,14 @@ fn session_error<E: std::fmt::Display>(err: E) -> AppError {
     AppError::Internal
 }
 
+/// Counts a check of the current password, per client address and per account.
+#[cfg(feature = "ssr")]
+fn limit_password_checks(user_id: i64) -> Result<(), AppError> {
+    use crate::server::throttle::{hit_by_address, hit_by_key, Action};
+    hit_by_address(Action::PasswordByAddress)?;
+    hit_by_key(Action::PasswordByAccount, &user_id.to_string())
+}
+
 /// Creates an account and logs it in, then goes to `next` (a path on this site) or home.
 /// Anyone may call it.
 #[server(endpoint = "register")]
@@ -36,7 +44,9 @@ pub async fn register(
     role: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
+    use crate::server::throttle::{hit_by_address, Action};
     let mut session = auth_session().await?;
+    hit_by_address(Action::RegisterByAddress)?;
     let account = NewAccount::parse(&username, &email, &password, &password_confirm, &role)?;
     let state = app_state()?;
     let hash = password::hash(account.password.expose()).await?;
@@ -87,6 +97,11 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     if password.chars().count() > 128 || email.len() > 254 {
         return Err(AppError::InvalidCredentials);
     }
+    {
+        use crate::server::throttle::{hit_by_address, hit_by_key, Action};
+        hit_by_address(Action::LoginByAddress)?;
+        hit_by_key(Action::LoginByAccount, &email.trim().to_lowercase())?;
+    }
     let user = session
         .authenticate(Credentials { email, password })
         .await
@@ -124,6 +139,7 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
 pub async fn update_email(email: String, current_password: String) -> Result<(), AppError> {
     let user = require_user().await?;
     let email = Email::parse(&email).map_err(|m| AppError::field("email", m))?;
+    limit_password_checks(user.id)?;
     if !password::verify(&current_password, &user.password_hash).await? {
         return Err(AppError::field(
             "current_password",
@@ -162,6 +178,7 @@ pub async fn change_password(
             "The two passwords do not match.",
         ));
     }
+    limit_password_checks(user.id)?;
     if !password::verify(&current_password, &user.password_hash).await? {
         return Err(AppError::field(
             "current_password",

@@ -64,6 +64,13 @@ async fn save_listing(
     let Some(user) = auth.user.filter(|u| u.role == "supplier") else {
         return render_page(&state, parts, None).await;
     };
+    if let Err(wait) = state.limiter.hit_at(
+        crate::server::throttle::Action::UploadByUser,
+        &user.id.to_string(),
+        std::time::Instant::now(),
+    ) {
+        return too_many(wait);
+    }
     let old_image = match id {
         Some(id) => match parts_db::owned_image_key(&state.pool, id, user.id).await {
             Ok(Some(key)) => key,
@@ -277,6 +284,27 @@ async fn render_page(
         *response.status_mut() = status;
     }
     response
+}
+
+/// 429 with `Retry-After` and a page saying how long to wait.
+fn too_many(wait: u64) -> Response {
+    let message = AppError::RateLimited(wait).to_string();
+    let page = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Too many uploads · \
+         PartWatch</title><link rel=\"stylesheet\" href=\"/pkg/partwatch.css\"></head><body><main \
+         class=\"main\"><section class=\"page status-page\"><p class=\"status-code\">429</p><h1>Too \
+         many uploads</h1><p>{message}</p><div class=\"status-actions\"><a class=\"btn btn-primary\" \
+         href=\"/listings\">Back to your listings</a></div></section></main></body></html>"
+    );
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8".to_string()),
+            (header::RETRY_AFTER, wait.to_string()),
+        ],
+        page,
+    )
+        .into_response()
 }
 
 fn error_page(error: AppError) -> Response {

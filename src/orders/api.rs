@@ -23,6 +23,10 @@ pub async fn place_order(
         server::{auth::require_user, state::app_state},
     };
     let user = require_user().await?;
+    crate::server::throttle::hit_by_key(
+        crate::server::throttle::Action::CheckoutByUser,
+        &user.id.to_string(),
+    )?;
     let key = super::parse_checkout_key(&checkout_key)
         .map_err(|m| AppError::Conflict(FieldError::new("cart", m)))?;
     let shipping = super::Shipping::parse(&shipping_name, &shipping_address).map_err(|errors| {

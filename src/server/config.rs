@@ -1,6 +1,9 @@
 //! Typed configuration, read once from the environment at start.
 
-use std::{net::SocketAddr, path::PathBuf};
+use std::{
+    net::{IpAddr, SocketAddr},
+    path::PathBuf,
+};
 
 /// Everything PartWatch reads from its environment. A bad value stops the server with a
 /// message naming the variable.
@@ -18,6 +21,10 @@ pub struct Config {
     /// `PARTWATCH_DEMO_DATA`: load demo data into an empty database (default off; the run
     /// command turns it on).
     pub demo_data: bool,
+    /// `PARTWATCH_TRUSTED_PROXY`: the address of a reverse proxy in front of PartWatch (default
+    /// none). Only requests from it may name the client address (`X-Forwarded-For`); without
+    /// it the socket's peer is the client, whatever headers say.
+    pub trusted_proxy: Option<IpAddr>,
 }
 
 /// A configuration value that could not be read.
@@ -54,6 +61,16 @@ impl Config {
             upload_dir: PathBuf::from(text("UPLOAD_DIR", "uploads")),
             secure_cookies: flag("PARTWATCH_SECURE_COOKIES", get("PARTWATCH_SECURE_COOKIES"))?,
             demo_data: flag("PARTWATCH_DEMO_DATA", get("PARTWATCH_DEMO_DATA"))?,
+            trusted_proxy: match get("PARTWATCH_TRUSTED_PROXY")
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+            {
+                None => None,
+                Some(v) => Some(v.parse().map_err(|_| ConfigError {
+                    var: "PARTWATCH_TRUSTED_PROXY",
+                    message: format!("'{v}' is not an IP address like 10.0.0.2"),
+                })?),
+            },
         })
     }
 }
@@ -94,6 +111,7 @@ mod tests {
         assert_eq!(c.upload_dir, PathBuf::from("uploads"));
         assert!(!c.secure_cookies);
         assert!(!c.demo_data);
+        assert_eq!(c.trusted_proxy, None);
     }
 
     #[test]
@@ -108,5 +126,9 @@ mod tests {
         assert_eq!(err.var, "PARTWATCH_DEMO_DATA");
         let err = read(&[("LEPTOS_SITE_ADDR", "localhost")]).unwrap_err();
         assert_eq!(err.var, "LEPTOS_SITE_ADDR");
+        let c = read(&[("PARTWATCH_TRUSTED_PROXY", " 10.0.0.2 ")]).unwrap();
+        assert_eq!(c.trusted_proxy, Some("10.0.0.2".parse().unwrap()));
+        let err = read(&[("PARTWATCH_TRUSTED_PROXY", "proxy.local")]).unwrap_err();
+        assert_eq!(err.var, "PARTWATCH_TRUSTED_PROXY");
     }
 }

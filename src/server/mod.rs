@@ -11,6 +11,7 @@ pub mod password;
 pub mod router;
 pub mod security;
 pub mod state;
+pub mod throttle;
 pub mod uploads;
 
 pub use config::Config;

@@ -168,6 +168,11 @@ async fn server_fn_error_status(request: Request, next: Next) -> Response<Body> 
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status =
             StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if let AppError::RateLimited(wait) = error {
+            parts
+                .headers
+                .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+        }
     }
     Response::from_parts(parts, Body::from(bytes))
 }

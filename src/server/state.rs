@@ -16,6 +16,8 @@ pub struct AppState {
     pub pool: SqlitePool,
     /// The configuration read at start.
     pub config: Arc<Config>,
+    /// Attempt counters (logins, registrations, password checks, checkouts, uploads).
+    pub limiter: Arc<super::throttle::Limiter>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

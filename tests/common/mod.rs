@@ -70,6 +70,7 @@ pub fn state_for(pool: SqlitePool, config: Config) -> AppState {
         leptos_options,
         pool,
         config: Arc::new(config),
+        limiter: Arc::default(),
     }
 }
 

@@ -1,0 +1,270 @@
+//! Attempt limits through the real router: per client address and per account, 429 with
+//! Retry-After, and no way around them by naming another address.
+
+mod common;
+
+use axum::{
+    body::Body,
+    extract::ConnectInfo,
+    http::{header, Request, StatusCode},
+};
+use common::{encode, Reply, TestApp};
+use sqlx::SqlitePool;
+use std::net::SocketAddr;
+
+const PW: &str = "a-long-password";
+
+/// Calls a server function from the client at `address` (as the real server's socket would
+/// tell), optionally claiming another address in X-Forwarded-For.
+async fn call_from(
+    app: &TestApp,
+    address: &str,
+    endpoint: &str,
+    form: &[(&str, &str)],
+    cookie: Option<&str>,
+    forwarded_for: Option<&str>,
+) -> Reply {
+    let mut request = Request::post(format!("/api/{endpoint}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    if let Some(claimed) = forwarded_for {
+        request = request.header("x-forwarded-for", claimed);
+    }
+    let mut request = request.body(Body::from(encode(form))).unwrap();
+    let peer: SocketAddr = format!("{address}:40000").parse().unwrap();
+    request.extensions_mut().insert(ConnectInfo(peer));
+    app.send(request).await
+}
+
+fn assert_limited(reply: &Reply) {
+    assert_eq!(
+        reply.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        reply.body
+    );
+    let wait: u64 = reply
+        .headers
+        .get(header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("Retry-After in seconds");
+    assert!(wait >= 1);
+    // The page turns this into "Too many attempts. Please wait … seconds and try again."
+    assert_eq!(reply.body, format!("{{\"RateLimited\":{wait}}}"));
+}
+
+#[sqlx::test]
+async fn logins_are_limited_per_account_from_any_address(pool: SqlitePool) {
+    let app = TestApp::new(pool);
+    app.register("anna", "anna@example.com", PW, "customer")
+        .await;
+    let sessions = app.count("tower_sessions").await;
+    let mut refused = 0;
+    for n in 0..12 {
+        let reply = call_from(
+            &app,
+            &format!("198.51.100.{n}"),
+            "login",
+            &[("email", "Anna@example.com"), ("password", "wrong-guess")],
+            None,
+            None,
+        )
+        .await;
+        if n < 10 {
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "attempt {n}");
+        } else {
+            assert_limited(&reply);
+            refused += 1;
+        }
+    }
+    assert_eq!(refused, 2);
+    // Even the right password waits now: guessing cannot go on.
+    let reply = call_from(
+        &app,
+        "198.51.100.99",
+        "login",
+        &[("email", "anna@example.com"), ("password", PW)],
+        None,
+        None,
+    )
+    .await;
+    assert_limited(&reply);
+    assert_eq!(
+        app.count("tower_sessions").await,
+        sessions,
+        "no session made"
+    );
+    // Other accounts are not affected.
+    let reply = call_from(
+        &app,
+        "198.51.100.1",
+        "login",
+        &[("email", "bob@example.com"), ("password", "wrong-guess")],
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+}
+
+#[sqlx::test]
+async fn logins_are_limited_per_address_and_forwarded_for_is_not_trusted(pool: SqlitePool) {
+    let app = TestApp::new(pool);
+    for n in 0..32 {
+        // A client naming a new address each time is still the same socket peer.
+        let claimed = format!("203.0.113.{n}");
+        let email = format!("user{n}@example.com");
+        let reply = call_from(
+            &app,
+            "192.0.2.7",
+            "login",
+            &[("email", &email), ("password", "wrong-guess")],
+            None,
+            Some(&claimed),
+        )
+        .await;
+        if n < 30 {
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "attempt {n}");
+        } else {
+            assert_limited(&reply);
+        }
+    }
+    // Another address still gets its answers.
+    let reply = call_from(
+        &app,
+        "192.0.2.8",
+        "login",
+        &[("email", "user1@example.com"), ("password", "wrong-guess")],
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+}
+
+#[sqlx::test]
+async fn registrations_are_limited_per_address(pool: SqlitePool) {
+    let app = TestApp::new(pool);
+    for n in 0..21 {
+        let name = format!("user{n}");
+        let email = format!("user{n}@example.com");
+        let reply = call_from(
+            &app,
+            "192.0.2.9",
+            "register",
+            &[
+                ("username", &name),
+                ("email", &email),
+                ("password", PW),
+                ("password_confirm", PW),
+                ("role", "customer"),
+            ],
+            None,
+            None,
+        )
+        .await;
+        if n < 20 {
+            assert_eq!(reply.status, StatusCode::OK, "{n}: {}", reply.body);
+        } else {
+            assert_limited(&reply);
+        }
+    }
+    assert_eq!(app.count("users").await, 20);
+}
+
+#[sqlx::test]
+async fn password_checks_are_limited_per_account(pool: SqlitePool) {
+    let app = TestApp::new(pool);
+    let cookie = app
+        .register("anna", "anna@example.com", PW, "customer")
+        .await;
+    for n in 0..6 {
+        let address = format!("198.51.100.{n}");
+        let reply = call_from(
+            &app,
+            &address,
+            "change_password",
+            &[
+                ("current_password", "a-wrong-guess"),
+                ("new_password", "brand-new-secret"),
+                ("new_password_confirm", "brand-new-secret"),
+            ],
+            Some(&cookie),
+            None,
+        )
+        .await;
+        if n < 5 {
+            assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{n}");
+        } else {
+            assert_limited(&reply);
+        }
+    }
+    // The email change checks the same password, so it counts against the same allowance.
+    let reply = call_from(
+        &app,
+        "198.51.100.50",
+        "update_email",
+        &[("email", "new@example.com"), ("current_password", PW)],
+        Some(&cookie),
+        None,
+    )
+    .await;
+    assert_limited(&reply);
+    assert_eq!(app.whoami(Some(&cookie)).await["email"], "anna@example.com");
+}
+
+#[sqlx::test]
+async fn checkouts_and_uploads_are_limited_per_user(pool: SqlitePool) {
+    let app = TestApp::new(pool);
+    let customer = app
+        .register("anna", "anna@example.com", PW, "customer")
+        .await;
+    for n in 0..11 {
+        let reply = call_from(
+            &app,
+            "198.51.100.1",
+            "place_order",
+            &[
+                ("shipping_name", "Anna Berg"),
+                ("shipping_address", "Hauptstr. 1\n10115 Berlin"),
+                ("checkout_key", &format!("key{n:020}")),
+                ("expected_total", "0"),
+            ],
+            Some(&customer),
+            None,
+        )
+        .await;
+        if n < 10 {
+            // An empty cart: refused for that reason, but counted.
+            assert_eq!(reply.status, StatusCode::CONFLICT, "{n}: {}", reply.body);
+        } else {
+            assert_limited(&reply);
+        }
+    }
+
+    let supplier = app
+        .register("acme", "acme@example.com", PW, "supplier")
+        .await;
+    for n in 0..31 {
+        let request = Request::post("/listings/new")
+            .header(header::COOKIE, &supplier)
+            .header(header::CONTENT_TYPE, "multipart/form-data; boundary=x")
+            .body(Body::from(
+                "--x\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\n\r\n--x--\r\n",
+            ))
+            .unwrap();
+        let reply = app.send(request).await;
+        if n < 30 {
+            assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{n}");
+        } else {
+            assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+            assert!(reply.headers.contains_key(header::RETRY_AFTER));
+            assert!(reply.body.contains("Too many attempts"));
+        }
+    }
+    assert_eq!(app.count("parts").await, 0);
+}
