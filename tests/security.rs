@@ -341,3 +341,23 @@ fn futures_chunks(
         .collect();
     futures_util::stream::iter(pieces)
 }
+
+#[sqlx::test]
+async fn a_login_ends_after_its_absolute_lifetime_however_active(pool: SqlitePool) {
+    let mut config = test_config();
+    config.session_lifetime = std::time::Duration::from_secs(1);
+    let app = TestApp::with_router(pool.clone(), router::app_router(state_for(pool, config)));
+    let cookie = app
+        .register("anna", "anna@example.com", PW, "customer")
+        .await;
+    assert_eq!(app.whoami(Some(&cookie)).await["username"], "anna");
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    // Still in use, but too old: logged out, and the page asks to log in again.
+    assert!(app.whoami(Some(&cookie)).await.is_null());
+    let page = app.get("/orders", Some(&cookie)).await;
+    assert!(page.status.is_redirection());
+    // A fresh login works as ever.
+    let login = app.login("anna@example.com", PW).await;
+    let fresh = login.session_cookie().unwrap();
+    assert_eq!(app.whoami(Some(&fresh)).await["username"], "anna");
+}

@@ -72,8 +72,7 @@ pub async fn register(
     let user = db::user_by_id(&state.pool, id)
         .await?
         .ok_or(AppError::Internal)?;
-    session.session.cycle_id().await.map_err(session_error)?;
-    session.login(&user).await.map_err(session_error)?;
+    crate::server::auth::start_session(&mut session, &user).await?;
     tracing::info!(user.id = id, role = %user.role, "account registered");
     leptos_axum::redirect(&safe_next_path(next.as_deref()));
     Ok(())
@@ -111,8 +110,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         })?
         .ok_or(AppError::InvalidCredentials)?;
     // A fresh session id at every login, even when switching accounts.
-    session.session.cycle_id().await.map_err(session_error)?;
-    session.login(&user).await.map_err(session_error)?;
+    crate::server::auth::start_session(&mut session, &user).await?;
     tracing::info!(user.id = user.id, "logged in");
     leptos_axum::redirect(&safe_next_path(next.as_deref()));
     Ok(())
@@ -192,8 +190,7 @@ pub async fn change_password(
         .await?
         .ok_or(AppError::Internal)?;
     // Other sessions hold the old hash and are logged out on their next request.
-    session.session.cycle_id().await.map_err(session_error)?;
-    session.login(&updated).await.map_err(session_error)?;
+    crate::server::auth::start_session(&mut session, &updated).await?;
     tracing::info!(user.id = user.id, "password changed");
     leptos_axum::redirect("/profile?saved=password");
     Ok(())

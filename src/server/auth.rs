@@ -74,6 +74,63 @@ pub async fn auth_session() -> Result<AuthSession, AppError> {
     })
 }
 
+/// The session key holding when the user logged in (Unix seconds).
+const LOGGED_IN_AT: &str = "pw.logged_in_at";
+
+fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+fn session_failed<E: std::fmt::Display>(err: E) -> AppError {
+    tracing::error!(error = %err, "session store failed");
+    AppError::Internal
+}
+
+/// Logs `user` in under a fresh session id and notes the time, which the absolute session
+/// timeout counts from.
+pub async fn start_session(session: &mut AuthSession, user: &UserRow) -> Result<(), AppError> {
+    session.session.cycle_id().await.map_err(session_failed)?;
+    session.login(user).await.map_err(session_failed)?;
+    session
+        .session
+        .insert(LOGGED_IN_AT, now_unix())
+        .await
+        .map_err(session_failed)
+}
+
+/// Middleware: logs out a session whose login is older than the configured absolute
+/// lifetime, however active it has been (the idle timeout is the session store's expiry).
+pub async fn enforce_session_lifetime(
+    axum::extract::State(state): axum::extract::State<super::AppState>,
+    mut auth: AuthSession,
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if auth.user.is_some() {
+        let logged_in_at = auth.session.get::<i64>(LOGGED_IN_AT).await.ok().flatten();
+        let age = logged_in_at.map(|at| now_unix().saturating_sub(at));
+        let expired = match age {
+            Some(age) => age >= state.config.session_lifetime.as_secs() as i64,
+            // A session from before the timestamp existed: start counting now.
+            None => {
+                let _ = auth.session.insert(LOGGED_IN_AT, now_unix()).await;
+                false
+            }
+        };
+        if expired {
+            tracing::info!("session reached its absolute lifetime; logged out");
+            if auth.logout().await.is_ok() {
+                // Handlers further in must see the logged-out session.
+                request.extensions_mut().insert(auth);
+            }
+        }
+    }
+    next.run(request).await
+}
+
 /// The logged-in user, or `Unauthorized`.
 pub async fn require_user() -> Result<UserRow, AppError> {
     auth_session().await?.user.ok_or(AppError::Unauthorized)

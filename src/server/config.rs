@@ -3,6 +3,7 @@
 use std::{
     net::{IpAddr, SocketAddr},
     path::PathBuf,
+    time::Duration,
 };
 
 /// Everything PartWatch reads from its environment. A bad value stops the server with a
@@ -25,6 +26,9 @@ pub struct Config {
     /// none). Only requests from it may name the client address (`X-Forwarded-For`); without
     /// it the socket's peer is the client, whatever headers say.
     pub trusted_proxy: Option<IpAddr>,
+    /// `PARTWATCH_SESSION_MAX_HOURS`: how long a login lasts at most, however active (default
+    /// 720, 30 days); after 7 idle days a session ends sooner.
+    pub session_lifetime: Duration,
 }
 
 /// A configuration value that could not be read.
@@ -61,6 +65,18 @@ impl Config {
             upload_dir: PathBuf::from(text("UPLOAD_DIR", "uploads")),
             secure_cookies: flag("PARTWATCH_SECURE_COOKIES", get("PARTWATCH_SECURE_COOKIES"))?,
             demo_data: flag("PARTWATCH_DEMO_DATA", get("PARTWATCH_DEMO_DATA"))?,
+            session_lifetime: {
+                let hours = text("PARTWATCH_SESSION_MAX_HOURS", "720");
+                match hours.trim().parse::<u64>() {
+                    Ok(h) if (1..=8760).contains(&h) => Duration::from_secs(h * 3600),
+                    _ => {
+                        return Err(ConfigError {
+                            var: "PARTWATCH_SESSION_MAX_HOURS",
+                            message: format!("'{hours}' is not a number of hours from 1 to 8760"),
+                        })
+                    }
+                }
+            },
             trusted_proxy: match get("PARTWATCH_TRUSTED_PROXY")
                 .map(|v| v.trim().to_owned())
                 .filter(|v| !v.is_empty())
@@ -112,6 +128,7 @@ mod tests {
         assert!(!c.secure_cookies);
         assert!(!c.demo_data);
         assert_eq!(c.trusted_proxy, None);
+        assert_eq!(c.session_lifetime, Duration::from_secs(30 * 24 * 3600));
     }
 
     #[test]
@@ -128,6 +145,8 @@ mod tests {
         assert_eq!(err.var, "LEPTOS_SITE_ADDR");
         let c = read(&[("PARTWATCH_TRUSTED_PROXY", " 10.0.0.2 ")]).unwrap();
         assert_eq!(c.trusted_proxy, Some("10.0.0.2".parse().unwrap()));
+        let err = read(&[("PARTWATCH_SESSION_MAX_HOURS", "0")]).unwrap_err();
+        assert_eq!(err.var, "PARTWATCH_SESSION_MAX_HOURS");
         let err = read(&[("PARTWATCH_TRUSTED_PROXY", "proxy.local")]).unwrap_err();
         assert_eq!(err.var, "PARTWATCH_TRUSTED_PROXY");
     }

@@ -129,6 +129,10 @@ pub fn with_layers(routes: Router<AppState>, state: &AppState) -> Router {
         AuthManagerLayerBuilder::new(Backend::new(state.pool.clone()), session_layer).build();
     let mut router = routes
         .layer(axum::middleware::from_fn(server_fn_error_status))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            super::auth::enforce_session_lifetime,
+        ))
         .layer(auth_layer)
         // Cross-site POSTs are refused before they reach the session.
         .layer(security::csrf_layer())
