@@ -91,6 +91,14 @@ async fn run() -> Result<(), String> {
     .await
     .map_err(|e| format!("server error: {e}"))?;
     purge.abort();
+    // Fold the write-ahead log back into the database file before closing, so a stopped
+    // PartWatch leaves one self-contained file behind.
+    if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(&pool)
+        .await
+    {
+        tracing::warn!(error = %e, "final checkpoint failed");
+    }
     pool.close().await;
     println!("PartWatch stopped.");
     Ok(())

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod process;
+
 use axum::{
     body::Body,
     http::{header, Request, StatusCode},
