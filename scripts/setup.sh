@@ -3,6 +3,7 @@
 # seconds) when everything is already there.
 #
 #   wasm32 target · cargo-leptos 0.3.10 · wasm-bindgen-cli 0.2.130 (matches the pinned crate)
+#   cargo-deny 0.20.2 (dependency audit)
 #   Chromium (Debian) · Playwright and binaryen's wasm-opt (npm, in end2end/node_modules)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +25,11 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q '0\.2\.130'; then
   step "installing wasm-bindgen-cli 0.2.130 (a few minutes, once)"
   # Not --locked: its lock file names a crate version the registry no longer has.
   cargo install wasm-bindgen-cli --version 0.2.130 --force
+fi
+
+if ! cargo deny --version 2>/dev/null | grep -q '0\.20\.2'; then
+  step "installing cargo-deny 0.20.2 (about 2 minutes, once)"
+  cargo install cargo-deny --version 0.20.2 --locked
 fi
 
 if ! command -v chromium >/dev/null 2>&1; then

@@ -15,6 +15,9 @@ cargo clippy --features ssr --all-targets -- -D warnings
 cargo clippy --lib --no-default-features --features hydrate \
   --target wasm32-unknown-unknown --target-dir target/front -- -D warnings
 
+echo "== dependency audit (cargo-deny)"
+scripts/audit.sh
+
 echo "== unit, data-layer and HTTP integration tests"
 # One test at a time: each test runs its own Tokio runtime, and with several of them rendering
 # pages at once in one process a render now and then never completed (seen only in tests; the
