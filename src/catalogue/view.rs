@@ -87,13 +87,22 @@ pub fn CataloguePage() -> impl IntoView {
         pending_search.set_value(handle);
     };
 
-    let title = move || {
-        let q = query.get().q;
+    let title_for = |q: &str| {
         if q.is_empty() {
             "Catalogue".to_string()
         } else {
             format!("“{q}” in the catalogue")
         }
+    };
+    // The server reads the title after the page's render has finished, when the page's
+    // reactive values may already be disposed: fall back to the title of the address the page
+    // was rendered for (on the server it cannot have changed since).
+    let rendered_title = title_for(&query.get_untracked().q);
+    let title = move || {
+        query
+            .try_get()
+            .map(|query| title_for(&query.q))
+            .unwrap_or_else(|| rendered_title.clone())
     };
     let initial_q = query.get_untracked().q;
 
