@@ -3,8 +3,6 @@
 use leptos::config::get_configuration;
 use partwatch::server::{demo, router, AppState, Config};
 use std::{net::SocketAddr, process::ExitCode, sync::Arc};
-use tower_sessions::ExpiredDeletion;
-use tower_sessions_sqlx_store::SqliteStore;
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -67,9 +65,10 @@ async fn run() -> Result<(), String> {
     }
 
     // Expired sessions are deleted hourly.
-    let sessions = SqliteStore::new(pool.clone());
-    let purge =
-        tokio::spawn(sessions.continuously_delete_expired(tokio::time::Duration::from_secs(3600)));
+    let purge = partwatch::server::auth::spawn_session_purge(
+        pool.clone(),
+        std::time::Duration::from_secs(3600),
+    );
 
     let addr = config.site_addr;
     let state = AppState {

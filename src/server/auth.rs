@@ -131,6 +131,20 @@ pub async fn enforce_session_lifetime(
     next.run(request).await
 }
 
+/// Deletes expired sessions from the store every `every`, for as long as the server runs.
+pub fn spawn_session_purge(
+    pool: SqlitePool,
+    every: std::time::Duration,
+) -> tokio::task::JoinHandle<()> {
+    use tower_sessions::ExpiredDeletion;
+    let store = tower_sessions_sqlx_store::SqliteStore::new(pool);
+    tokio::spawn(async move {
+        if let Err(e) = store.continuously_delete_expired(every).await {
+            tracing::error!(error = %e, "expired-session purge stopped");
+        }
+    })
+}
+
 /// The logged-in user, or `Unauthorized`.
 pub async fn require_user() -> Result<UserRow, AppError> {
     auth_session().await?.user.ok_or(AppError::Unauthorized)
@@ -145,5 +159,43 @@ pub async fn require_supplier() -> Result<UserRow, AppError> {
         Err(AppError::Forbidden(
             "Only supplier accounts can do this.".into(),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower_sessions::{
+        cookie::time::{Duration as CookieDuration, OffsetDateTime},
+        session::{Id, Record},
+        SessionStore,
+    };
+
+    #[sqlx::test]
+    async fn expired_sessions_are_purged_and_live_ones_kept(pool: SqlitePool) {
+        let store = tower_sessions_sqlx_store::SqliteStore::new(pool.clone());
+        for (n, age) in [(1, -1), (2, -24), (3, 24)] {
+            let mut record = Record {
+                id: Id(n),
+                data: Default::default(),
+                expiry_date: OffsetDateTime::now_utc() + CookieDuration::hours(age),
+            };
+            store.create(&mut record).await.unwrap();
+        }
+        let purge = spawn_session_purge(pool.clone(), std::time::Duration::from_millis(50));
+        let mut left = 3;
+        for _ in 0..100 {
+            left = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM tower_sessions")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            if left == 1 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        purge.abort();
+        assert_eq!(left, 1, "only the live session is left");
+        assert!(store.load(&Id(3)).await.unwrap().is_some());
     }
 }
