@@ -361,3 +361,24 @@ async fn a_login_ends_after_its_absolute_lifetime_however_active(pool: SqlitePoo
     let fresh = login.session_cookie().unwrap();
     assert_eq!(app.whoami(Some(&fresh)).await["username"], "anna");
 }
+
+#[sqlx::test]
+async fn a_request_that_takes_too_long_is_answered_with_408(pool: SqlitePool) {
+    let mut config = test_config();
+    config.request_timeout = std::time::Duration::from_millis(300);
+    let state = state_for(pool.clone(), config);
+    let routes = router::routes(&state).route(
+        "/slow",
+        axum::routing::get(|| async {
+            tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+            "finally"
+        }),
+    );
+    let app = TestApp::with_router(pool, router::with_layers(routes, &state));
+    let reply = app.get("/slow", None).await;
+    assert_eq!(reply.status, StatusCode::REQUEST_TIMEOUT);
+    assert!(!reply.body.contains("finally"));
+    assert_hardened(&reply, "timeout");
+    // Ordinary requests are unaffected.
+    assert_eq!(app.get("/", None).await.status, StatusCode::OK);
+}

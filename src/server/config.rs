@@ -29,6 +29,9 @@ pub struct Config {
     /// `PARTWATCH_SESSION_MAX_HOURS`: how long a login lasts at most, however active (default
     /// 720, 30 days); after 7 idle days a session ends sooner.
     pub session_lifetime: Duration,
+    /// `PARTWATCH_REQUEST_TIMEOUT_SECS`: how long any request may take before it is answered
+    /// with 408 (default 30).
+    pub request_timeout: Duration,
 }
 
 /// A configuration value that could not be read.
@@ -73,6 +76,18 @@ impl Config {
                         return Err(ConfigError {
                             var: "PARTWATCH_SESSION_MAX_HOURS",
                             message: format!("'{hours}' is not a number of hours from 1 to 8760"),
+                        })
+                    }
+                }
+            },
+            request_timeout: {
+                let secs = text("PARTWATCH_REQUEST_TIMEOUT_SECS", "30");
+                match secs.trim().parse::<u64>() {
+                    Ok(s) if (1..=3600).contains(&s) => Duration::from_secs(s),
+                    _ => {
+                        return Err(ConfigError {
+                            var: "PARTWATCH_REQUEST_TIMEOUT_SECS",
+                            message: format!("'{secs}' is not a number of seconds from 1 to 3600"),
                         })
                     }
                 }
@@ -129,6 +144,7 @@ mod tests {
         assert!(!c.demo_data);
         assert_eq!(c.trusted_proxy, None);
         assert_eq!(c.session_lifetime, Duration::from_secs(30 * 24 * 3600));
+        assert_eq!(c.request_timeout, Duration::from_secs(30));
     }
 
     #[test]

@@ -139,7 +139,7 @@ pub fn with_layers(routes: Router<AppState>, state: &AppState) -> Router {
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
-            security::REQUEST_TIMEOUT,
+            state.config.request_timeout,
         ));
     // Every response, refusals and errors included, gets these unless it set its own (pages set
     // a Content-Security-Policy with their nonce).

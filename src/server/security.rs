@@ -5,7 +5,6 @@ use axum::{
     body::Body,
     http::{header, HeaderName, HeaderValue, Response, StatusCode},
 };
-use std::time::Duration;
 use tower_http::csrf::{CsrfLayer, ProtectionError};
 
 /// The largest body a form or server-function call may send (the listing form's multipart
@@ -15,9 +14,6 @@ pub const FORM_BODY_LIMIT: usize = 64 * 1024;
 /// The largest multipart body of the listing form (the photo itself is capped at 5 MB while it
 /// streams in; the rest of the allowance lets an oversized photo still get its message).
 pub const UPLOAD_BODY_LIMIT: usize = 12 * 1024 * 1024;
-
-/// How long any request may take before it is answered with 408.
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The policy of responses that are not pages (server functions, files, errors): nothing may
 /// run, frame them or be fetched by them beyond our stylesheet and images.
