@@ -271,7 +271,7 @@ async fn every_kind_of_response_carries_the_security_headers(pool: SqlitePool) {
 }
 
 #[sqlx::test]
-async fn hsts_is_sent_when_served_over_https(pool: SqlitePool) {
+async fn hsts_and_secure_cookies_when_served_over_https(pool: SqlitePool) {
     let mut config = test_config();
     config.secure_cookies = true;
     let app = TestApp::with_router(pool.clone(), router::app_router(state_for(pool, config)));
@@ -282,6 +282,24 @@ async fn hsts_is_sent_when_served_over_https(pool: SqlitePool) {
             "max-age=31536000; includeSubDomains",
             "{path}"
         );
+    }
+    // And the session cookie is then only ever sent over HTTPS, and lives 7 idle days.
+    let reply = app
+        .call(
+            "register",
+            &[
+                ("username", "anna"),
+                ("email", "anna@example.com"),
+                ("password", PW),
+                ("password_confirm", PW),
+                ("role", "customer"),
+            ],
+            None,
+        )
+        .await;
+    let set_cookie = reply.set_cookie_header().unwrap();
+    for part in ["Secure", "HttpOnly", "SameSite=Lax", "Max-Age=604800"] {
+        assert!(set_cookie.contains(part), "{part}: {set_cookie}");
     }
 }
 
