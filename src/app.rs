@@ -51,13 +51,25 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The document title for a page's `text` (which may hold user text: a search, a part name).
+/// leptos_meta writes the title into the server's HTML as it is, so there `&` and `<` are
+/// escaped (the browser decodes them back); in the browser the title is set as plain text.
+pub fn page_title(text: &str) -> String {
+    let title = format!("{text} · PartWatch");
+    if cfg!(feature = "ssr") {
+        title.replace('&', "&amp;").replace('<', "&lt;")
+    } else {
+        title
+    }
+}
+
 /// The application: layout and routes.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
         <Stylesheet id="leptos" href="/pkg/partwatch.css" />
-        <Title formatter=|text: String| format!("{text} · PartWatch") />
+        <Title formatter=|text: String| page_title(&text) />
         // Every page is rendered whole before it is sent (SsrMode::Async): pages then work
         // without JavaScript (out-of-order streaming needs script to place late content),
         // and a page can still set its status code or redirect after loading data.

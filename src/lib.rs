@@ -13,6 +13,7 @@ pub mod orders;
 pub mod parts;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod text;
 pub mod ui;
 
 /// Browser entry point: hydrates the server-rendered page, then marks `<body>` with

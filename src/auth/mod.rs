@@ -107,9 +107,11 @@ impl Email {
             && !domain.contains('@');
         if local.is_empty()
             || !domain_ok
-            || value
-                .chars()
-                .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"'))
+            || value.chars().any(|c| {
+                c.is_whitespace()
+                    || crate::text::is_hidden_control(c)
+                    || matches!(c, '<' | '>' | '"')
+            })
         {
             return Err(invalid());
         }

@@ -13,6 +13,18 @@ pub const PAGE_SIZE: i64 = 24;
 /// The longest search text taken into account.
 pub const MAX_QUERY_CHARS: usize = 200;
 
+/// Search text as the catalogue uses it: control characters (NUL included) become spaces,
+/// surrounding space goes, and at most `MAX_QUERY_CHARS` characters are kept (trimmed again
+/// after the cut, so the text reads back to itself).
+pub fn clean_search_text(text: &str) -> String {
+    let spaced: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let cut: String = spaced.trim().chars().take(MAX_QUERY_CHARS).collect();
+    cut.trim_end().to_string()
+}
+
 /// How results are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum Sort {
@@ -98,7 +110,7 @@ impl CatalogueQuery {
         let mut sort = None;
         for (key, value) in form_urlencoded::parse(query.trim_start_matches('?').as_bytes()) {
             match &*key {
-                "q" => out.q = value.trim().chars().take(MAX_QUERY_CHARS).collect(),
+                "q" => out.q = clean_search_text(&value),
                 "m" => {
                     let m = value.trim();
                     if !m.is_empty()
@@ -291,5 +303,9 @@ mod tests {
             CatalogueQuery::parse(&format!("q={long}")).q.len(),
             MAX_QUERY_CHARS
         );
+        // Control characters are spaces; a cut after a space leaves no trailing space.
+        assert_eq!(CatalogueQuery::parse("q=abc%00def%0A").q, "abc def");
+        let cut = CatalogueQuery::parse(&format!("q={}+tail", "x".repeat(199))).q;
+        assert_eq!(cut, "x".repeat(199));
     }
 }

@@ -104,9 +104,9 @@ pub fn parse_text(
             "The {what} can have at most {max} characters (this has {len})."
         ));
     }
-    let bad = value
-        .chars()
-        .any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')));
+    let bad = value.chars().any(|c| {
+        crate::text::is_hidden_control(c) && !(multiline && matches!(c, '\n' | '\r' | '\t'))
+    });
     if bad {
         return Err(format!(
             "The {what} contains characters that cannot be shown."

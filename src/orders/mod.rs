@@ -228,7 +228,7 @@ pub fn parse_shipping_name(value: &str) -> Result<String, String> {
         Err("Enter the full name.".into())
     } else if len > MAX_SHIPPING_NAME {
         Err(format!("Keep the name to {MAX_SHIPPING_NAME} characters."))
-    } else if name.chars().any(char::is_control) {
+    } else if name.chars().any(crate::text::is_hidden_control) {
         Err("The name cannot contain line breaks or control characters.".into())
     } else {
         Ok(name.to_string())
@@ -255,7 +255,10 @@ pub fn parse_shipping_address(value: &str) -> Result<String, String> {
         ))
     } else if lines.len() > 6 {
         Err("Keep the address to at most 6 lines.".into())
-    } else if address.chars().any(|c| c.is_control() && c != '\n') {
+    } else if address
+        .chars()
+        .any(|c| crate::text::is_hidden_control(c) && c != '\n')
+    {
         Err("The address cannot contain control characters.".into())
     } else {
         Ok(address)
@@ -501,6 +504,8 @@ mod tests {
         assert!(parse_shipping_name(&"x".repeat(101)).is_err());
         assert!(parse_shipping_name("Zoë Ørsted-Łukasz").is_ok());
         assert!(parse_shipping_address("Street 1\u{0}0115 Berlin").is_err());
+        assert!(parse_shipping_address("Hauptstr. 1\n\u{202E}nilreB 51101").is_err());
+        assert!(parse_shipping_name("Anna \u{202E}greB").is_err());
         assert!(parse_shipping_address(&"y".repeat(501)).is_err());
         assert!(parse_shipping_address("a1\nb2\nc3\nd4\ne5\nf6\ng7").is_err());
     }
