@@ -400,3 +400,31 @@ async fn a_request_that_takes_too_long_is_answered_with_408(pool: SqlitePool) {
     // Ordinary requests are unaffected.
     assert_eq!(app.get("/", None).await.status, StatusCode::OK);
 }
+
+#[sqlx::test]
+async fn static_files_carry_the_security_headers_too(pool: SqlitePool) {
+    let site = std::env::temp_dir().join(format!(
+        "pw-site-{}",
+        partwatch::server::uploads::random_key()
+    ));
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    std::fs::write(
+        site.join("favicon.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    )
+    .unwrap();
+    std::fs::write(site.join("pkg/partwatch.css"), "body{}").unwrap();
+    let mut state = state_for(pool.clone(), test_config());
+    state.leptos_options = leptos::config::LeptosOptions::builder()
+        .output_name("partwatch")
+        .site_root(site.to_string_lossy().to_string())
+        .site_pkg_dir("pkg")
+        .build();
+    let app = TestApp::with_router(pool, router::app_router(state));
+    for path in ["/favicon.svg", "/pkg/partwatch.css"] {
+        let reply = app.get(path, None).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}");
+        assert_hardened(&reply, path);
+    }
+    std::fs::remove_dir_all(site).ok();
+}
