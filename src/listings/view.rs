@@ -6,55 +6,26 @@ use super::{
     parse_price, parse_stock, ListingFormState, ListingRow,
 };
 use crate::{
-    auth::session::use_session,
     error::AppError,
     info::NotFound,
     parts::{image_url, thumb_url, DeliveryEstimate},
-    ui::{layout::with_next, ErrorNotice},
+    ui::{ErrorNotice, LoginGate},
 };
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
 use leptos_router::{
-    components::{Form, Redirect},
-    hooks::{use_location, use_params_map, use_query_map},
+    components::Form,
+    hooks::{use_params_map, use_query_map},
 };
-
-/// Shows `children` to suppliers; visitors go to log in, customers get an explanation.
-#[component]
-fn SupplierOnly(children: ChildrenFn) -> impl IntoView {
-    let session = use_session();
-    let location = use_location();
-    let children = StoredValue::new(children);
-    view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match session.user.await {
-                    Ok(Some(user)) if user.is_supplier() => children.read_value()(),
-                    Ok(Some(_)) => view! {
-                        <section class="page status-page">
-                            <h1>"Listings are for supplier accounts"</h1>
-                            <p>"Your account is a customer account. To sell parts, register a supplier account."</p>
-                            <div class="status-actions"><a class="btn btn-primary" href="/catalogue">"Browse the catalogue"</a></div>
-                        </section>
-                    }.into_any(),
-                    Ok(None) => view! {
-                        <Redirect path=with_next("/login", Some(&location.pathname.get_untracked())) />
-                    }.into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
-}
 
 /// `/listings`: the supplier's own listings.
 #[component]
 pub fn ListingsPage() -> impl IntoView {
     view! {
         <Title text="Your listings" />
-        <SupplierOnly>
+        <LoginGate suppliers_only=true>
             <ListingsTable />
-        </SupplierOnly>
+        </LoginGate>
     }
 }
 
@@ -346,9 +317,9 @@ fn SaveStatus(state: RwSignal<SaveState>) -> impl IntoView {
 #[component]
 pub fn ListingFormPage() -> impl IntoView {
     view! {
-        <SupplierOnly>
+        <LoginGate suppliers_only=true>
             <ListingEditor />
-        </SupplierOnly>
+        </LoginGate>
     }
 }
 

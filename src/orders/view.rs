@@ -10,50 +10,20 @@ use crate::{
     error::AppError,
     info::NotFound,
     parts::thumb_url,
-    ui::{format_time, layout::with_next, ErrorNotice},
+    ui::{format_time, ErrorNotice, LoginGate},
 };
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
-use leptos_router::{
-    components::Redirect,
-    hooks::{use_location, use_params_map, use_query_map},
-};
-
-/// Shows `children` to logged-in users; visitors go to log in and come back.
-#[component]
-fn LoggedIn(children: ChildrenFn) -> impl IntoView {
-    let session = use_session();
-    let location = use_location();
-    let children = StoredValue::new(children);
-    view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match session.user.await {
-                    Ok(Some(_)) => children.read_value()(),
-                    Ok(None) => {
-                        let search = location.search.get_untracked();
-                        let here = if search.is_empty() {
-                            location.pathname.get_untracked()
-                        } else {
-                            format!("{}?{search}", location.pathname.get_untracked())
-                        };
-                        view! { <Redirect path=with_next("/login", Some(&here)) /> }.into_any()
-                    }
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
-}
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// `/orders`.
 #[component]
 pub fn OrdersPage() -> impl IntoView {
     view! {
         <Title text="Your orders" />
-        <LoggedIn>
+        <LoginGate>
             <OrdersList />
-        </LoggedIn>
+        </LoginGate>
     }
 }
 
@@ -395,9 +365,9 @@ fn OrderActions(order: Order) -> impl IntoView {
 #[component]
 pub fn OrderDetailPage() -> impl IntoView {
     view! {
-        <LoggedIn>
+        <LoginGate>
             <OrderDetail />
-        </LoggedIn>
+        </LoginGate>
     }
 }
 

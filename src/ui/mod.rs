@@ -1,10 +1,12 @@
 //! Shared components: the page layout, header and footer, form fields and notices.
 
 pub mod form;
+pub mod gate;
 pub mod icons;
 pub mod layout;
 
 pub use form::{FormAlert, RoleChoice, TextField};
+pub use gate::LoginGate;
 pub use layout::Layout;
 
 use crate::error::AppError;
