@@ -347,6 +347,19 @@ impl Order {
         self.lines.iter().map(|l| l.quantity).sum()
     }
 
+    /// Who the other side is, as the viewer reads it: "Sold by …" or "Ordered by …".
+    pub fn counterpart(&self) -> String {
+        match self.viewer {
+            Party::Customer => format!("Sold by {}", self.supplier),
+            Party::Supplier => format!("Ordered by {}", self.customer),
+        }
+    }
+
+    /// Whether the viewer is the customer and still has to pay (bank details are shown).
+    pub fn payment_due(&self) -> bool {
+        self.viewer == Party::Customer && self.status == OrderStatus::AwaitingPayment
+    }
+
     /// The steps the viewer can take now.
     pub fn actions(&self) -> Vec<(OrderStatus, &'static str)> {
         self.status.actions_for(self.viewer)

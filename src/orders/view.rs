@@ -210,17 +210,13 @@ fn StatusErrorNotice() -> impl IntoView {
 fn OrderCard(order: Order) -> impl IntoView {
     let id = order.id;
     let status = order.status;
-    let counterpart = match order.viewer {
-        Party::Customer => format!("Sold by {}", order.supplier),
-        Party::Supplier => format!("Ordered by {}", order.customer),
-    };
+    let counterpart = order.counterpart();
     let placed = format_time(order.created_at);
     let reference = order.reference.clone();
     let total = order.total.display();
     let next = status.next_step(order.viewer);
     let show_address = order.viewer == Party::Supplier && status != OrderStatus::Cancelled;
-    let awaiting_payment =
-        order.viewer == Party::Customer && status == OrderStatus::AwaitingPayment;
+    let awaiting_payment = order.payment_due();
     let bank = awaiting_payment.then(|| view! { <BankTransfer order=order.clone() /> });
     let address = show_address.then(|| view! { <ShippingAddress order=order.clone() /> });
     let lines = view! { <OrderLines order=order.clone() /> };
@@ -410,16 +406,12 @@ fn OrderSheet(order: Order) -> impl IntoView {
     let id = order.id;
     let status = order.status;
     let title = format!("Order {}", order.reference);
-    let awaiting_payment =
-        order.viewer == Party::Customer && status == OrderStatus::AwaitingPayment;
+    let awaiting_payment = order.payment_due();
     let (back_href, back_label) = match order.viewer {
         Party::Customer => ("/orders?view=purchases", "← Your orders"),
         Party::Supplier => ("/orders?view=sales", "← Orders for your parts"),
     };
-    let counterpart = match order.viewer {
-        Party::Customer => format!("Sold by {}", order.supplier),
-        Party::Supplier => format!("Ordered by {}", order.customer),
-    };
+    let counterpart = order.counterpart();
     let placed = format_time(order.created_at);
     let units = order.units();
     let total = order.total.display();
