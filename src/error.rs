@@ -51,7 +51,7 @@ pub enum AppError {
     #[error("Please correct the highlighted fields.")]
     Validation(Vec<FieldError>),
     /// Too many attempts; try again after this many seconds (429).
-    #[error("Too many attempts. Please wait {0} seconds and try again.")]
+    #[error("Too many attempts. Please wait {} and try again.", wait_in_words(*.0))]
     RateLimited(u64),
     /// The request could not be read or sent (400 on the server, a network problem in the
     /// browser).
@@ -60,6 +60,18 @@ pub enum AppError {
     /// Something failed on the server; the details are in the log (500).
     #[error("Something went wrong on our side. Please try again in a moment.")]
     Internal,
+}
+
+/// A wait in seconds as people say it: "45 seconds", "1 minute", "10 minutes".
+fn wait_in_words(seconds: u64) -> String {
+    match seconds {
+        0..=1 => "a second".to_string(),
+        2..=90 => format!("{seconds} seconds"),
+        _ => {
+            let minutes = seconds.div_ceil(60);
+            format!("{minutes} minutes")
+        }
+    }
 }
 
 impl AppError {
@@ -142,6 +154,27 @@ impl From<tokio::task::JoinError> for AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn waits_read_as_people_say_them() {
+        let message = |wait| AppError::RateLimited(wait).to_string();
+        assert_eq!(
+            message(1),
+            "Too many attempts. Please wait a second and try again."
+        );
+        assert_eq!(
+            message(45),
+            "Too many attempts. Please wait 45 seconds and try again."
+        );
+        assert_eq!(
+            message(596),
+            "Too many attempts. Please wait 10 minutes and try again."
+        );
+        assert_eq!(
+            message(3599),
+            "Too many attempts. Please wait 60 minutes and try again."
+        );
+    }
 
     #[test]
     fn field_messages_are_found_by_name() {

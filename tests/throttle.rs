@@ -53,7 +53,7 @@ fn assert_limited(reply: &Reply) {
         .and_then(|v| v.parse().ok())
         .expect("Retry-After in seconds");
     assert!(wait >= 1);
-    // The page turns this into "Too many attempts. Please wait … seconds and try again."
+    // The page turns this into "Too many attempts. Please wait 10 minutes and try again."
     assert_eq!(reply.body, format!("{{\"RateLimited\":{wait}}}"));
 }
 
