@@ -688,18 +688,19 @@ proptest! {
         own in any::<bool>(),
     ) {
         let issue = LineIssue::of(quantity, stock, archived, own);
-        let expected = if own {
-            Some(LineIssue::OwnPart)
-        } else if archived {
-            Some(LineIssue::Archived)
-        } else if stock <= 0 {
-            Some(LineIssue::OutOfStock)
-        } else if quantity > stock {
-            Some(LineIssue::NotEnoughStock { stock })
-        } else {
-            None
-        };
-        prop_assert_eq!(issue, expected);
+        // The weightiest reason wins: own listing, then archived, then stock.
+        match issue {
+            Some(LineIssue::OwnPart) => prop_assert!(own),
+            Some(LineIssue::Archived) => prop_assert!(!own && archived),
+            Some(LineIssue::OutOfStock) => prop_assert!(!own && !archived && stock <= 0),
+            Some(LineIssue::NotEnoughStock { stock: left }) => {
+                prop_assert!(!own && !archived && stock > 0);
+                prop_assert_eq!(left, stock);
+                prop_assert!(quantity > stock);
+            }
+            // A line can be ordered exactly when nothing stands in its way.
+            None => prop_assert!(!own && !archived && stock > 0 && quantity <= stock),
+        }
         if let Some(issue) = issue {
             let message = issue.message();
             check_sentence(&message)?;
