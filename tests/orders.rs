@@ -106,13 +106,18 @@ impl Shop {
         ]
     }
 
+    /// Posts the checkout form (as the hydrated page does) with the total the customer saw.
+    async fn place(&self, total: &str, cookie: Option<&str>) -> common::Reply {
+        let form = self.checkout_form(total);
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        self.app.call("place_order", &form, cookie).await
+    }
+
     /// Anna buys 2 discs and 1 pad; returns the two order ids (Acme's first).
     async fn anna_orders(&self) -> (i64, i64) {
         self.add(&self.anna, self.disc, 2).await;
         self.add(&self.anna, self.pad, 1).await;
-        let form = self.checkout_form("14930");
-        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let reply = self.app.call("place_order", &form, Some(&self.anna)).await;
+        let reply = self.place("14930", Some(&self.anna)).await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
         let ids: Vec<i64> = serde_json::from_value(reply.json()).unwrap();
         assert_eq!(ids.len(), 2);
@@ -315,14 +320,10 @@ async fn a_checkout_that_cannot_be_served_names_the_line_and_writes_nothing(pool
     shop.add(&shop.anna, shop.pad, 3).await;
     // Bob buys a pad first.
     shop.add(&shop.bob, shop.pad, 1).await;
-    let form = shop.checkout_form("1950");
-    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let reply = shop.app.call("place_order", &form, Some(&shop.bob)).await;
+    let reply = shop.place("1950", Some(&shop.bob)).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
 
-    let form = shop.checkout_form("12340");
-    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let reply = shop.app.call("place_order", &form, Some(&shop.anna)).await;
+    let reply = shop.place("12340", Some(&shop.anna)).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         reply.body.contains("Brake pad set: Only 2 left"),
@@ -357,16 +358,14 @@ async fn a_checkout_that_cannot_be_served_names_the_line_and_writes_nothing(pool
     assert_eq!(set("0").await.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(set("2").await.json(), 3);
     // The price the customer saw is part of the form: a stale total is refused.
-    let reply = shop.app.call("place_order", &form, Some(&shop.anna)).await;
+    let reply = shop.place("12340", Some(&shop.anna)).await;
     assert_eq!(reply.status, StatusCode::CONFLICT);
     assert!(
         reply.body.contains("the total is now €103.90"),
         "{}",
         reply.body
     );
-    let form = shop.checkout_form("10390");
-    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let reply = shop.app.call("place_order", &form, Some(&shop.anna)).await;
+    let reply = shop.place("10390", Some(&shop.anna)).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     assert_eq!(shop.stock(shop.pad).await, 0);
 }
@@ -409,14 +408,12 @@ async fn checkout_input_is_checked(pool: SqlitePool) {
     assert!(page.body.contains("Enter the full name."), "{}", page.body);
     assert!(page.body.contains("Brake disc"), "the cart is still there");
 
-    let form = shop.checkout_form("6490");
-    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let reply = shop.app.call("place_order", &form, None).await;
+    let reply = shop.place("6490", None).await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     assert_eq!(shop.app.count("orders").await, 0);
     assert_eq!(shop.app.count("checkouts").await, 0);
     // An empty cart has nothing to order.
-    let reply = shop.app.call("place_order", &form, Some(&shop.bob)).await;
+    let reply = shop.place("6490", Some(&shop.bob)).await;
     assert_eq!(reply.status, StatusCode::CONFLICT);
     assert!(reply.body.contains("Your cart is empty"));
 }
@@ -496,9 +493,7 @@ async fn suppliers_buy_from_others_but_never_their_own_parts(pool: SqlitePool) {
         .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     shop.add(&shop.acme, shop.pad, 1).await;
-    let form = shop.checkout_form("1950");
-    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let reply = shop.app.call("place_order", &form, Some(&shop.acme)).await;
+    let reply = shop.place("1950", Some(&shop.acme)).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     let list = shop
         .app
