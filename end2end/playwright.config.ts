@@ -1,7 +1,7 @@
 import { defineConfig, devices } from "@playwright/test";
 
-// Browser tests run Debian's Chromium (never a downloaded browser) against the debug build,
-// started on a fresh database with demo data.
+// Browser tests run Debian's Chromium (never a downloaded browser) against the release build
+// (what scripts/run.sh serves), started on a fresh database with demo data.
 const port = 3100;
 
 export default defineConfig({

@@ -5,8 +5,8 @@
 # are checked too; when it cannot, this says so plainly and checks the rest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
-if timeout 60 cargo deny fetch db > /dev/null 2>&1 || ls "$HOME"/.cargo/advisory-dbs/*/crates > /dev/null 2>&1; then
+. scripts/lib.sh
+if timeout 60 cargo deny fetch db > /dev/null 2>&1 || ls "$cargo_home"/advisory-dbs/*/crates > /dev/null 2>&1; then
   cargo deny --offline check advisories bans licenses sources
 else
   echo "audit: the RustSec advisory database (github.com) cannot be fetched from here; advisories NOT checked"

@@ -10,19 +10,17 @@ cd "$(dirname "$0")/.."
 secs="${1:-60}"
 conns="${2:-64}"
 command -v wrk > /dev/null || { echo "installing wrk (apt)"; apt-get install -y wrk > /dev/null; }
-scripts/setup.sh > /dev/null
-. scripts/env.sh
-if [ ! -x target/release/partwatch ] || [ -n "$(find src migrations style -newer target/release/partwatch -print -quit)" ]; then
-  echo "building the release build (cargo leptos build --release)"
-  cargo leptos build --release > /dev/null 2>&1
-fi
+scripts/setup-build.sh
+. scripts/lib.sh
+echo "release build (scripts/build.sh)"
+scripts/build.sh > /dev/null 2>&1
 data=$(mktemp -d)
 addr=127.0.0.1:3400
 # 127.0.0.1 is named the trusted proxy so the 64 customers can register and log in from
 # addresses of their own (X-Forwarded-For) without meeting the per-address limits.
 DATABASE_URL="sqlite://$data/load.db?mode=rwc" UPLOAD_DIR="$data/uploads" PARTWATCH_DEMO_DATA=1 \
-  PARTWATCH_TRUSTED_PROXY=127.0.0.1 LEPTOS_SITE_ADDR=$addr LEPTOS_SITE_ROOT=target/site \
-  LEPTOS_OUTPUT_NAME=partwatch RUST_LOG=warn target/release/partwatch > "$data/server.log" 2>&1 &
+  PARTWATCH_TRUSTED_PROXY=127.0.0.1 LEPTOS_SITE_ADDR=$addr LEPTOS_ENV=PROD \
+  RUST_LOG=warn target/release/partwatch > "$data/server.log" 2>&1 &
 pid=$!
 finish() {
   kill $pid 2>/dev/null || true

@@ -1,31 +1,41 @@
 #!/usr/bin/env bash
-# The test command: setup, formatting, lints, unit + data-layer + HTTP integration tests, then a build
-# of the app and the browser tests in Chromium. Fails if anything fails.
+# The test command: installs the build and test tooling (scripts/setup-test.sh), then runs
+# formatting, lints, the dependency audit, the release build that scripts/run.sh serves and a
+# smoke test of run.sh itself, the unit + data-layer + HTTP integration tests, and the browser
+# tests against that release build. Fails if anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
-. scripts/env.sh
+started=$(date +%s)
+scripts/setup-test.sh
+. scripts/lib.sh
 
-echo "== cargo fmt --check"
+step "fetching every crate Cargo.lock names, for every target (the audit runs offline)"
+cargo fetch --locked
+
+step "cargo fmt --check"
 cargo fmt --all -- --check
 
-echo "== clippy, server half (ssr) and browser half (hydrate, wasm32)"
-cargo clippy --features ssr --all-targets -- -D warnings
-# target/front is where cargo-leptos builds the wasm half: its artifacts are reused.
-cargo clippy --lib --no-default-features --features hydrate \
+step "clippy, server half (ssr)"
+cargo clippy --locked --features ssr --all-targets -- -D warnings
+step "clippy, browser half (hydrate, wasm32)"
+cargo clippy --locked --lib --no-default-features --features hydrate \
   --target wasm32-unknown-unknown --target-dir target/front -- -D warnings
 
-echo "== dependency audit (cargo-deny)"
+step "dependency audit (cargo-deny)"
 scripts/audit.sh
 
-echo "== unit, data-layer and HTTP integration tests"
+step "release build (exactly what scripts/run.sh builds)"
+scripts/build.sh
+step "smoke test of the run command (scripts/run.sh)"
+scripts/smoke-run.sh
+
+step "unit, data-layer and HTTP integration tests"
 # One test at a time: each test runs its own Tokio runtime, and with several of them rendering
 # pages at once in one process a render now and then never completed (seen only in tests; the
 # server runs a single runtime). See the README's "Known issues".
-cargo test --features ssr -- --test-threads=1
+cargo test --locked --features ssr -- --test-threads=1
 
-echo "== build (server + wasm) for the browser tests"
-cargo leptos build
-
-echo "== browser tests (Playwright, Debian Chromium)"
+step "browser tests (Playwright, Debian Chromium, against the release build)"
 (cd end2end && npx playwright test)
+step_end
+echo "all tests passed in $(($(date +%s) - started))s"

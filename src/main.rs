@@ -29,9 +29,22 @@ async fn run() -> Result<(), String> {
         .leptos_options;
     leptos_options.site_addr = config.site_addr;
 
+    // Take the address first: a port in use is the most common reason a start fails, and
+    // it should be said before any database work. Connections wait in the backlog meanwhile.
+    let addr = config.site_addr;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AddrInUse => format!(
+                "LEPTOS_SITE_ADDR: {addr} is already in use by another program; stop it or \
+                 choose another address, e.g. LEPTOS_SITE_ADDR=127.0.0.1:3001"
+            ),
+            _ => format!("LEPTOS_SITE_ADDR: cannot listen on {addr}: {e}"),
+        })?;
+
     let pool = partwatch::server::db::connect(&config.database_url)
         .await
-        .map_err(|e| format!("DATABASE_URL: cannot open {}: {e}", config.database_url))?;
+        .map_err(|e| partwatch::server::db::open_error_message(&config.database_url, &e))?;
     std::fs::create_dir_all(&config.upload_dir).map_err(|e| {
         format!(
             "UPLOAD_DIR: cannot create {}: {e}",
@@ -70,7 +83,6 @@ async fn run() -> Result<(), String> {
         std::time::Duration::from_secs(3600),
     );
 
-    let addr = config.site_addr;
     let state = AppState {
         leptos_options,
         pool: pool.clone(),
@@ -78,9 +90,6 @@ async fn run() -> Result<(), String> {
         limiter: Arc::default(),
     };
     let app = router::app_router(state);
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| format!("LEPTOS_SITE_ADDR: cannot listen on {addr}: {e}"))?;
     println!("PartWatch is serving at http://{addr}");
     axum::serve(
         listener,

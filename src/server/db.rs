@@ -26,9 +26,53 @@ pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
     Ok(pool)
 }
 
+/// Says in one line, for the person starting PartWatch, why the database at `url` could not
+/// be opened: the folder is missing, is not a folder, or cannot be written, else sqlx's reason.
+pub fn open_error_message(url: &str, error: &sqlx::Error) -> String {
+    let path = SqliteConnectOptions::from_str(url)
+        .map(|o| o.get_filename().to_path_buf())
+        .ok();
+    let reason = path
+        .as_deref()
+        .and_then(|path| {
+            let folder = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => std::path::Path::new("."),
+            };
+            match std::fs::metadata(folder) {
+                Err(_) => Some(format!("the folder {} does not exist", folder.display())),
+                Ok(m) if !m.is_dir() => Some(format!("{} is not a folder", folder.display())),
+                Ok(m) if m.permissions().readonly() => {
+                    Some(format!("the folder {} is read-only", folder.display()))
+                }
+                Ok(_) => None,
+            }
+        })
+        .unwrap_or_else(|| error.to_string());
+    let shown = path.map_or_else(|| url.to_owned(), |p| p.display().to_string());
+    format!("DATABASE_URL: cannot open the database {shown}: {reason}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn unusable_database_path_is_explained_in_one_line() {
+        let file = std::env::temp_dir().join(format!("pw-notdir-{}", std::process::id()));
+        std::fs::write(&file, b"x").unwrap();
+        let url = format!("sqlite://{}/db.sqlite?mode=rwc", file.display());
+        let error = connect(&url).await.unwrap_err();
+        let message = open_error_message(&url, &error);
+        assert!(message.starts_with("DATABASE_URL: cannot open the database "));
+        assert!(message.ends_with(&format!("{} is not a folder", file.display())));
+        assert!(!message.contains('\n'));
+
+        let missing = format!("sqlite:///nonexistent-{}/db.sqlite", std::process::id());
+        let error = connect(&missing).await.unwrap_err();
+        assert!(open_error_message(&missing, &error).ends_with("does not exist"));
+        std::fs::remove_file(&file).ok();
+    }
 
     #[tokio::test]
     async fn pool_has_foreign_keys_wal_and_timeout() {

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what the test command needs on top of scripts/setup-build.sh. Idempotent: a second
+# or two when all is present.
+#
+#   cargo-deny 0.20.2 (dependency audit) · Debian's Chromium (browser tests)
+#   Playwright (npm, in end2end/node_modules; it never downloads a browser of its own)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup-build.sh
+. scripts/lib.sh
+
+if ! cargo deny --version 2>/dev/null | grep -q '0\.20\.2'; then
+  step "setup: installing cargo-deny 0.20.2 (once; about 3 minutes)"
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=1 cargo install cargo-deny --version 0.20.2 --locked
+fi
+
+if ! command -v chromium > /dev/null 2>&1; then
+  step "setup: installing Debian's Chromium for the browser tests (about a minute)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q chromium
+fi
+
+if [ ! -f end2end/node_modules/.install-stamp ] ||
+  [ end2end/package-lock.json -nt end2end/node_modules/.install-stamp ]; then
+  step "setup: installing Playwright from npm (seconds)"
+  (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  touch end2end/node_modules/.install-stamp
+fi
+step_end
