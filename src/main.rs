@@ -1,4 +1,7 @@
 //! Starts PartWatch: configuration → database (migrated) → demo data → router → serve.
+//!
+//! `partwatch generate --parts N …` instead fills a database with generated data (see
+//! [`partwatch::server::generate`]).
 
 use leptos::config::get_configuration;
 use partwatch::server::{demo, router, AppState, Config};
@@ -13,10 +16,42 @@ async fn main() -> ExitCode {
                 .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn")),
         )
         .init();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("generate") {
+        return generate(&args[1..]).await;
+    }
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("PartWatch could not start: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn generate(args: &[String]) -> ExitCode {
+    use partwatch::server::generate::{run, GenerateOptions};
+    let default_db = std::env::var("DATABASE_URL")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| "sqlite://partwatch.db?mode=rwc".to_owned());
+    let options = match GenerateOptions::parse(args, &default_db) {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(&options).await {
+        Ok(done) => {
+            println!(
+                "Generated {} parts of {} suppliers, {} customers and {} orders in {}",
+                done.parts, done.suppliers, done.customers, done.orders, options.database_url
+            );
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("generate failed: {message}");
             ExitCode::FAILURE
         }
     }

@@ -6,6 +6,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod demo_images;
+pub mod generate;
 pub mod images;
 pub mod password;
 pub mod router;

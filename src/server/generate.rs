@@ -1,0 +1,1134 @@
+//! `partwatch generate`: fills an empty database with a large, realistic and deterministic
+//! catalogue (suppliers, parts, customers, orders in every status) for benchmarks and load
+//! tests. The same options always give the same data.
+//!
+//! Names come from real part kinds, makers from the brands that make them, and part numbers
+//! follow the shapes those makers print (`0 986 494 104`, `09.A822.11`, `W 712/95`, …).
+
+use super::password;
+use crate::auth::{db as users, Email, Role, Username};
+use sqlx::{sqlite::SqliteConnectOptions, ConnectOptions, Connection, SqliteConnection};
+use std::{str::FromStr, time::Instant};
+
+/// What to generate, from the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GenerateOptions {
+    /// Number of parts.
+    pub parts: u64,
+    /// Number of suppliers the parts are spread over.
+    pub suppliers: u64,
+    /// Seed of the random choices: the same seed gives the same data.
+    pub seed: u64,
+    /// The database to fill (created and migrated if missing; must hold no users yet).
+    pub database_url: String,
+}
+
+/// Usage text of the subcommand.
+pub const USAGE: &str =
+    "usage: partwatch generate --parts N [--suppliers S] [--seed K] [--database URL]
+  --parts N       how many parts (1 to 20,000,000)
+  --suppliers S   how many suppliers share them (default: parts / 1000, at least 1)
+  --seed K        random seed; the same seed gives the same data (default 1)
+  --database URL  the database to fill (default: DATABASE_URL, else sqlite://partwatch.db?mode=rwc);
+                  it must be new or empty";
+
+impl GenerateOptions {
+    /// Reads the options that follow `generate` on the command line.
+    pub fn parse(args: &[String], default_database: &str) -> Result<Self, String> {
+        let mut parts = None;
+        let mut suppliers = None;
+        let mut seed = 1;
+        let mut database_url = default_database.to_owned();
+        let mut it = args.iter();
+        while let Some(flag) = it.next() {
+            let mut value = |name: &str| {
+                it.next()
+                    .cloned()
+                    .ok_or_else(|| format!("{name} needs a value\n{USAGE}"))
+            };
+            let number = |name: &str, text: String, max: u64| -> Result<u64, String> {
+                text.replace(['_', ','], "")
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|n| (1..=max).contains(n))
+                    .ok_or_else(|| format!("{name}: '{text}' is not a number from 1 to {max}"))
+            };
+            match flag.as_str() {
+                "--parts" => parts = Some(number("--parts", value("--parts")?, 20_000_000)?),
+                "--suppliers" => {
+                    suppliers = Some(number("--suppliers", value("--suppliers")?, 100_000)?)
+                }
+                "--seed" => {
+                    let text = value("--seed")?;
+                    seed = text
+                        .parse()
+                        .map_err(|_| format!("--seed: '{text}' is not a whole number"))?;
+                }
+                "--database" => database_url = value("--database")?,
+                "-h" | "--help" => return Err(USAGE.to_owned()),
+                other => return Err(format!("unknown option '{other}'\n{USAGE}")),
+            }
+        }
+        let parts = parts.ok_or_else(|| format!("--parts is required\n{USAGE}"))?;
+        let suppliers = suppliers.unwrap_or((parts / 1000).max(1)).min(parts);
+        Ok(Self {
+            parts,
+            suppliers,
+            seed,
+            database_url,
+        })
+    }
+}
+
+/// What was generated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Generated {
+    /// Parts written.
+    pub parts: u64,
+    /// Suppliers written.
+    pub suppliers: u64,
+    /// Customers written.
+    pub customers: u64,
+    /// Orders written.
+    pub orders: u64,
+}
+
+/// The password of every generated account.
+pub const GENERATED_PASSWORD: &str = "partwatch-demo";
+
+/// Fills the database; prints progress to stderr while it runs.
+pub async fn run(options: &GenerateOptions) -> Result<Generated, String> {
+    let started = Instant::now();
+    let say = |what: &str| eprintln!("[{:>5.1}s] {what}", started.elapsed().as_secs_f64());
+    // Migrate through the normal pool first, so the schema is exactly the server's.
+    let pool = super::db::connect(&options.database_url)
+        .await
+        .map_err(|e| super::db::open_error_message(&options.database_url, &e))?;
+    let empty = users::no_users(&pool).await.map_err(|e| e.to_string())?;
+    pool.close().await;
+    if !empty {
+        return Err(format!(
+            "{} already holds data; generate fills only a new or empty database",
+            options.database_url
+        ));
+    }
+
+    // One connection tuned for bulk writing: a crash here loses only generated data.
+    let mut conn = SqliteConnectOptions::from_str(&options.database_url)
+        .map_err(|e| e.to_string())?
+        .foreign_keys(true)
+        .pragma("synchronous", "OFF")
+        .pragma("cache_size", "-262144")
+        .pragma("temp_store", "MEMORY")
+        .disable_statement_logging()
+        .connect()
+        .await
+        .map_err(|e| e.to_string())?;
+    let db = |e: sqlx::Error| format!("writing the database failed: {e}");
+
+    let hash = password::hash(GENERATED_PASSWORD)
+        .await
+        .map_err(|_| "hashing the password failed".to_owned())?;
+    let mut rng = Rng::new(options.seed);
+
+    say(&format!("{} suppliers", options.suppliers));
+    let mut tx = conn.begin().await.map_err(db)?;
+    let mut supplier_ids = Vec::with_capacity(options.suppliers as usize);
+    for n in 1..=options.suppliers {
+        let name = supplier_name(&mut rng, n);
+        let id = create_account(
+            &mut tx,
+            &name,
+            &format!("supplier{n}@generated.example"),
+            &hash,
+            Role::Supplier,
+        )
+        .await?;
+        supplier_ids.push(id);
+    }
+    let customers = (options.parts / 2000).clamp(20, 5000);
+    say(&format!("{customers} customers"));
+    let mut customer_ids = Vec::with_capacity(customers as usize);
+    for n in 1..=customers {
+        let id = create_account(
+            &mut tx,
+            &format!("customer{n}"),
+            &format!("customer{n}@generated.example"),
+            &hash,
+            Role::Customer,
+        )
+        .await?;
+        customer_ids.push(id);
+    }
+    tx.commit().await.map_err(db)?;
+
+    // Parts, in batches of multi-row INSERTs. Creation times rise with the id, spread over the
+    // last three years, as they would in a shop that has been adding listings all along.
+    say(&format!("{} parts", options.parts));
+    let now = unix_now();
+    let span = 3 * 365 * 86_400;
+    let first_id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM parts")
+        .fetch_one(&mut conn)
+        .await
+        .map_err(db)?;
+    // Supplier sizes follow a long tail: a few big ones, many small ones.
+    let weights: Vec<f64> = (0..supplier_ids.len())
+        .map(|i| 1.0 / (1.0 + i as f64).powf(0.8))
+        .collect();
+    let supplier_of = Alias::new(&weights);
+    let mut parts_by_supplier: Vec<Vec<(i64, i64)>> = vec![Vec::new(); supplier_ids.len()];
+    let mut counters = vec![0u64; MAKERS.len()];
+    const BATCH: usize = 400;
+    let insert_batch = |rows: usize| {
+        let mut sql = String::from(
+            "INSERT INTO parts (id, supplier_id, name, manufacturer, model, description, price_cents, \
+             stock, delivery_estimate, archived, created_at, updated_at) VALUES ",
+        );
+        for i in 0..rows {
+            sql.push_str(if i == 0 { "(" } else { ",(" });
+            sql.push_str("?,?,?,?,?,?,?,?,?,?,?,?)");
+        }
+        sql
+    };
+    let full_batch_sql = insert_batch(BATCH);
+    let mut tx = conn.begin().await.map_err(db)?;
+    let mut batch: Vec<GeneratedPart> = Vec::with_capacity(BATCH);
+    let mut last_report = Instant::now();
+    for n in 0..options.parts {
+        let id = first_id + n as i64;
+        let supplier = supplier_of.sample(&mut rng);
+        let created_at = now - span + (span * n as i64) / options.parts.max(1) as i64;
+        let part = generate_part(
+            &mut rng,
+            &mut counters,
+            id,
+            supplier_ids[supplier],
+            created_at,
+        );
+        if !part.archived {
+            parts_by_supplier[supplier].push((id, part.price_cents));
+        }
+        batch.push(part);
+        if batch.len() == BATCH || n + 1 == options.parts {
+            let sql = if batch.len() == BATCH {
+                full_batch_sql.clone()
+            } else {
+                insert_batch(batch.len())
+            };
+            let mut query = sqlx::query(&sql);
+            for p in batch.drain(..) {
+                query = query
+                    .bind(p.id)
+                    .bind(p.supplier_id)
+                    .bind(p.name)
+                    .bind(p.manufacturer)
+                    .bind(p.model)
+                    .bind(p.description)
+                    .bind(p.price_cents)
+                    .bind(p.stock)
+                    .bind(p.delivery)
+                    .bind(p.archived)
+                    .bind(p.created_at)
+                    .bind(p.created_at);
+            }
+            query.execute(&mut *tx).await.map_err(db)?;
+            if last_report.elapsed().as_secs() >= 5 {
+                say(&format!("  {} of {} parts", n + 1, options.parts));
+                last_report = Instant::now();
+            }
+        }
+    }
+    tx.commit().await.map_err(db)?;
+
+    // Orders in every status, each from one supplier's parts, as checkout makes them.
+    let orders = (options.parts / 100).clamp(10, 200_000);
+    say(&format!("{orders} orders"));
+    let mut tx = conn.begin().await.map_err(db)?;
+    let mut written = 0;
+    for n in 0..orders {
+        let supplier = supplier_of.sample(&mut rng);
+        let stock = &parts_by_supplier[supplier];
+        if stock.is_empty() {
+            continue;
+        }
+        let customer = customer_ids[rng.below(customer_ids.len() as u64) as usize];
+        let created_at = now - span + (span * n as i64) / orders as i64;
+        let status = STATUSES[rng.below(STATUSES.len() as u64) as usize];
+        let lines: Vec<(i64, i64, i64)> = (0..1 + rng.below(3))
+            .map(|_| {
+                let (part, price) = stock[rng.below(stock.len() as u64) as usize];
+                (part, 1 + rng.below(3) as i64, price)
+            })
+            .collect();
+        let total: i64 = lines.iter().map(|(_, q, p)| q * p).sum();
+        let step = |after: i64| Some(created_at + after * 86_400);
+        let (paid, shipped, completed, cancelled) = match status {
+            "awaiting_payment" => (None, None, None, None),
+            "paid" => (step(1), None, None, None),
+            "shipped" => (step(1), step(2), None, None),
+            "completed" => (step(1), step(2), step(5), None),
+            _ => (None, None, None, step(1)),
+        };
+        let order_id: i64 = sqlx::query_scalar(
+            "INSERT INTO orders (customer_id, supplier_id, status, total_cents, shipping_name, \
+             shipping_address, created_at, paid_at, shipped_at, completed_at, cancelled_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(customer)
+        .bind(supplier_ids[supplier])
+        .bind(status)
+        .bind(total)
+        .bind(format!("Customer {}", customer))
+        .bind(format!(
+            "{} Hauptstraße\n{:05} Musterstadt",
+            1 + rng.below(200),
+            10_000 + rng.below(89_999)
+        ))
+        .bind(created_at)
+        .bind(paid)
+        .bind(shipped)
+        .bind(completed)
+        .bind(cancelled)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db)?;
+        sqlx::query("UPDATE orders SET payment_reference = ? WHERE id = ?")
+            .bind(crate::orders::payment_reference(order_id))
+            .bind(order_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        for (part, quantity, price) in lines {
+            sqlx::query(
+                "INSERT INTO purchases (order_id, part_id, part_name, quantity, unit_price_cents, \
+                 line_total_cents) SELECT ?, id, name, ?, ?, ? FROM parts WHERE id = ?",
+            )
+            .bind(order_id)
+            .bind(quantity)
+            .bind(price)
+            .bind(quantity * price)
+            .bind(part)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        }
+        written += 1;
+    }
+    tx.commit().await.map_err(db)?;
+
+    say("updating the query planner's statistics");
+    sqlx::query("PRAGMA optimize=0x10002")
+        .execute(&mut conn)
+        .await
+        .map_err(db)?;
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(&mut conn)
+        .await
+        .map_err(db)?;
+    conn.close().await.map_err(db)?;
+    say("done");
+    Ok(Generated {
+        parts: options.parts,
+        suppliers: options.suppliers,
+        customers,
+        orders: written,
+    })
+}
+
+async fn create_account(
+    tx: &mut SqliteConnection,
+    username: &str,
+    email: &str,
+    hash: &str,
+    role: Role,
+) -> Result<i64, String> {
+    let username = Username::parse(username).map_err(|e| format!("{username}: {e}"))?;
+    let email = Email::parse(email).map_err(|e| format!("{email}: {e}"))?;
+    users::create_user(&mut *tx, &username, &email, hash, role)
+        .await
+        .map_err(|e| format!("creating {}: {e:?}", username.as_str()))
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+const STATUSES: [&str; 8] = [
+    "awaiting_payment",
+    "awaiting_payment",
+    "paid",
+    "shipped",
+    "completed",
+    "completed",
+    "completed",
+    "cancelled",
+];
+
+/// A small deterministic random generator (SplitMix64): the same seed gives the same data on
+/// every machine and with every version of the `rand` crate.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64) -> Self {
+        Self(seed ^ 0x5057_6174_6368_2121)
+    }
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// A number in `0..n` (n > 0).
+    fn below(&mut self, n: u64) -> u64 {
+        ((u128::from(self.next()) * u128::from(n)) >> 64) as u64
+    }
+    /// A number in `0.0..1.0`.
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+}
+
+/// Walker's alias table: draws an index with the given weights in constant time.
+struct Alias {
+    prob: Vec<f64>,
+    alias: Vec<usize>,
+}
+
+impl Alias {
+    fn new(weights: &[f64]) -> Self {
+        let n = weights.len();
+        let sum: f64 = weights.iter().sum();
+        let mut scaled: Vec<f64> = weights.iter().map(|w| w * n as f64 / sum).collect();
+        let (mut small, mut large): (Vec<usize>, Vec<usize>) =
+            (0..n).partition(|&i| scaled[i] < 1.0);
+        let mut prob = vec![1.0; n];
+        let mut alias: Vec<usize> = (0..n).collect();
+        while let (Some(s), Some(&l)) = (small.pop(), large.last()) {
+            prob[s] = scaled[s];
+            alias[s] = l;
+            scaled[l] -= 1.0 - scaled[s];
+            if scaled[l] < 1.0 {
+                large.pop();
+                small.push(l);
+            }
+        }
+        Self { prob, alias }
+    }
+    fn sample(&self, rng: &mut Rng) -> usize {
+        let i = rng.below(self.prob.len() as u64) as usize;
+        if rng.unit() < self.prob[i] {
+            i
+        } else {
+            self.alias[i]
+        }
+    }
+}
+
+struct GeneratedPart {
+    id: i64,
+    supplier_id: i64,
+    name: String,
+    manufacturer: &'static str,
+    model: String,
+    description: String,
+    price_cents: i64,
+    stock: i64,
+    delivery: &'static str,
+    archived: bool,
+    created_at: i64,
+}
+
+fn supplier_name(rng: &mut Rng, n: u64) -> String {
+    const FIRST: [&str; 16] = [
+        "Nord", "Rhein", "Alpen", "Elbe", "Metro", "Express", "Rapid", "Prime", "Delta", "Atlas",
+        "Falken", "Ostsee", "Donau", "Harz", "Kraft", "Motor",
+    ];
+    const SECOND: [&str; 8] = [
+        "Parts",
+        "Teile",
+        "Depot",
+        "Supply",
+        "Autoteile",
+        "Motors",
+        "Garage",
+        "Handel",
+    ];
+    format!("{}{}{n}", rng.pick(&FIRST), rng.pick(&SECOND))
+}
+
+/// Part kinds: (name, category, lowest and highest usual price in cents, variants).
+const KINDS: &[(&str, Category, i64, i64, &[&str])] = {
+    use Category::*;
+    &[
+        (
+            "Brake disc",
+            Brakes,
+            1800,
+            16000,
+            &[
+                "front, vented, 280 mm",
+                "front, vented, 312 mm",
+                "rear, solid, 272 mm",
+                "front, high-carbon, 345 mm",
+                "rear, solid, 255 mm",
+                "front, drilled, 300 mm",
+            ],
+        ),
+        (
+            "Brake pad set",
+            Brakes,
+            1500,
+            9000,
+            &[
+                "front axle",
+                "rear axle",
+                "front, ceramic",
+                "rear, with wear sensor",
+                "front, performance",
+            ],
+        ),
+        (
+            "Brake caliper",
+            Brakes,
+            4500,
+            28000,
+            &["front left", "front right", "rear left", "rear right"],
+        ),
+        (
+            "Brake hose",
+            Brakes,
+            600,
+            3500,
+            &["front", "rear", "front left", "rear right"],
+        ),
+        (
+            "Brake fluid DOT 4",
+            Brakes,
+            500,
+            2500,
+            &["1 litre", "500 ml", "5 litres"],
+        ),
+        (
+            "Oil filter",
+            Filters,
+            450,
+            2500,
+            &["spin-on", "element with gasket", "cartridge"],
+        ),
+        (
+            "Air filter",
+            Filters,
+            700,
+            4500,
+            &["panel", "round", "sport, washable"],
+        ),
+        (
+            "Cabin filter",
+            Filters,
+            800,
+            4000,
+            &["activated carbon", "pollen", "anti-allergen"],
+        ),
+        (
+            "Fuel filter",
+            Filters,
+            900,
+            6000,
+            &["diesel", "petrol, in-line", "with water separator"],
+        ),
+        (
+            "Spark plug",
+            Ignition,
+            300,
+            2500,
+            &["iridium", "double platinum", "nickel", "iridium, turbo"],
+        ),
+        (
+            "Ignition coil",
+            Ignition,
+            2000,
+            9000,
+            &["pencil type", "block, 4 cylinders", "with plug connector"],
+        ),
+        (
+            "Glow plug",
+            Ignition,
+            800,
+            4000,
+            &["11 V", "ceramic, rapid heat", "4.4 V"],
+        ),
+        (
+            "Starter battery",
+            Electrics,
+            5000,
+            25000,
+            &["AGM, 70 Ah", "EFB, 60 Ah", "44 Ah", "AGM, 95 Ah", "80 Ah"],
+        ),
+        (
+            "Alternator",
+            Electrics,
+            9000,
+            45000,
+            &["140 A", "180 A", "90 A, remanufactured"],
+        ),
+        (
+            "Starter motor",
+            Electrics,
+            8000,
+            38000,
+            &["1.4 kW", "2.0 kW", "1.1 kW, remanufactured"],
+        ),
+        (
+            "Lambda sensor",
+            Electrics,
+            3000,
+            14000,
+            &["before catalyst", "after catalyst", "wideband"],
+        ),
+        (
+            "ABS sensor",
+            Electrics,
+            1500,
+            7000,
+            &["front left", "front right", "rear axle"],
+        ),
+        (
+            "Headlight bulb H7",
+            Lighting,
+            500,
+            3500,
+            &["long life", "+150% brighter", "cool white", "pack of two"],
+        ),
+        (
+            "Headlight bulb H4",
+            Lighting,
+            500,
+            3000,
+            &["long life", "+130% brighter", "pack of two"],
+        ),
+        (
+            "Headlight",
+            Lighting,
+            9000,
+            90000,
+            &[
+                "left, halogen",
+                "right, halogen",
+                "left, LED",
+                "right, xenon",
+            ],
+        ),
+        (
+            "Tail light",
+            Lighting,
+            3500,
+            25000,
+            &["left", "right", "left, LED"],
+        ),
+        (
+            "Shock absorber",
+            Suspension,
+            3000,
+            20000,
+            &[
+                "front, gas pressure",
+                "rear, gas pressure",
+                "front left",
+                "rear, oil",
+            ],
+        ),
+        (
+            "Coil spring",
+            Suspension,
+            2000,
+            9000,
+            &["front axle", "rear axle", "lowered, front"],
+        ),
+        (
+            "Control arm",
+            Suspension,
+            2500,
+            16000,
+            &["front left, lower", "front right, lower", "rear, upper"],
+        ),
+        (
+            "Anti-roll bar link",
+            Suspension,
+            800,
+            4000,
+            &["front axle", "rear axle", "front, left and right"],
+        ),
+        (
+            "Wheel bearing kit",
+            Suspension,
+            2500,
+            14000,
+            &["front axle", "rear axle", "with ABS ring"],
+        ),
+        (
+            "Tie rod end",
+            Steering,
+            900,
+            5000,
+            &["left", "right", "outer"],
+        ),
+        (
+            "Steering rack",
+            Steering,
+            15000,
+            80000,
+            &["hydraulic", "electric, remanufactured"],
+        ),
+        (
+            "Timing belt kit",
+            Engine,
+            6000,
+            30000,
+            &["with water pump", "with tensioner", "complete"],
+        ),
+        (
+            "Timing chain kit",
+            Engine,
+            9000,
+            45000,
+            &["with sprockets", "complete"],
+        ),
+        (
+            "V-ribbed belt",
+            Engine,
+            800,
+            5000,
+            &["6PK1070", "5PK1150", "6PK1538", "4PK855"],
+        ),
+        (
+            "Cylinder head gasket",
+            Engine,
+            2000,
+            12000,
+            &["multi-layer steel", "1.5 mm"],
+        ),
+        (
+            "Engine mount",
+            Engine,
+            2500,
+            15000,
+            &["front", "rear", "left", "hydraulic"],
+        ),
+        (
+            "Water pump",
+            Cooling,
+            3000,
+            18000,
+            &["with gasket", "electric", "mechanical"],
+        ),
+        (
+            "Radiator",
+            Cooling,
+            6000,
+            40000,
+            &["aluminium", "manual gearbox", "automatic gearbox"],
+        ),
+        (
+            "Thermostat",
+            Cooling,
+            1200,
+            8000,
+            &["with housing", "87 °C", "with seal"],
+        ),
+        (
+            "Clutch kit",
+            Clutch,
+            9000,
+            60000,
+            &[
+                "three-piece",
+                "with release bearing",
+                "with dual-mass flywheel",
+            ],
+        ),
+        ("Dual-mass flywheel", Clutch, 25000, 90000, &["with bolts"]),
+        (
+            "Exhaust silencer",
+            Exhaust,
+            5000,
+            30000,
+            &["rear", "middle", "sport, stainless"],
+        ),
+        (
+            "Catalytic converter",
+            Exhaust,
+            15000,
+            120000,
+            &["Euro 5", "Euro 6", "with mounting kit"],
+        ),
+        (
+            "Wiper blade set",
+            Wipers,
+            1200,
+            5000,
+            &["flat, 600/475 mm", "flat, 650/400 mm", "hybrid, 550 mm"],
+        ),
+        (
+            "Rear wiper blade",
+            Wipers,
+            600,
+            2500,
+            &["280 mm", "330 mm", "400 mm"],
+        ),
+    ]
+};
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Category {
+    Brakes,
+    Filters,
+    Ignition,
+    Electrics,
+    Batteries,
+    Lighting,
+    Suspension,
+    Steering,
+    Engine,
+    Cooling,
+    Clutch,
+    Exhaust,
+    Wipers,
+}
+
+/// Makers, the categories they make, and the shapes of their part numbers (`#` a digit, `A` a
+/// capital letter).
+const MAKERS: &[(&str, &[Category], &[&str])] = {
+    use Category::*;
+    &[
+        (
+            "Bosch",
+            &[Brakes, Filters, Ignition, Electrics, Batteries, Wipers],
+            &[
+                "0 986 ### ###",
+                "1 987 ### ###",
+                "F 026 ### ###",
+                "3 397 ### ###",
+            ],
+        ),
+        (
+            "Brembo",
+            &[Brakes],
+            &["09.A###.##", "P ## ###", "08.####.##"],
+        ),
+        ("ATE", &[Brakes], &["24.01##-####.#", "13.0460-####.2"]),
+        (
+            "TRW",
+            &[Brakes, Steering, Suspension],
+            &["GDB####", "DF####", "JTE####"],
+        ),
+        ("Textar", &[Brakes], &["2###01", "9###0000"]),
+        ("Zimmermann", &[Brakes], &["###.####.20", "###.####.52"]),
+        ("Ferodo", &[Brakes], &["FDB####", "FCV####B"]),
+        (
+            "Mann-Filter",
+            &[Filters],
+            &["W ###/##", "C ## ###", "HU ###/#x", "CUK ####", "WK ####"],
+        ),
+        (
+            "Mahle",
+            &[Filters, Cooling, Engine],
+            &["OX ###D", "LX ####", "KL ###", "CR ### ###S"],
+        ),
+        ("Hengst", &[Filters], &["H##W##", "E###L", "E####LI"]),
+        ("Purflux", &[Filters], &["L###", "A####", "AHC###"]),
+        ("NGK", &[Ignition], &["BKR#EIX-11", "ILKAR#B##", "U####"]),
+        (
+            "Denso",
+            &[Ignition, Electrics, Wipers],
+            &["IK##", "K##PR-U", "DUR-0##L", "DOX-0###"],
+        ),
+        ("Beru", &[Ignition], &["Z ###", "ZS ###", "GN ###"]),
+        ("Champion", &[Ignition, Wipers], &["OE###", "RC#YCC"]),
+        (
+            "Valeo",
+            &[Electrics, Lighting, Clutch, Cooling, Wipers],
+            &["######", "8#####"],
+        ),
+        (
+            "Hella",
+            &[Electrics, Lighting, Cooling],
+            &["#AB ### ###-###", "#SD ### ###-###"],
+        ),
+        ("Varta", &[Batteries], &["### ### ###"]),
+        ("Exide", &[Batteries], &["EA###", "EB###", "EK###"]),
+        ("Osram", &[Lighting], &["642##NBS", "64###LL", "####CBN"]),
+        ("Philips", &[Lighting], &["12###PRC1", "12###LLECOB1"]),
+        ("Sachs", &[Suspension, Clutch], &["### ###", "3000 ### ###"]),
+        ("Bilstein", &[Suspension], &["##-######"]),
+        ("Monroe", &[Suspension], &["G####", "E####", "SP####"]),
+        ("KYB", &[Suspension], &["######", "3#####"]),
+        ("Lemförder", &[Suspension, Steering], &["## ### ##"]),
+        (
+            "Febi Bilstein",
+            &[Suspension, Steering, Engine, Filters],
+            &["#####", "1####"],
+        ),
+        (
+            "Meyle",
+            &[Suspension, Steering],
+            &["### ### ####", "##-## ### ####"],
+        ),
+        ("Elring", &[Engine], &["###.###", "###.##0"]),
+        ("Victor Reinz", &[Engine], &["##-#####-##"]),
+        (
+            "Gates",
+            &[Engine, Cooling],
+            &["K0#####", "#PK####", "KP#####XS"],
+        ),
+        ("Continental", &[Engine], &["CT####K#", "#PK####"]),
+        ("INA", &[Engine], &["### #### ##"]),
+        ("SKF", &[Engine, Suspension], &["VKMA #####", "VKBA ####"]),
+        ("Dayco", &[Engine], &["KTB###", "#PK####"]),
+        ("Nissens", &[Cooling], &["#####", "6####"]),
+        ("NRF", &[Cooling], &["5####"]),
+        ("LuK", &[Clutch], &["### #### ##", "415 0### 10"]),
+        ("Bosal", &[Exhaust], &["###-###"]),
+        ("Walker", &[Exhaust], &["#####", "2####"]),
+        ("HJS", &[Exhaust], &["## ## ####"]),
+        ("Swf", &[Wipers], &["######"]),
+    ]
+};
+
+const CARS: [&str; 24] = [
+    "VW Golf VII",
+    "VW Passat B8",
+    "Audi A3 8V",
+    "Audi A4 B9",
+    "Skoda Octavia III",
+    "Seat Leon III",
+    "BMW 3 Series (F30)",
+    "BMW 1 Series (F20)",
+    "Mercedes-Benz C-Class (W205)",
+    "Mercedes-Benz Sprinter",
+    "Opel Astra K",
+    "Opel Corsa E",
+    "Ford Focus Mk3",
+    "Ford Fiesta VII",
+    "Renault Clio IV",
+    "Peugeot 308 II",
+    "Citroën C4",
+    "Toyota Corolla E210",
+    "Toyota Yaris III",
+    "Hyundai i30",
+    "Kia Ceed",
+    "Fiat 500",
+    "Volvo V60",
+    "Mazda 3 (BM)",
+];
+
+const DELIVERY: [&str; 6] = [
+    "1-2_days",
+    "1-2_days",
+    "1-2_days",
+    "3-5_days",
+    "1-2_weeks",
+    "2-4_weeks",
+];
+
+fn part_number(rng: &mut Rng, pattern: &str, counter: u64) -> String {
+    // Digits from the maker's running counter (scrambled, so neighbours differ), letters at
+    // random: numbers are distinct within a maker's pattern for its first 10^digits parts.
+    let digits = pattern.chars().filter(|&c| c == '#').count() as u32;
+    let modulus = 10u64.pow(digits.min(18));
+    let mut value = counter.wrapping_mul(7_919).wrapping_add(104_729) % modulus;
+    let mut out: Vec<char> = pattern.chars().collect();
+    for c in out.iter_mut().rev() {
+        if *c == '#' {
+            *c = char::from(b'0' + (value % 10) as u8);
+            value /= 10;
+        } else if *c == 'A' {
+            *c = char::from(b'A' + rng.below(26) as u8);
+        }
+    }
+    out.into_iter().collect()
+}
+
+fn generate_part(
+    rng: &mut Rng,
+    counters: &mut [u64],
+    id: i64,
+    supplier_id: i64,
+    created_at: i64,
+) -> GeneratedPart {
+    let &(kind, category, low, high, variants) = rng.pick(KINDS);
+    // Makers that make this category; every category has some.
+    let makers: Vec<usize> = (0..MAKERS.len())
+        .filter(|&m| MAKERS[m].1.contains(&category))
+        .collect();
+    let maker = *rng.pick(&makers);
+    let (maker_name, _, patterns) = MAKERS[maker];
+    counters[maker] += 1;
+    let pattern = *rng.pick(patterns);
+    let model = part_number(rng, pattern, counters[maker]);
+    let variant = rng.pick(variants);
+    let name = format!("{kind}, {variant}");
+    let car = rng.below(CARS.len() as u64) as usize;
+    // A second, different car.
+    let other = CARS[(car + 1 + rng.below(CARS.len() as u64 - 1) as usize) % CARS.len()];
+    let car = CARS[car];
+    let description = format!(
+        "{kind} ({variant}) by {maker_name}, part number {model}. OE quality, tested to the \
+         maker's specification. Fits {car} and {other} among others; compare the part number \
+         with your old part before ordering."
+    );
+    // Prices spread evenly on a log scale between the kind's usual lowest and highest.
+    let price = (low as f64 * (high as f64 / low as f64).powf(rng.unit())).round() as i64;
+    let price_cents = (price / 10 * 10 + 9).clamp(1, 100_000_000);
+    let stock = match rng.below(100) {
+        0..=9 => 0,
+        10..=19 => 1 + rng.below(5) as i64,
+        _ => 6 + rng.below(400) as i64,
+    };
+    GeneratedPart {
+        id,
+        supplier_id,
+        name,
+        manufacturer: maker_name,
+        model,
+        description,
+        price_cents,
+        stock,
+        delivery: *rng.pick(&DELIVERY),
+        archived: rng.below(100) < 3,
+        created_at,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(text: &str) -> Vec<String> {
+        text.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn options_read_from_the_command_line() {
+        let o =
+            GenerateOptions::parse(&args("--parts 1_000_000 --seed 7"), "sqlite://x.db").unwrap();
+        assert_eq!(
+            o,
+            GenerateOptions {
+                parts: 1_000_000,
+                suppliers: 1000,
+                seed: 7,
+                database_url: "sqlite://x.db".into()
+            }
+        );
+        assert!(GenerateOptions::parse(&args("--seed 7"), "d")
+            .unwrap_err()
+            .contains("--parts is required"));
+        assert!(GenerateOptions::parse(&args("--parts 0"), "d")
+            .unwrap_err()
+            .contains("--parts"));
+        assert!(GenerateOptions::parse(&args("--parts ten"), "d")
+            .unwrap_err()
+            .contains("'ten'"));
+        assert!(GenerateOptions::parse(&args("--parts 5 --bogus"), "d")
+            .unwrap_err()
+            .contains("unknown option"));
+        assert!(GenerateOptions::parse(&args("--parts"), "d")
+            .unwrap_err()
+            .contains("needs a value"));
+    }
+
+    #[test]
+    fn part_numbers_have_the_makers_shapes() {
+        let mut rng = Rng::new(1);
+        assert_eq!(
+            part_number(&mut rng, "0 986 ### ###", 1).len(),
+            "0 986 494 104".len()
+        );
+        let n = part_number(&mut rng, "09.A###.##", 2);
+        assert!(
+            n.starts_with("09.") && n.chars().nth(3).unwrap().is_ascii_uppercase(),
+            "{n}"
+        );
+        let a = part_number(&mut rng, "W ###/##", 3);
+        let b = part_number(&mut rng, "W ###/##", 4);
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn generated_parts_pass_the_listing_rules_and_repeat_with_the_seed() {
+        let make = |seed| {
+            let mut rng = Rng::new(seed);
+            let mut counters = vec![0; MAKERS.len()];
+            (0..2000)
+                .map(|i| generate_part(&mut rng, &mut counters, i, 1, 0))
+                .collect::<Vec<_>>()
+        };
+        let parts = make(3);
+        for p in &parts {
+            let fields = crate::listings::ListingInput {
+                name: p.name.clone(),
+                manufacturer: p.manufacturer.to_owned(),
+                model: p.model.clone(),
+                description: p.description.clone(),
+                price: format!("{}.{:02}", p.price_cents / 100, p.price_cents % 100),
+                stock: p.stock.to_string(),
+                delivery: p.delivery.to_owned(),
+            };
+            assert!(fields.parse().is_ok(), "{}: {:?}", p.name, fields.parse());
+        }
+        let again = make(3);
+        assert!(parts.iter().zip(&again).all(|(a, b)| a.name == b.name
+            && a.model == b.model
+            && a.price_cents == b.price_cents));
+        assert!(parts.iter().any(|p| p.stock == 0) && parts.iter().any(|p| p.archived));
+        // Every category has makers.
+        for &(kind, category, ..) in KINDS {
+            assert!(MAKERS.iter().any(|m| m.1.contains(&category)), "{kind}");
+        }
+    }
+
+    #[tokio::test]
+    async fn fills_an_empty_database_and_refuses_a_full_one() {
+        let dir =
+            std::env::temp_dir().join(format!("pw-gen-{}", super::super::uploads::random_key()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}/gen.db?mode=rwc", dir.display());
+        let options = GenerateOptions {
+            parts: 3000,
+            suppliers: 7,
+            seed: 5,
+            database_url: url.clone(),
+        };
+        let done = run(&options).await.unwrap();
+        assert_eq!((done.parts, done.suppliers), (3000, 7));
+        let pool = super::super::db::connect(&url).await.unwrap();
+        let (parts, suppliers, statuses): (i64, i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM parts), (SELECT COUNT(*) FROM users WHERE role = 'supplier'), \
+             (SELECT COUNT(DISTINCT status) FROM orders)",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!((parts, suppliers, statuses), (3000, 7, 5));
+        let unbalanced: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM orders o WHERE total_cents != \
+             (SELECT SUM(line_total_cents) FROM purchases p WHERE p.order_id = o.id)",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(unbalanced, 0);
+        pool.close().await;
+        assert!(run(&options)
+            .await
+            .unwrap_err()
+            .contains("already holds data"));
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
