@@ -19,7 +19,7 @@ if port_taken "$addr"; then
 fi
 
 scripts/setup-build.sh
-step "building the release build (the first time about 12 minutes on 2 cores; seconds when up to date)"
+step "building the release build (the first time about 6 minutes on 2 cores; seconds when up to date)"
 scripts/build.sh
 step_end
 

@@ -218,8 +218,9 @@ impl CatalogueQuery {
 pub struct ManufacturerCount {
     /// The manufacturer.
     pub name: String,
-    /// Matching parts (with every other filter applied).
-    pub count: i64,
+    /// Matching parts (with every other filter applied); `None` for a search too broad to
+    /// count per maker (more than 1,000 matches, see [`CatalogueResults::more`]).
+    pub count: Option<i64>,
 }
 
 /// One page of catalogue results.
@@ -227,14 +228,56 @@ pub struct ManufacturerCount {
 pub struct CatalogueResults {
     /// The parts on this page.
     pub parts: Vec<PartSummary>,
-    /// All matching parts.
+    /// All matching parts, or, when `more` is set, how many were counted before stopping.
     pub total: i64,
+    /// There are more matches than `total` ("1,000+"): the search was too broad to count.
+    pub more: bool,
     /// This page (1-based; clamped to the last page).
     pub page: u32,
     /// How many pages there are (at least 1).
     pub pages: u32,
     /// Manufacturers with counts, for the filter.
     pub manufacturers: Vec<ManufacturerCount>,
+}
+
+/// `1234567` as `1,234,567`.
+pub fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        out.insert(0, '-');
+    }
+    out
+}
+
+impl CatalogueResults {
+    /// What the result line says: "No parts found", "1 part", "12,345 parts", "1,000+ parts".
+    pub fn count_text(&self) -> String {
+        match (self.total, self.more) {
+            (0, false) => "No parts found".into(),
+            (1, false) => "1 part".into(),
+            (n, false) => format!("{} parts", thousands(n)),
+            (n, true) => format!("{}+ parts", thousands(n)),
+        }
+    }
+
+    /// No parts at all.
+    pub fn empty() -> Self {
+        Self {
+            parts: Vec::new(),
+            total: 0,
+            more: false,
+            page: 1,
+            pages: 1,
+            manufacturers: Vec::new(),
+        }
+    }
 }
 
 /// A part number reduced to what identifies it: lower case, no separators. `BP-123`,
@@ -250,6 +293,23 @@ pub fn normalize_part_number(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_read_as_people_write_them() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        let mut r = CatalogueResults::empty();
+        assert_eq!(r.count_text(), "No parts found");
+        r.total = 1;
+        assert_eq!(r.count_text(), "1 part");
+        r.total = 970_123;
+        assert_eq!(r.count_text(), "970,123 parts");
+        r.total = 1000;
+        r.more = true;
+        assert_eq!(r.count_text(), "1,000+ parts");
+    }
 
     #[test]
     fn part_numbers_meet_regardless_of_separators_and_case() {

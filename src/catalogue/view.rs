@@ -4,7 +4,7 @@
 //! after hydration it navigates on the client: typing searches after a short pause, and each
 //! filter applies as soon as it changes.
 
-use super::{api::search_catalogue, CatalogueQuery, CatalogueResults, Sort};
+use super::{api::search_catalogue, CatalogueQuery, CatalogueResults, Sort, PAGE_SIZE};
 use crate::{
     cart::view::CartErrorNotice,
     parts::{view::PartCard, Cents},
@@ -161,7 +161,7 @@ fn Filters(query: CatalogueQuery, facets: Vec<super::ManufacturerCount>) -> impl
         if !facets.iter().any(|f| &f.name == m) {
             facets.push(super::ManufacturerCount {
                 name: m.clone(),
-                count: 0,
+                count: Some(0),
             });
         }
     }
@@ -206,7 +206,7 @@ fn Filters(query: CatalogueQuery, facets: Vec<super::ManufacturerCount>) -> impl
                             <label class="check">
                                 <input type="checkbox" name="m" value=f.name.clone() checked=checked prop:checked=checked on:change=move |ev| submit_form_of(&ev) />
                                 <span class="check-label">{f.name.clone()}</span>
-                                <span class="check-count">{f.count}</span>
+                                {f.count.map(|n| view! { <span class="check-count">{super::thousands(n)}</span> })}
                             </label>
                         }
                     })
@@ -237,11 +237,7 @@ fn Filters(query: CatalogueQuery, facets: Vec<super::ManufacturerCount>) -> impl
 /// The result count, the grid (or an empty state) and the pages.
 #[component]
 fn Results(query: CatalogueQuery, found: CatalogueResults) -> impl IntoView {
-    let count = match found.total {
-        0 => "No parts found".to_string(),
-        1 => "1 part".to_string(),
-        n => format!("{n} parts"),
-    };
+    let count = found.count_text();
     let summary = if found.pages > 1 {
         format!("{count} · page {} of {}", found.page, found.pages)
     } else {
@@ -275,7 +271,17 @@ fn Results(query: CatalogueQuery, found: CatalogueResults) -> impl IntoView {
         <div class="part-grid">
             {found.parts.into_iter().map(|part| view! { <PartCard part /> }).collect_view()}
         </div>
-        <Pagination query found_page=found.page pages=found.pages />
+        <Pagination query=query.clone() found_page=found.page pages=found.pages />
+        {(found.page == found.pages && (found.more || i64::from(found.pages) * PAGE_SIZE < found.total))
+            .then(|| view! {
+                <p class="result-limit" data-testid="result-limit">
+                    {if query.q.is_empty() {
+                        "That is as far as the pages go. Choose a maker, a price range or search words to see other parts."
+                    } else {
+                        "These are the newest 1,000 matches. Add words, choose a maker or a price range to see other parts."
+                    }}
+                </p>
+            })}
     }
     .into_any()
 }

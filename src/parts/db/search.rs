@@ -1,0 +1,564 @@
+//! Catalogue search: every query seeks in an index and reads a bounded number of rows, however
+//! broad the search and however big the catalogue (`migrations/0004_catalogue_at_scale.sql`).
+//!
+//! - **Browsing** (no search words): the page comes from the index of its sort order (alone or
+//!   after the maker), the total and the maker counts from `catalogue_makers`, which triggers
+//!   keep exact. With a price range, counting stops at [`COUNT_CAP`] ("1,000+ parts").
+//! - **Searching**: the word index (`parts_words`, whole words by prefix) and the part-number
+//!   key index give the matches newest first; at most [`COUNT_CAP`] of them (after the filters)
+//!   are taken, counted, ranked and paged. A broader search says "1,000+" and works on its
+//!   1,000 newest matches; more words, a maker or a price reach the rest.
+
+use super::SummaryRow;
+use crate::catalogue::{
+    normalize_part_number, CatalogueQuery, CatalogueResults, ManufacturerCount, Sort, PAGE_SIZE,
+};
+use crate::parts::PartSummary;
+use sqlx::{FromRow, QueryBuilder, Sqlite, SqlitePool};
+use std::collections::{HashMap, HashSet};
+
+/// Matches counted exactly; beyond this the catalogue says "1,000+" and a search works on its
+/// newest this-many matches.
+pub const COUNT_CAP: i64 = 1000;
+
+/// Pages a browse reaches (24 parts each, so the first 2,400 parts of any view); filters and
+/// search reach the rest, as in the big shops.
+pub const MAX_PAGES: u32 = 100;
+
+/// How many word-index matches a filtered search looks through for [`COUNT_CAP`] that pass
+/// its filters: the bound on the work of a broad search with a narrow filter.
+const SCAN_CAP: i64 = 20_000;
+
+/// Most words of a search that are used.
+const MAX_WORDS: usize = 12;
+
+/// The search text as the indexes read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SearchWords {
+    /// Lower-case words (letters and digits), in order, at most [`MAX_WORDS`].
+    pub words: Vec<String>,
+    /// The text read as a part number: lower case, no separators (two characters or more).
+    pub key: Option<String>,
+}
+
+impl SearchWords {
+    /// `None` for a text with neither words nor a part number: it matches nothing.
+    pub fn new(q: &str) -> Option<Self> {
+        let words: Vec<String> = words_of(q).take(MAX_WORDS).collect();
+        let key = Some(normalize_part_number(q)).filter(|k| k.chars().count() >= 2);
+        (!words.is_empty() || key.is_some()).then_some(Self { words, key })
+    }
+
+    /// The word-index query: all words required, each a whole word or, with `prefix`, the
+    /// start of one. Each word is a quoted string of letters and digits, so no user text is
+    /// ever read as query syntax.
+    pub fn match_expr(&self, prefix: bool) -> Option<String> {
+        let star = if prefix { "*" } else { "" };
+        (!self.words.is_empty()).then(|| {
+            self.words
+                .iter()
+                .map(|w| format!("\"{w}\"{star}"))
+                .collect::<Vec<_>>()
+                .join(" AND ")
+        })
+    }
+
+    /// Whether every word starts a word of `name` (the best matches after part numbers).
+    fn all_in(&self, name: &str) -> bool {
+        let name_words: Vec<String> = words_of(name).collect();
+        !self.words.is_empty()
+            && self
+                .words
+                .iter()
+                .all(|w| name_words.iter().any(|n| n.starts_with(w.as_str())))
+    }
+}
+
+/// The words of a text as the word index splits them: runs of letters and digits, lower case.
+fn words_of(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+}
+
+/// The word-index query that narrows to the chosen makers (a superset: their names' words; the
+/// exact name is checked on the row).
+fn makers_expr(makers: &[String]) -> Option<String> {
+    let mut alternatives = Vec::new();
+    for maker in makers {
+        let words: Vec<String> = words_of(maker).map(|w| format!("\"{w}\"")).collect();
+        if words.is_empty() {
+            // A maker name without letters or digits cannot be narrowed by words.
+            return None;
+        }
+        alternatives.push(format!("({})", words.join(" AND ")));
+    }
+    (!alternatives.is_empty())
+        .then(|| format!("{{manufacturer}} : ({})", alternatives.join(" OR ")))
+}
+
+/// The columns of a [`Candidate`], from `parts p`.
+const CANDIDATE_COLUMNS: &str =
+    "SELECT p.id, p.manufacturer, p.name, p.price_cents, p.created_at, p.model_key";
+
+/// A match with what ranking, sorting and counting need.
+#[derive(Debug, Clone, FromRow)]
+struct Candidate {
+    id: i64,
+    manufacturer: String,
+    name: String,
+    price_cents: i64,
+    created_at: i64,
+    model_key: String,
+}
+
+/// One page of the catalogue for `query`: matching listed parts in the asked order, the total,
+/// and the maker counts (with every filter but the maker one applied).
+pub async fn search(pool: &SqlitePool, query: &CatalogueQuery) -> sqlx::Result<CatalogueResults> {
+    if query.q.trim().is_empty() {
+        browse(pool, query).await
+    } else {
+        match SearchWords::new(&query.q) {
+            Some(words) => text_search(pool, query, &words).await,
+            None => Ok(CatalogueResults::empty()),
+        }
+    }
+}
+
+/// Price and stock conditions on `p`. With `walk_other_index`, the price conditions are
+/// written so that SQLite cannot use the price index for them (`+p.price_cents`) and walks the
+/// index of the sort order instead, checking the price on each row.
+fn push_row_filters<'a>(
+    qb: &mut QueryBuilder<'a, Sqlite>,
+    query: &'a CatalogueQuery,
+    walk_other_index: bool,
+) {
+    let price = if walk_other_index {
+        " AND +p.price_cents"
+    } else {
+        " AND p.price_cents"
+    };
+    if let Some(min) = query.min_price {
+        qb.push(price).push(" >= ").push_bind(min.0);
+    }
+    if let Some(max) = query.max_price {
+        qb.push(price).push(" <= ").push_bind(max.0);
+    }
+    if query.in_stock {
+        qb.push(" AND p.stock > 0");
+    }
+}
+
+fn push_maker_filter<'a>(qb: &mut QueryBuilder<'a, Sqlite>, makers: &'a [String]) {
+    if !makers.is_empty() {
+        qb.push(" AND p.manufacturer IN (");
+        let mut list = qb.separated(", ");
+        for m in makers {
+            list.push_bind(m.as_str());
+        }
+        qb.push(")");
+    }
+}
+
+/// Makers with listed parts, from the counts table: exact counts (in stock only, if asked).
+async fn maker_counts(pool: &SqlitePool, in_stock: bool) -> sqlx::Result<Vec<(String, i64)>> {
+    let column = if in_stock { "in_stock" } else { "listed" };
+    sqlx::query_as(&format!(
+        "SELECT manufacturer, {column} FROM catalogue_makers WHERE {column} > 0 \
+         ORDER BY manufacturer COLLATE NOCASE"
+    ))
+    .fetch_all(pool)
+    .await
+}
+
+/// The SQL order of a sort (browsing; a search's best match order is made in Rust).
+fn order_by(sort: Sort) -> &'static str {
+    match sort {
+        Sort::Relevance | Sort::Newest => "p.created_at DESC, p.id DESC",
+        Sort::PriceAsc => "p.price_cents ASC, p.id ASC",
+        Sort::PriceDesc => "p.price_cents DESC, p.id DESC",
+        Sort::Name => "p.name COLLATE NOCASE ASC, p.id ASC",
+    }
+}
+
+/// The ids of one page of a browse, walking the sort order's index.
+async fn browse_page_ids(
+    pool: &SqlitePool,
+    query: &CatalogueQuery,
+    page: u32,
+) -> sqlx::Result<Vec<i64>> {
+    let mut ids = QueryBuilder::new("SELECT p.id FROM parts p WHERE p.archived = 0");
+    push_maker_filter(&mut ids, &query.manufacturers);
+    let walk_other = !matches!(query.sort, Sort::PriceAsc | Sort::PriceDesc);
+    push_row_filters(&mut ids, query, walk_other);
+    // Limits are written into the SQL (our own numbers, never user text): with a bound
+    // LIMIT SQLite cannot tell that only a page is wanted and may sort every row instead of
+    // walking an index.
+    ids.push(format!(
+        " ORDER BY {} LIMIT {PAGE_SIZE} OFFSET {}",
+        order_by(query.sort),
+        i64::from(page - 1) * PAGE_SIZE
+    ));
+    ids.build_query_scalar().fetch_all(pool).await
+}
+
+async fn browse(pool: &SqlitePool, query: &CatalogueQuery) -> sqlx::Result<CatalogueResults> {
+    if query.min_price.is_some() || query.max_price.is_some() {
+        return price_browse(pool, query).await;
+    }
+    // Totals and maker counts from the counts table: exact, without counting rows.
+    let all_makers = maker_counts(pool, query.in_stock).await?;
+    let total = all_makers
+        .iter()
+        .filter(|(m, _)| query.manufacturers.is_empty() || query.manufacturers.contains(m))
+        .map(|(_, n)| n)
+        .sum();
+    let manufacturers = all_makers
+        .into_iter()
+        .map(|(name, n)| ManufacturerCount {
+            name,
+            count: Some(n),
+        })
+        .collect();
+    let pages = pages_for(total).min(MAX_PAGES);
+    let page = query.page.clamp(1, pages);
+    let ids = browse_page_ids(pool, query, page).await?;
+    Ok(CatalogueResults {
+        parts: summaries(pool, &ids).await?,
+        total,
+        more: false,
+        page,
+        pages,
+        manufacturers,
+    })
+}
+
+/// Parts in a price range (and the other filters), cheapest first, at most `COUNT_CAP + 1`:
+/// a range of the price index (or of a maker's).
+async fn in_price_range(
+    pool: &SqlitePool,
+    query: &CatalogueQuery,
+    makers: &[String],
+) -> sqlx::Result<Vec<Candidate>> {
+    let mut q = QueryBuilder::new(CANDIDATE_COLUMNS);
+    q.push(" FROM parts p WHERE p.archived = 0");
+    push_maker_filter(&mut q, makers);
+    push_row_filters(&mut q, query, false);
+    q.push(format!(
+        " ORDER BY p.price_cents, p.id LIMIT {}",
+        COUNT_CAP + 1
+    ));
+    q.build_query_as().fetch_all(pool).await
+}
+
+/// Browsing a price range: up to [`COUNT_CAP`] parts are counted; within that every order is
+/// exact. A wider range says "1,000+" and pages through the sort order's index.
+async fn price_browse(pool: &SqlitePool, query: &CatalogueQuery) -> sqlx::Result<CatalogueResults> {
+    let matches = in_price_range(pool, query, &query.manufacturers).await?;
+    let manufacturers = if query.manufacturers.is_empty() {
+        facets_of(pool, query, &matches).await?
+    } else {
+        facets_of(pool, query, &in_price_range(pool, query, &[]).await?).await?
+    };
+    if matches.len() as i64 <= COUNT_CAP {
+        return Ok(ranked_page(pool, query, None, matches, manufacturers).await?);
+    }
+    let pages = pages_for(COUNT_CAP);
+    let page = query.page.clamp(1, pages);
+    let ids = if query.sort == Sort::PriceAsc {
+        let start = (page as usize - 1) * PAGE_SIZE as usize;
+        matches
+            .iter()
+            .skip(start)
+            .take(PAGE_SIZE as usize)
+            .map(|c| c.id)
+            .collect()
+    } else {
+        browse_page_ids(pool, query, page).await?
+    };
+    Ok(CatalogueResults {
+        parts: summaries(pool, &ids).await?,
+        total: COUNT_CAP,
+        more: true,
+        page,
+        pages,
+        manufacturers,
+    })
+}
+
+/// Maker counts over `matches` (with every filter but the makers): exact when they are all
+/// the matches, else every listed maker without a count.
+async fn facets_of(
+    pool: &SqlitePool,
+    query: &CatalogueQuery,
+    matches: &[Candidate],
+) -> sqlx::Result<Vec<ManufacturerCount>> {
+    let all = if matches.len() as i64 > COUNT_CAP {
+        maker_counts(pool, query.in_stock).await?
+    } else {
+        Vec::new()
+    };
+    Ok(facet_counts(
+        matches.iter().map(|c| c.manufacturer.as_str()),
+        matches.len() as i64,
+        &all,
+    ))
+}
+
+/// Maker counts over the first matches: exact when all matches were seen, else the makers
+/// (all listed ones) without counts.
+fn facet_counts<'a>(
+    makers: impl Iterator<Item = &'a str>,
+    seen: i64,
+    all_makers: &[(String, i64)],
+) -> Vec<ManufacturerCount> {
+    if seen > COUNT_CAP {
+        return all_makers
+            .iter()
+            .map(|(name, _)| ManufacturerCount {
+                name: name.clone(),
+                count: None,
+            })
+            .collect();
+    }
+    let mut counts: HashMap<&str, i64> = HashMap::new();
+    for m in makers {
+        *counts.entry(m).or_default() += 1;
+    }
+    let mut facets: Vec<ManufacturerCount> = counts
+        .into_iter()
+        .map(|(name, n)| ManufacturerCount {
+            name: name.to_owned(),
+            count: Some(n),
+        })
+        .collect();
+    facets.sort_by_cached_key(|f| (f.name.to_lowercase(), f.name.clone()));
+    facets
+}
+
+fn pages_for(total: i64) -> u32 {
+    u32::try_from(((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1)).unwrap_or(u32::MAX)
+}
+
+/// The matches of `words` that pass the filters (makers only if `makers` is given), newest
+/// first, at most `COUNT_CAP + 1` of them: part-number hits from the key index, then word hits
+/// from the word index.
+async fn candidates(
+    pool: &SqlitePool,
+    query: &CatalogueQuery,
+    words: &SearchWords,
+    makers: &[String],
+) -> sqlx::Result<Vec<Candidate>> {
+    let mut found: Vec<Candidate> = Vec::new();
+    if let Some(key) = &words.key {
+        // Numbers that are the key or start with it: a range of the key index.
+        let mut upper = key.clone();
+        upper.push(char::MAX);
+        let mut q = QueryBuilder::new(CANDIDATE_COLUMNS);
+        q.push(" FROM parts p WHERE p.archived = 0 AND p.model_key >= ")
+            .push_bind(key.as_str())
+            .push(" AND p.model_key < ")
+            .push_bind(upper);
+        push_maker_filter(&mut q, makers);
+        push_row_filters(&mut q, query, false);
+        q.push(format!(" ORDER BY p.model_key LIMIT {}", COUNT_CAP + 1));
+        found = q.build_query_as().fetch_all(pool).await?;
+    }
+    if let Some(words_expr) = word_query(pool, words).await? {
+        let expr = match makers_expr(makers) {
+            Some(m) => format!("({words_expr}) AND {m}"),
+            None => words_expr,
+        };
+        // With a price or stock filter, look at no more than the newest SCAN_CAP word matches.
+        let floor: Option<i64> =
+            if query.min_price.is_some() || query.max_price.is_some() || query.in_stock {
+                sqlx::query_scalar(&format!(
+                    "SELECT rowid FROM parts_words WHERE parts_words MATCH ? \
+                     ORDER BY rowid DESC LIMIT 1 OFFSET {}",
+                    SCAN_CAP - 1
+                ))
+                .bind(expr.as_str())
+                .fetch_optional(pool)
+                .await?
+            } else {
+                None
+            };
+        // The word index walks its matches newest first and stops when enough passed.
+        let mut q = QueryBuilder::new(CANDIDATE_COLUMNS);
+        q.push(" FROM parts_words w JOIN parts p ON p.id = w.rowid WHERE parts_words MATCH ")
+            .push_bind(expr);
+        if let Some(floor) = floor {
+            q.push(" AND w.rowid >= ").push_bind(floor);
+        }
+        q.push(" AND p.archived = 0");
+        push_maker_filter(&mut q, makers);
+        push_row_filters(&mut q, query, false);
+        q.push(format!(" ORDER BY w.rowid DESC LIMIT {}", COUNT_CAP + 1));
+        let seen: HashSet<i64> = found.iter().map(|c| c.id).collect();
+        let hits: Vec<Candidate> = q.build_query_as().fetch_all(pool).await?;
+        found.extend(hits.into_iter().filter(|c| !seen.contains(&c.id)));
+    }
+    Ok(found)
+}
+
+/// The word query to use: whole words when they alone match more parts than are counted
+/// (a broad search gains nothing from also matching the words' longer forms, and whole words
+/// are single index lookups), else every word as a prefix ("iridi", "oil fi", "bosc").
+async fn word_query(pool: &SqlitePool, words: &SearchWords) -> sqlx::Result<Option<String>> {
+    let (Some(exact), Some(prefix)) = (words.match_expr(false), words.match_expr(true)) else {
+        return Ok(None);
+    };
+    let exact_matches: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM (SELECT rowid FROM parts_words WHERE parts_words MATCH ? LIMIT {})",
+        COUNT_CAP + 1
+    ))
+    .bind(exact.as_str())
+    .fetch_one(pool)
+    .await?;
+    Ok(Some(if exact_matches > COUNT_CAP {
+        exact
+    } else {
+        prefix
+    }))
+}
+
+async fn text_search(
+    pool: &SqlitePool,
+    query: &CatalogueQuery,
+    words: &SearchWords,
+) -> sqlx::Result<CatalogueResults> {
+    let matches = candidates(pool, query, words, &query.manufacturers).await?;
+    // Facets count with every filter but the makers: the same matches when none is chosen.
+    let manufacturers = if query.manufacturers.is_empty() {
+        facets_of(pool, query, &matches).await?
+    } else {
+        facets_of(pool, query, &candidates(pool, query, words, &[]).await?).await?
+    };
+    ranked_page(pool, query, Some(words), matches, manufacturers).await
+}
+
+/// Orders `matches` as asked (newest first among equals; best match: the part number itself,
+/// then numbers starting with it, then parts whose name has every word, then the rest) and
+/// returns the asked page. More than [`COUNT_CAP`] matches: the newest that many are used.
+async fn ranked_page(
+    pool: &SqlitePool,
+    query: &CatalogueQuery,
+    words: Option<&SearchWords>,
+    mut matches: Vec<Candidate>,
+    manufacturers: Vec<ManufacturerCount>,
+) -> sqlx::Result<CatalogueResults> {
+    let more = matches.len() as i64 > COUNT_CAP;
+    matches.sort_by(|a, b| (b.created_at, b.id).cmp(&(a.created_at, a.id)));
+    matches.truncate(COUNT_CAP as usize);
+    match (query.sort, words) {
+        (Sort::Relevance, Some(words)) => {
+            let rank = |c: &Candidate| {
+                if words.key.as_deref() == Some(c.model_key.as_str()) {
+                    0
+                } else if words
+                    .key
+                    .as_ref()
+                    .is_some_and(|k| c.model_key.starts_with(k.as_str()))
+                {
+                    1
+                } else if words.all_in(&c.name) {
+                    2
+                } else {
+                    3
+                }
+            };
+            matches.sort_by_cached_key(rank);
+        }
+        (Sort::Relevance | Sort::Newest, _) => {}
+        (Sort::PriceAsc, _) => matches.sort_by_key(|c| (c.price_cents, c.id)),
+        (Sort::PriceDesc, _) => matches.sort_by_key(|c| std::cmp::Reverse((c.price_cents, c.id))),
+        (Sort::Name, _) => matches.sort_by_cached_key(|c| (c.name.to_lowercase(), c.id)),
+    }
+    let total = matches.len() as i64;
+    let pages = pages_for(total);
+    let page = query.page.clamp(1, pages);
+    let start = (page as usize - 1) * PAGE_SIZE as usize;
+    let ids: Vec<i64> = matches
+        .iter()
+        .skip(start)
+        .take(PAGE_SIZE as usize)
+        .map(|c| c.id)
+        .collect();
+    Ok(CatalogueResults {
+        parts: summaries(pool, &ids).await?,
+        total,
+        more,
+        page,
+        pages,
+        manufacturers,
+    })
+}
+
+/// The cards of these parts, in this order.
+async fn summaries(pool: &SqlitePool, ids: &[i64]) -> sqlx::Result<Vec<PartSummary>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = QueryBuilder::new(format!(
+        "SELECT {} FROM parts p JOIN users u ON u.id = p.supplier_id WHERE p.id IN (",
+        super::SUMMARY_COLUMNS
+    ));
+    let mut list = q.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+    q.push(")");
+    let rows: Vec<SummaryRow> = q.build_query_as().fetch_all(pool).await?;
+    let mut by_id: HashMap<i64, PartSummary> = rows
+        .into_iter()
+        .map(|r| (r.id, PartSummary::from(r)))
+        .collect();
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_words_are_letters_and_digits_only() {
+        let w = SearchWords::new("Brake-Disc \"OR\" *name:^x").unwrap();
+        assert_eq!(w.words, ["brake", "disc", "or", "name", "x"]);
+        assert_eq!(
+            w.match_expr(true).unwrap(),
+            "\"brake\"* AND \"disc\"* AND \"or\"* AND \"name\"* AND \"x\"*"
+        );
+        assert_eq!(
+            SearchWords::new("oil fi")
+                .unwrap()
+                .match_expr(false)
+                .unwrap(),
+            "\"oil\" AND \"fi\""
+        );
+        assert!(SearchWords::new("%").is_none());
+        assert_eq!(SearchWords::new("%%").unwrap().words, Vec::<String>::new());
+        assert_eq!(
+            SearchWords::new("BP 123").unwrap().key.as_deref(),
+            Some("bp123")
+        );
+    }
+
+    #[test]
+    fn name_matches_need_every_word_at_a_word_start() {
+        let w = SearchWords::new("brake disc").unwrap();
+        assert!(w.all_in("Brake disc, front"));
+        assert!(w.all_in("Discs for brakes"));
+        assert!(!w.all_in("Brake pad set"));
+        assert!(!w.all_in("Handbrake disc"));
+    }
+
+    #[test]
+    fn maker_filter_narrows_by_the_makers_words() {
+        assert_eq!(
+            makers_expr(&["Mann-Filter".into(), "NGK".into()]).unwrap(),
+            "{manufacturer} : ((\"mann\" AND \"filter\") OR (\"ngk\"))"
+        );
+        assert_eq!(makers_expr(&["--".into()]), None);
+        assert_eq!(makers_expr(&[]), None);
+    }
+}
