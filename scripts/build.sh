@@ -6,4 +6,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
-cargo leptos build --release
+cargo leptos build --release --precompress

@@ -5,7 +5,7 @@ use crate::listings::{ListingFormState, ListingInput, ListingRow};
 use sqlx::{FromRow, SqliteConnection, SqliteExecutor};
 
 mod search;
-pub use search::{search, COUNT_CAP, MAX_PAGES};
+pub use search::{explain, search, QueryPlan, COUNT_CAP, MAX_PAGES};
 
 /// A part to be stored.
 #[derive(Debug, Clone)]
@@ -385,6 +385,7 @@ pub async fn return_stock(db: &mut SqliteConnection, id: i64, quantity: i64) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalogue::CatalogueQuery;
     use sqlx::SqlitePool;
 
     async fn supplier(pool: &SqlitePool, name: &str) -> i64 {

@@ -17,6 +17,8 @@ pub struct GenerateOptions {
     pub parts: u64,
     /// Number of suppliers the parts are spread over.
     pub suppliers: u64,
+    /// Number of customer accounts (`customer1@generated.example`, …).
+    pub customers: u64,
     /// Seed of the random choices: the same seed gives the same data.
     pub seed: u64,
     /// The database to fill (created and migrated if missing; must hold no users yet).
@@ -28,6 +30,7 @@ pub const USAGE: &str =
     "usage: partwatch generate --parts N [--suppliers S] [--seed K] [--database URL]
   --parts N       how many parts (1 to 20,000,000)
   --suppliers S   how many suppliers share them (default: parts / 1000, at least 1)
+  --customers C   how many customer accounts (default: parts / 2000, from 20 to 5,000)
   --seed K        random seed; the same seed gives the same data (default 1)
   --database URL  the database to fill (default: DATABASE_URL, else sqlite://partwatch.db?mode=rwc);
                   it must be new or empty";
@@ -37,6 +40,7 @@ impl GenerateOptions {
     pub fn parse(args: &[String], default_database: &str) -> Result<Self, String> {
         let mut parts = None;
         let mut suppliers = None;
+        let mut customers = None;
         let mut seed = 1;
         let mut database_url = default_database.to_owned();
         let mut it = args.iter();
@@ -58,6 +62,9 @@ impl GenerateOptions {
                 "--suppliers" => {
                     suppliers = Some(number("--suppliers", value("--suppliers")?, 100_000)?)
                 }
+                "--customers" => {
+                    customers = Some(number("--customers", value("--customers")?, 100_000)?)
+                }
                 "--seed" => {
                     let text = value("--seed")?;
                     seed = text
@@ -74,6 +81,7 @@ impl GenerateOptions {
         Ok(Self {
             parts,
             suppliers,
+            customers: customers.unwrap_or((parts / 2000).clamp(20, 5000)),
             seed,
             database_url,
         })
@@ -146,7 +154,7 @@ pub async fn run(options: &GenerateOptions) -> Result<Generated, String> {
         .await?;
         supplier_ids.push(id);
     }
-    let customers = (options.parts / 2000).clamp(20, 5000);
+    let customers = options.customers;
     say(&format!("{customers} customers"));
     let mut customer_ids = Vec::with_capacity(customers as usize);
     for n in 1..=customers {
@@ -999,7 +1007,7 @@ fn generate_part(
         description,
         price_cents,
         stock,
-        delivery: *rng.pick(&DELIVERY),
+        delivery: DELIVERY[rng.below(DELIVERY.len() as u64) as usize],
         archived: rng.below(100) < 3,
         created_at,
     }
@@ -1022,6 +1030,7 @@ mod tests {
             GenerateOptions {
                 parts: 1_000_000,
                 suppliers: 1000,
+                customers: 500,
                 seed: 7,
                 database_url: "sqlite://x.db".into()
             }
@@ -1102,6 +1111,7 @@ mod tests {
         let options = GenerateOptions {
             parts: 3000,
             suppliers: 7,
+            customers: 20,
             seed: 5,
             database_url: url.clone(),
         };

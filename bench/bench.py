@@ -1,0 +1,365 @@
+#!/usr/bin/env python3
+"""PartWatch benchmark: run through bench/run.sh, which builds and installs the tools first.
+
+For each catalogue size: generate (or reuse) a catalogue with `partwatch generate`, start the
+release build on a copy of it, and drive wrk at 1 and 32 connections against every page and
+search shape; measure checkouts with logged-in customers; record server memory and database
+size. Then asset sizes (raw, gzip, brotli) and Lighthouse for home, catalogue and part page.
+Writes bench/results.md; the run before is kept as bench/results.previous.md.
+"""
+
+import argparse
+import gzip
+import hashlib
+import http.client
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from datetime import datetime, timezone
+from pathlib import Path
+
+import brotli
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / "target/release/partwatch"
+WORK = ROOT / "target/bench"
+HOST, PORT = "127.0.0.1", 3500
+BASE = f"http://{HOST}:{PORT}"
+PASSWORD = "partwatch-demo"
+
+
+def say(text):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {text}", flush=True)
+
+
+def schema_stamp():
+    """Generated catalogues are reused while migrations and generator are unchanged."""
+    h = hashlib.sha256()
+    for path in sorted((ROOT / "migrations").glob("*.sql")) + [ROOT / "src/server/generate.rs"]:
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def generate(size):
+    db = WORK / f"catalogue-{size}.db"
+    stamp = WORK / f"catalogue-{size}.stamp"
+    if db.exists() and stamp.exists() and stamp.read_text() == schema_stamp():
+        return db, json.loads((WORK / f"catalogue-{size}.json").read_text())
+    for p in WORK.glob(f"catalogue-{size}.db*"):
+        p.unlink()
+    say(f"generating {size:,} parts")
+    started = time.time()
+    subprocess.run(
+        [str(BIN), "generate", "--parts", str(size), "--suppliers", str(max(10, size // 1000)),
+         "--customers", "400", "--seed", "1", "--database", f"sqlite://{db}?mode=rwc"],
+        check=True, cwd=ROOT)
+    info = {"seconds": round(time.time() - started, 1), "bytes": db.stat().st_size}
+    (WORK / f"catalogue-{size}.json").write_text(json.dumps(info))
+    stamp.write_text(schema_stamp())
+    return db, info
+
+
+class Server:
+    def __init__(self, db):
+        self.run_db = WORK / "run.db"
+        for p in WORK.glob("run.db*"):
+            p.unlink()
+        shutil.copyfile(db, self.run_db)
+        env = dict(os.environ, DATABASE_URL=f"sqlite://{self.run_db}", UPLOAD_DIR=str(WORK / "uploads"),
+                   LEPTOS_SITE_ADDR=f"{HOST}:{PORT}", LEPTOS_ENV="PROD", RUST_LOG="warn",
+                   PARTWATCH_TRUSTED_PROXY="127.0.0.1")
+        self.log = open(WORK / "server.log", "w")
+        self.proc = subprocess.Popen([str(BIN)], cwd=ROOT, env=env, stdout=self.log, stderr=self.log)
+        for _ in range(300):
+            try:
+                http.client.HTTPConnection(HOST, PORT, timeout=2).request("GET", "/")
+                break
+            except OSError:
+                time.sleep(0.1)
+
+    def memory(self):
+        status = Path(f"/proc/{self.proc.pid}/status").read_text()
+        get = lambda key: int(re.search(rf"{key}:\s+(\d+) kB", status).group(1)) * 1024
+        return get("VmRSS"), get("VmHWM")
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+        self.log.close()
+
+
+def ms(text):
+    value = float(re.match(r"[\d.]+", text).group(0))
+    unit = text[len(re.match(r"[\d.]+", text).group(0)):]
+    return value * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def wrk(path, conns, seconds, script=None, env=None):
+    cmd = ["wrk", f"-t{min(conns, 2)}", f"-c{conns}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    if script:
+        cmd += ["-s", str(script)]
+    out = subprocess.run(cmd + [BASE + path], capture_output=True, text=True, check=True,
+                         env=dict(os.environ, **(env or {}))).stdout
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", out, re.M))
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": ms(latency["50"]),
+        "p99": ms(latency["99"]),
+        "errors": (sum(map(int, socket.groups())) if socket else 0) + (int(non2xx.group(1)) if non2xx else 0),
+    }
+
+
+def request(conn, method, path, body=None, cookie=None, forwarded=None):
+    headers = {"Accept": "application/json"}
+    if body is not None:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        body = urllib.parse.urlencode(body)
+    if cookie:
+        headers["Cookie"] = cookie
+    if forwarded:
+        headers["X-Forwarded-For"] = forwarded
+    conn.request(method, path, body=body, headers=headers)
+    response = conn.getresponse()
+    return response.status, response.getheader("Set-Cookie") or "", response.read()
+
+
+def login(n):
+    conn = http.client.HTTPConnection(HOST, PORT, timeout=30)
+    status, set_cookie, body = request(conn, "POST", "/api/login",
+                                       {"email": f"customer{n}@generated.example", "password": PASSWORD},
+                                       forwarded=f"10.9.{n // 250}.{n % 250 + 1}")
+    if status != 200:
+        raise SystemExit(f"login of customer{n} failed: {status} {body[:200]!r}")
+    return re.search(r"(pw_session=[^;]+)", set_cookie).group(1)
+
+
+def checkouts(customers, parts, threads):
+    """Each thread: for each of its customers, ten rounds of add to cart, read the cart,
+    place the order (timed). Ten per customer: the per-customer checkout limit per minute."""
+    cookies = [login(n) for n in customers]
+    latencies, errors, lock = [], [0], threading.Lock()
+
+    def work(index):
+        conn = http.client.HTTPConnection(HOST, PORT, timeout=30)
+        mine = cookies[index::threads]
+        for round_ in range(10):
+            for k, cookie in enumerate(mine):
+                part = parts[(index * 7919 + round_ * 104729 + k * 31) % len(parts)]
+                request(conn, "POST", "/api/add_to_cart", {"part_id": part, "quantity": 1}, cookie)
+                status, _, body = request(conn, "POST", "/api/cart_contents", {}, cookie)
+                total = json.loads(body)["total"]
+                started = time.perf_counter()
+                status, _, body = request(conn, "POST", "/api/place_order", {
+                    "shipping_name": "Bench Customer", "shipping_address": "Teststr. 1\n12345 Teststadt",
+                    "checkout_key": f"bench{index}-{k}-{round_}-{time.time_ns()}", "expected_total": total}, cookie)
+                elapsed = (time.perf_counter() - started) * 1000
+                with lock:
+                    latencies.append(elapsed)
+                    if status != 200:
+                        errors[0] += 1
+                        if errors[0] <= 3:
+                            say(f"checkout answered {status}: {body[:200]!r}")
+
+    started = time.time()
+    workers = [threading.Thread(target=work, args=(i,)) for i in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    seconds = time.time() - started
+    latencies.sort()
+    pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))]
+    return {"rps": len(latencies) / seconds, "p50": pick(0.5), "p99": pick(0.99), "errors": errors[0],
+            "count": len(latencies)}
+
+
+def sample(db):
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    one = lambda sql: con.execute(sql).fetchone()
+    listed = [r[0] for r in con.execute(
+        "SELECT id FROM parts WHERE archived = 0 AND stock >= 100 ORDER BY id DESC LIMIT 2000")]
+    bosch = one("SELECT model FROM parts WHERE archived = 0 AND model LIKE '0 986 %' ORDER BY id DESC LIMIT 1")
+    con.close()
+    return listed, (bosch[0] if bosch else "BP-123")
+
+
+def scenarios(number):
+    bare = re.sub(r"[^0-9A-Za-z]", "", number)
+    return [
+        ("home", "/"),
+        ("catalogue, first page", "/catalogue"),
+        ("search: one word (brake)", "/catalogue?q=brake"),
+        ("search: two words (brake disc)", "/catalogue?q=brake+disc"),
+        ("search: three words (oil filter bosch)", "/catalogue?q=oil+filter+bosch"),
+        ("search: two characters (br)", "/catalogue?q=br"),
+        ("search: one character (a)", "/catalogue?q=a"),
+        (f"part number as printed ({number})", "/catalogue?q=" + urllib.parse.quote_plus(number)),
+        (f"part number without separators ({bare})", "/catalogue?q=" + bare),
+        ("maker filter + price sort", "/catalogue?m=Bosch&sort=price_asc"),
+        ("deep page (?page=2000, shown as the last page)", "/catalogue?page=2000"),
+        ("part page (random parts)", "@part"),
+        ("add to cart (logged in)", "@add"),
+        ("static file (CSS)", "/pkg/partwatch.css"),
+    ]
+
+
+LUA_PARTS = """
+local ids = {}
+for line in io.lines(os.getenv("BENCH_PARTS")) do ids[#ids + 1] = line end
+math.randomseed(os.time())
+request = function()
+  return wrk.format("GET", "/parts/" .. ids[math.random(#ids)])
+end
+"""
+
+LUA_ADD = """
+local ids = {}
+for line in io.lines(os.getenv("BENCH_PARTS")) do ids[#ids + 1] = line end
+local cookies = {}
+for line in io.lines(os.getenv("BENCH_COOKIES")) do cookies[#cookies + 1] = line end
+local n = 0
+function setup(thread) n = n + 1; thread:set("id", n) end
+function init() cookie = cookies[((id - 1) % #cookies) + 1]; math.randomseed(id * 7919) end
+request = function()
+  return wrk.format("POST", "/api/add_to_cart", {
+    ["Content-Type"] = "application/x-www-form-urlencoded", ["Accept"] = "application/json",
+    ["Cookie"] = cookie }, "part_id=" .. ids[math.random(#ids)] .. "&quantity=1")
+end
+"""
+
+
+def run_size(size, seconds):
+    db, info = generate(size)
+    listed, number = sample(db)
+    (WORK / "parts.txt").write_text("\n".join(map(str, listed)) + "\n")
+    (WORK / "parts.lua").write_text(LUA_PARTS)
+    (WORK / "add.lua").write_text(LUA_ADD)
+    server = Server(db)
+    try:
+        say(f"{size:,} parts: logging in customers for add to cart")
+        (WORK / "cookies.txt").write_text("\n".join(login(n) for n in range(360, 362)) + "\n")
+        env = {"BENCH_PARTS": str(WORK / "parts.txt"), "BENCH_COOKIES": str(WORK / "cookies.txt")}
+        rows = []
+        for label, path in scenarios(number):
+            row = {"label": label}
+            for conns in (1, 32):
+                say(f"{size:,} parts: {label}, {conns} connection(s)")
+                # Warm up (caches, connections) before measuring.
+                if path == "@part":
+                    wrk("/", conns, 2, WORK / "parts.lua", env)
+                    row[conns] = wrk("/", conns, seconds, WORK / "parts.lua", env)
+                elif path == "@add":
+                    row[conns] = wrk("/", conns, seconds, WORK / "add.lua", env)
+                else:
+                    wrk(path, conns, 2)
+                    row[conns] = wrk(path, conns, seconds)
+            rows.append(row)
+        say(f"{size:,} parts: checkouts")
+        row = {"label": "checkout (add, read cart, place order; order timed)"}
+        row[1] = checkouts(range(1, 11), listed, 1)
+        row[32] = checkouts(range(11, 331), listed, 32)
+        rows.append(row)
+        rss, peak = server.memory()
+    finally:
+        server.stop()
+    return {"size": size, "generate": info, "rows": rows, "rss": rss, "peak": peak}
+
+
+def asset_sizes():
+    out = []
+    for name in ["partwatch.wasm", "partwatch.js", "partwatch.css"]:
+        data = (ROOT / "target/site/pkg" / name).read_bytes()
+        out.append((name, len(data), len(gzip.compress(data, 9)), len(brotli.compress(data, quality=11))))
+    return out
+
+
+def lighthouse(db):
+    server = Server(db)
+    try:
+        scores = []
+        for label, path in [("home", "/"), ("catalogue search", "/catalogue?q=brake"), ("part page", "/parts/1000")]:
+            say(f"Lighthouse: {label}")
+            report = WORK / "lighthouse.json"
+            subprocess.run(
+                ["node", str(ROOT / "bench/node_modules/lighthouse/cli/index.js"), BASE + path,
+                 "--output=json", f"--output-path={report}", "--quiet", "--only-categories=performance,accessibility",
+                 "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage "
+                 "--disable-background-networking --disable-component-update --disable-sync --no-first-run"],
+                check=True, env=dict(os.environ, CHROME_PATH="/usr/bin/chromium"))
+            data = json.loads(report.read_text())
+            scores.append((label, round(data["categories"]["performance"]["score"] * 100),
+                           round(data["categories"]["accessibility"]["score"] * 100),
+                           data["audits"]["largest-contentful-paint"]["displayValue"],
+                           data["audits"]["total-blocking-time"]["displayValue"]))
+        return scores
+    finally:
+        server.stop()
+
+
+def fmt_ms(v):
+    return f"{v:.1f}" if v < 100 else f"{v:.0f}"
+
+
+def write(results, assets, scores, args):
+    lines = [
+        "# PartWatch benchmark results", "",
+        f"Run {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} by `bench/run.sh` "
+        f"(commit {subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True, cwd=ROOT).stdout.strip()}) "
+        f"on {os.cpu_count()} cores; release build; wrk for {args.seconds} s per row after a 2 s warm-up; "
+        "checkouts by 1 and 32 threads of logged-in customers (10 per customer: the per-minute limit).", "",
+    ]
+    for r in results:
+        g = r["generate"]
+        lines += [
+            f"## {r['size']:,} parts", "",
+            f"Generated in {g['seconds']} s; database {g['bytes'] / 1e6:,.0f} MB; "
+            f"server memory after the run {r['rss'] / 1e6:.0f} MB (peak {r['peak'] / 1e6:.0f} MB).", "",
+            "| request | 1 conn req/s | p50 ms | p99 ms | 32 conns req/s | p50 ms | p99 ms | errors |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for row in r["rows"]:
+            a, b = row[1], row[32]
+            lines.append(f"| {row['label']} | {a['rps']:,.0f} | {fmt_ms(a['p50'])} | {fmt_ms(a['p99'])} | "
+                         f"{b['rps']:,.0f} | {fmt_ms(b['p50'])} | {fmt_ms(b['p99'])} | {a['errors'] + b['errors']} |")
+        lines.append("")
+    lines += ["## Assets", "", "| file | raw | gzip -9 | brotli 11 |", "|---|---:|---:|---:|"]
+    for name, raw, gz, br in assets:
+        lines.append(f"| {name} | {raw / 1024:,.0f} KB | {gz / 1024:,.0f} KB | {br / 1024:,.0f} KB |")
+    lines.append("")
+    if scores:
+        lines += ["## Lighthouse 12.2.3 (mobile, Debian Chromium), largest catalogue", "",
+                  "| page | performance | accessibility | LCP | TBT |", "|---|---:|---:|---:|---:|"]
+        for label, perf, a11y, lcp, tbt in scores:
+            lines.append(f"| {label} | {perf} | {a11y} | {lcp} | {tbt} |")
+        lines.append("")
+    out = ROOT / "bench/results.md"
+    if out.exists():
+        shutil.copyfile(out, ROOT / "bench/results.previous.md")
+    out.write_text("\n".join(lines))
+    say(f"wrote {out}")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="10000,1000000")
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--no-lighthouse", action="store_true")
+    args = parser.parse_args()
+    WORK.mkdir(parents=True, exist_ok=True)
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",")]
+    results = [run_size(size, args.seconds) for size in sizes]
+    scores = [] if args.no_lighthouse else lighthouse(generate(sizes[-1])[0])
+    write(results, asset_sizes(), scores, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
