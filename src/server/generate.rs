@@ -1013,6 +1013,15 @@ fn generate_part(
     }
 }
 
+/// A fresh folder and the URL of a database in it, for tests that generate a catalogue.
+#[cfg(test)]
+pub(crate) fn test_database(name: &str) -> (std::path::PathBuf, String) {
+    let dir = std::env::temp_dir().join(format!("pw-{name}-{}", super::uploads::random_key()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}/{name}.db?mode=rwc", dir.display());
+    (dir, url)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1104,10 +1113,7 @@ mod tests {
 
     #[tokio::test]
     async fn fills_an_empty_database_and_refuses_a_full_one() {
-        let dir =
-            std::env::temp_dir().join(format!("pw-gen-{}", super::super::uploads::random_key()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let url = format!("sqlite://{}/gen.db?mode=rwc", dir.display());
+        let (dir, url) = test_database("gen");
         let options = GenerateOptions {
             parts: 3000,
             suppliers: 7,

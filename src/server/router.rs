@@ -44,10 +44,15 @@ pub const SESSION_IDLE_DAYS: i64 = 7;
 pub fn app_router(state: AppState) -> Router {
     with_layers(routes(&state), &state)
         .merge(site_files(&state))
-        // HTML, JSON, JS, CSS and wasm are sent compressed (brotli or gzip, as the browser
-        // accepts); files compressed at build time (`--precompress`) are sent as they are.
-        // Level 4: most of the saving for a fraction of the time of the highest levels.
-        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
+        // Pages and API answers are sent gzipped (level 4: most of the saving for little
+        // time); the files under /pkg were compressed with brotli at build time and are sent
+        // as they are. No brotli on the fly: its encoder takes megabytes per response, and 32
+        // connections at once grew the server to 3 GB.
+        .layer(
+            CompressionLayer::new()
+                .no_br()
+                .quality(CompressionLevel::Precise(4)),
+        )
 }
 
 /// The wasm, JS and CSS bundle under `/pkg`: straight from disk (the brotli or gzip copy made

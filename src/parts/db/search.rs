@@ -101,8 +101,14 @@ fn makers_expr(makers: &[String]) -> Option<String> {
 const CANDIDATE_COLUMNS: &str =
     "SELECT p.id, p.manufacturer, p.name, p.price_cents, p.created_at, p.model_key";
 
+/// The same without the part-number key, which SQLite computes from the number on each read
+/// (five `replace` calls): word hits and price ranges do not need it, since every part whose
+/// key matches is found by the key query, which reads it.
+const CANDIDATE_COLUMNS_WITHOUT_KEY: &str =
+    "SELECT p.id, p.manufacturer, p.name, p.price_cents, p.created_at, '' AS model_key";
+
 /// A match with what ranking, sorting and counting need.
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 struct Candidate {
     id: i64,
     manufacturer: String,
@@ -145,6 +151,40 @@ impl Db<'_> {
             });
         }
         Ok(())
+    }
+
+    /// Candidates (up to a thousand rows) packed by SQLite into one JSON array: sqlx hands
+    /// each row from SQLite's thread to ours separately, which cost more than the search.
+    async fn candidates<'q>(
+        &mut self,
+        make: impl Fn(&str) -> QueryBuilder<'q, Sqlite>,
+    ) -> sqlx::Result<Vec<Candidate>> {
+        let packed = |prefix: &str| {
+            let mut qb = make(&format!(
+                "{prefix}SELECT json_group_array(json_array(id, manufacturer, name, price_cents, \
+                 created_at, model_key)) FROM ("
+            ));
+            qb.push(")");
+            qb
+        };
+        self.record(&packed).await?;
+        let mut qb = packed("");
+        let json: String = qb.build_query_scalar().fetch_one(self.pool).await?;
+        let rows: Vec<(i64, String, String, i64, i64, String)> =
+            serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, manufacturer, name, price_cents, created_at, model_key)| Candidate {
+                    id,
+                    manufacturer,
+                    name,
+                    price_cents,
+                    created_at,
+                    model_key,
+                },
+            )
+            .collect())
     }
 
     async fn rows<'q, T>(
@@ -323,8 +363,8 @@ async fn in_price_range(
     query: &CatalogueQuery,
     makers: &[String],
 ) -> sqlx::Result<Vec<Candidate>> {
-    db.rows(|prefix| {
-        let mut q = QueryBuilder::new(format!("{prefix}{CANDIDATE_COLUMNS}"));
+    db.candidates(|prefix| {
+        let mut q = QueryBuilder::new(format!("{prefix}{CANDIDATE_COLUMNS_WITHOUT_KEY}"));
         q.push(" FROM parts p WHERE p.archived = 0");
         push_maker_filter(&mut q, makers);
         push_row_filters(&mut q, query, false);
@@ -353,6 +393,8 @@ async fn price_browse(db: &mut Db<'_>, query: &CatalogueQuery) -> sqlx::Result<C
     let pages = pages_for(COUNT_CAP);
     let page = query.page.clamp(1, pages);
     let ids = if query.sort == Sort::PriceAsc {
+        let mut matches = matches;
+        matches.sort_by_key(|c| (c.price_cents, c.id));
         let start = (page as usize - 1) * PAGE_SIZE as usize;
         matches
             .iter()
@@ -442,7 +484,7 @@ async fn candidates(
         let mut upper = key.clone();
         upper.push(char::MAX);
         found = db
-            .rows(|prefix| {
+            .candidates(|prefix| {
                 let mut q = QueryBuilder::new(format!("{prefix}{CANDIDATE_COLUMNS}"));
                 q.push(" FROM parts p WHERE p.archived = 0 AND p.model_key >= ")
                     .push_bind(key.as_str())
@@ -481,8 +523,8 @@ async fn candidates(
         };
         // The word index walks its matches newest first and stops when enough passed.
         let hits: Vec<Candidate> = db
-            .rows(|prefix| {
-                let mut q = QueryBuilder::new(format!("{prefix}{CANDIDATE_COLUMNS}"));
+            .candidates(|prefix| {
+                let mut q = QueryBuilder::new(format!("{prefix}{CANDIDATE_COLUMNS_WITHOUT_KEY}"));
                 q.push(
                     " FROM parts_words w JOIN parts p ON p.id = w.rowid WHERE parts_words MATCH ",
                 )
@@ -715,10 +757,7 @@ mod plans {
 
     #[tokio::test]
     async fn no_catalogue_query_reads_every_row() {
-        let dir =
-            std::env::temp_dir().join(format!("pw-plans-{}", crate::server::uploads::random_key()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let url = format!("sqlite://{}/plans.db?mode=rwc", dir.display());
+        let (dir, url) = generate::test_database("plans");
         generate::run(&GenerateOptions {
             parts: 20_000,
             suppliers: 40,
