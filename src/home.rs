@@ -1,6 +1,7 @@
 //! `/`: the home page: hero with search, newest parts, how PartWatch works.
 
 use crate::{
+    auth::session::use_session,
     parts::{api::newest_parts, view::PartCard},
     ui::{icons::SearchIcon, CardSkeletons, ErrorNotice},
 };
@@ -11,6 +12,7 @@ use leptos_meta::{Meta, Title};
 #[component]
 pub fn HomePage() -> impl IntoView {
     let newest = Resource::new(|| (), |_| newest_parts(8));
+    let session = use_session();
     view! {
         <Title text="Car parts from trusted suppliers" />
         <Meta
@@ -50,12 +52,15 @@ pub fn HomePage() -> impl IntoView {
                             <p class="empty">"No parts are listed yet. Suppliers: register and list your first part."</p>
                         }
                         .into_any(),
-                        Ok(parts) => view! {
-                            <div class="part-grid">
-                                {parts.into_iter().map(|part| view! { <PartCard part /> }).collect_view()}
-                            </div>
+                        Ok(parts) => {
+                            let viewer = session.viewer().await;
+                            view! {
+                                <div class="part-grid">
+                                    {parts.into_iter().map(|part| view! { <PartCard part viewer /> }).collect_view()}
+                                </div>
+                            }
+                            .into_any()
                         }
-                        .into_any(),
                         Err(error) => view! { <ErrorNotice error /> }.into_any(),
                     }
                 })}

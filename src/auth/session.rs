@@ -34,6 +34,12 @@ impl SessionContext {
         self.cart_version.update(|v| *v += 1);
     }
 
+    /// The logged-in user's id (`None` for visitors, and when the session cannot be read):
+    /// what the Add to cart buttons of a page need, awaited once in the page's suspense.
+    pub async fn viewer(self) -> Option<i64> {
+        self.user.await.ok().flatten().map(|u| u.id)
+    }
+
     /// Tells the pages that an order may have changed status.
     pub fn orders_changed(&self) {
         self.orders_version.update(|v| *v += 1);

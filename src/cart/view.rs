@@ -9,6 +9,10 @@ use leptos_router::hooks::use_location;
 /// part's own supplier a note, for everyone else a form with an optional quantity picker.
 /// Works as a plain form post without JavaScript; after hydration it updates the header's
 /// cart count without a reload.
+///
+/// `viewer` is the logged-in user's id, resolved once by the page (`SessionContext::viewer`) rather than
+/// by each button: a catalogue page has 24 of them, and a suspense boundary per card made up
+/// a large part of the page's render time.
 #[component]
 pub fn AddToCartButton(
     /// The part.
@@ -17,12 +21,43 @@ pub fn AddToCartButton(
     stock: i64,
     /// The part's supplier (who cannot buy it).
     supplier_id: Option<i64>,
+    /// The logged-in user's id; `None` for visitors.
+    viewer: Option<i64>,
     /// Show a quantity picker.
     #[prop(optional)]
     picker: bool,
 ) -> impl IntoView {
+    let inner = match viewer {
+        _ if stock <= 0 => view! {
+            <button type="button" class="btn btn-primary" disabled=true>"Out of stock"</button>
+        }
+        .into_any(),
+        None => {
+            let location = use_location();
+            let login_href = move || {
+                let search = location.search.get();
+                let here = if search.is_empty() {
+                    location.pathname.get()
+                } else {
+                    format!("{}?{search}", location.pathname.get())
+                };
+                with_next("/login", Some(&here))
+            };
+            view! { <a class="btn btn-primary" href=login_href>"Add to cart"</a> }.into_any()
+        }
+        Some(user) if Some(user) == supplier_id => view! {
+            <p class="muted own-listing">"This is your listing."</p>
+        }
+        .into_any(),
+        Some(_) => view! { <AddToCartForm part_id stock picker /> }.into_any(),
+    };
+    view! { <div class="add-to-cart">{inner}</div> }
+}
+
+/// The Add to cart form of a logged-in customer, with its status line.
+#[component]
+fn AddToCartForm(part_id: i64, stock: i64, picker: bool) -> impl IntoView {
     let session = use_session();
-    let location = use_location();
     let action = ServerAction::<AddToCart>::new();
     Effect::new(move |_| {
         if let Some(Ok(_)) = action.value().get() {
@@ -38,61 +73,28 @@ pub fn AddToCartButton(
             .map(|e| e.field_message("quantity").unwrap_or_else(|| e.to_string()))
     };
     let added = move || matches!(action.value().get(), Some(Ok(_))) && action.version().get() > 0;
-    let login_href = move || {
-        let search = location.search.get();
-        let here = if search.is_empty() {
-            location.pathname.get()
-        } else {
-            format!("{}?{search}", location.pathname.get())
-        };
-        with_next("/login", Some(&here))
-    };
     view! {
-        <div class="add-to-cart">
-            <Transition fallback=|| view! { <span class="btn btn-primary btn-placeholder">"Add to cart"</span> }>
-                {move || Suspend::new(async move {
-                    let user = session.user.await.ok().flatten();
-                    match user {
-                        _ if stock <= 0 => view! {
-                            <button type="button" class="btn btn-primary" disabled=true>"Out of stock"</button>
-                        }
-                        .into_any(),
-                        None => view! {
-                            <a class="btn btn-primary" href=login_href>"Add to cart"</a>
-                        }
-                        .into_any(),
-                        Some(user) if Some(user.id) == supplier_id => view! {
-                            <p class="muted own-listing">"This is your listing."</p>
-                        }
-                        .into_any(),
-                        Some(_) => view! {
-                            <ActionForm action=action>
-                                <input type="hidden" name="part_id" value=part_id />
-                                {if picker {
-                                    view! {
-                                        <label class="qty">
-                                            <span>"Quantity"</span>
-                                            <input type="number" name="quantity" value="1" min="1" max=stock required=true inputmode="numeric" />
-                                        </label>
-                                    }
-                                    .into_any()
-                                } else {
-                                    view! { <input type="hidden" name="quantity" value="1" /> }.into_any()
-                                }}
-                                <button type="submit" class="btn btn-primary" disabled=move || action.pending().get()>
-                                    {move || if action.pending().get() { "Adding…" } else { "Add to cart" }}
-                                </button>
-                            </ActionForm>
-                        }
-                        .into_any(),
-                    }
-                })}
-            </Transition>
-            <p class="add-to-cart-status" aria-live="polite">
-                {move || error().map(|m| view! { <span class="field-error">{m}</span> })}
-                {move || added().then(|| view! { <span class="added">"Added to your cart. " <a href="/cart">"View cart"</a></span> })}
-            </p>
-        </div>
+        <ActionForm action=action>
+            <input type="hidden" name="part_id" value=part_id />
+            {if picker {
+                view! {
+                    <label class="qty">
+                        <span>"Quantity"</span>
+                        <input type="number" name="quantity" value="1" min="1" max=stock required=true inputmode="numeric" />
+                    </label>
+                }
+                .into_any()
+            } else {
+                view! { <input type="hidden" name="quantity" value="1" /> }.into_any()
+            }}
+            <button type="submit" class="btn btn-primary" disabled=move || action.pending().get()>
+                {move || if action.pending().get() { "Adding…" } else { "Add to cart" }}
+            </button>
+        </ActionForm>
+        <p class="add-to-cart-status" aria-live="polite">
+            {move || error().map(|m| view! { <span class="field-error">{m}</span> })}
+            {move || added().then(|| view! { <span class="added">"Added to your cart. " <a href="/cart">"View cart"</a></span> })}
+        </p>
     }
 }
 

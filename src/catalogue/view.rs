@@ -6,6 +6,7 @@
 
 use super::{api::search_catalogue, CatalogueQuery, CatalogueResults, Sort, PAGE_SIZE};
 use crate::{
+    auth::session::use_session,
     cart::view::CartErrorNotice,
     parts::{view::PartCard, Cents},
     ui::{CardSkeletons, ErrorNotice},
@@ -36,6 +37,7 @@ pub fn CataloguePage() -> impl IntoView {
     let location = use_location();
     let query = Memo::new(move |_| CatalogueQuery::parse(&location.search.get()));
     let results = Resource::new(move || query.get().to_query_string(), search_catalogue);
+    let session = use_session();
 
     // Tidy the address bar: a form submission spells out empty fields ("min=&max="); show the
     // canonical link instead, without a new history entry.
@@ -142,7 +144,10 @@ pub fn CataloguePage() -> impl IntoView {
                 <Transition fallback=|| view! { <CardSkeletons count=8 /> }>
                     {move || Suspend::new(async move {
                         match results.await {
-                            Ok(found) => view! { <Results query=query.get_untracked() found /> }.into_any(),
+                            Ok(found) => {
+                                let viewer = session.viewer().await;
+                                view! { <Results query=query.get_untracked() found viewer /> }.into_any()
+                            }
                             Err(error) => view! { <ErrorNotice error /> }.into_any(),
                         }
                     })}
@@ -236,7 +241,7 @@ fn Filters(query: CatalogueQuery, facets: Vec<super::ManufacturerCount>) -> impl
 
 /// The result count, the grid (or an empty state) and the pages.
 #[component]
-fn Results(query: CatalogueQuery, found: CatalogueResults) -> impl IntoView {
+fn Results(query: CatalogueQuery, found: CatalogueResults, viewer: Option<i64>) -> impl IntoView {
     let count = found.count_text();
     let summary = if found.pages > 1 {
         format!("{count} · page {} of {}", found.page, found.pages)
@@ -269,7 +274,7 @@ fn Results(query: CatalogueQuery, found: CatalogueResults) -> impl IntoView {
     view! {
         <p class="result-count" data-testid="result-count">{summary}</p>
         <div class="part-grid">
-            {found.parts.into_iter().map(|part| view! { <PartCard part /> }).collect_view()}
+            {found.parts.into_iter().map(|part| view! { <PartCard part viewer /> }).collect_view()}
         </div>
         <Pagination query=query.clone() found_page=found.page pages=found.pages />
         {(found.page == found.pages && (found.more || i64::from(found.pages) * PAGE_SIZE < found.total))

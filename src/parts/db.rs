@@ -581,6 +581,49 @@ mod tests {
     }
 
     #[sqlx::test]
+    async fn a_printed_part_number_finds_the_part_not_its_digits_elsewhere(pool: SqlitePool) {
+        let (s, _) = catalogue_fixture(&pool).await;
+        for (name, model, description) in [
+            ("Brake pad set, rear", "0 986 494 104", "Rear pads."),
+            (
+                "Wiper blade",
+                "WB-1",
+                "Fits 104 models from 0 to 986 494 km.",
+            ),
+        ] {
+            insert_part(
+                &pool,
+                &NewPart {
+                    supplier_id: s,
+                    fields: PartFields {
+                        name,
+                        manufacturer: "Bosch",
+                        model,
+                        description,
+                        price: Cents(1000),
+                        stock: 1,
+                        delivery: DeliveryEstimate::Days1To2,
+                    },
+                    image_key: None,
+                },
+            )
+            .await
+            .unwrap();
+        }
+        // The number as printed names one part: the digits in other texts are noise.
+        assert_eq!(
+            names(&pool, "q=0+986+494+104").await,
+            ["Brake pad set, rear"]
+        );
+        // The start of a number, or digits with words, still search the words too.
+        assert_eq!(
+            names(&pool, "q=986+494").await,
+            ["Wiper blade", "Brake pad set, rear"]
+        );
+        assert_eq!(names(&pool, "q=wiper+104").await, ["Wiper blade"]);
+    }
+
+    #[sqlx::test]
     async fn search_ranks_name_matches_first_and_skips_archived(pool: SqlitePool) {
         catalogue_fixture(&pool).await;
         let found = names(&pool, "q=brake+disc").await;

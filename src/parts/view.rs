@@ -2,6 +2,7 @@
 
 use super::{api::part_detail, image_url, thumb_url, PartDetail, PartSummary};
 use crate::{
+    auth::session::use_session,
     cart::view::{AddToCartButton, CartErrorNotice},
     error::AppError,
     info::NotFound,
@@ -14,7 +15,11 @@ use leptos_router::hooks::use_params_map;
 /// A part in a grid: picture, name, maker and model, price, availability, supplier, delivery
 /// time and Add to cart.
 #[component]
-pub fn PartCard(part: PartSummary) -> impl IntoView {
+pub fn PartCard(
+    part: PartSummary,
+    /// The logged-in user's id (`SessionContext::viewer`).
+    viewer: Option<i64>,
+) -> impl IntoView {
     let href = format!("/parts/{}", part.id);
     let availability = part.availability();
     view! {
@@ -40,7 +45,7 @@ pub fn PartCard(part: PartSummary) -> impl IntoView {
                     <span class="part-card-delivery">{part.delivery.label()}</span>
                 </p>
                 <p class="part-card-supplier">"Sold by " {part.supplier.clone()}</p>
-                <AddToCartButton part_id=part.id stock=part.stock supplier_id=Some(part.supplier_id) />
+                <AddToCartButton part_id=part.id stock=part.stock supplier_id=Some(part.supplier_id) viewer />
             </div>
         </article>
     }
@@ -56,6 +61,7 @@ pub fn PartPage() -> impl IntoView {
             .get("id")
             .and_then(|id| id.parse::<i64>().ok())
     };
+    let session = use_session();
     let part = Resource::new(id, |id| async move {
         match id {
             Some(id) => part_detail(id).await,
@@ -66,7 +72,10 @@ pub fn PartPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"Loading the part…"</p> }>
             {move || Suspend::new(async move {
                 match part.await {
-                    Ok(part) => view! { <PartView part /> }.into_any(),
+                    Ok(part) => {
+                        let viewer = session.viewer().await;
+                        view! { <PartView part viewer /> }.into_any()
+                    }
                     Err(AppError::NotFound(_)) => view! { <NotFound /> }.into_any(),
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
@@ -76,7 +85,7 @@ pub fn PartPage() -> impl IntoView {
 }
 
 #[component]
-fn PartView(part: PartDetail) -> impl IntoView {
+fn PartView(part: PartDetail, viewer: Option<i64>) -> impl IntoView {
     let PartDetail {
         summary: p,
         description,
@@ -118,7 +127,7 @@ fn PartView(part: PartDetail) -> impl IntoView {
                     <span class="muted">{stock_text}</span>
                 </p>
                 <div class="buy-box">
-                    <AddToCartButton part_id=p.id stock=p.stock supplier_id=Some(p.supplier_id) picker=true />
+                    <AddToCartButton part_id=p.id stock=p.stock supplier_id=Some(p.supplier_id) viewer picker=true />
                 </div>
                 <dl class="spec-list">
                     <div><dt>"Manufacturer"</dt><dd>{p.manufacturer.clone()}</dd></div>

@@ -324,6 +324,13 @@ pub async fn run(options: &GenerateOptions) -> Result<Generated, String> {
     }
     tx.commit().await.map_err(db)?;
 
+    // A bulk load leaves the word index in a dozen segments (b-trees) that every search
+    // reads; merged into one, searches read 2-5 times less (measured at 1M parts).
+    say("merging the word index");
+    sqlx::query("INSERT INTO parts_words (parts_words) VALUES ('optimize')")
+        .execute(&mut conn)
+        .await
+        .map_err(db)?;
     say("updating the query planner's statistics");
     sqlx::query("PRAGMA optimize=0x10002")
         .execute(&mut conn)
