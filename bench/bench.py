@@ -208,7 +208,7 @@ def scenarios(number):
         ("deep page (?page=2000, shown as the last page)", "/catalogue?page=2000"),
         ("part page (random parts)", "@part"),
         ("add to cart (logged in)", "@add"),
-        ("static file (CSS)", "/pkg/partwatch.css"),
+        ("static file (CSS)", "/pkg/" + bundle_name("css")),
     ]
 
 
@@ -274,11 +274,22 @@ def run_size(size, seconds):
     return {"size": size, "generate": info, "rows": rows, "rss": rss, "peak": peak}
 
 
+def bundle_name(ext):
+    """The bundle file's name: partwatch.<content hash>.<ext>, from the hashes cargo-leptos
+    wrote beside the release binary."""
+    hashes = ROOT / "target/release/hash.txt"
+    for line in hashes.read_text().splitlines() if hashes.exists() else []:
+        kind, _, digest = line.partition(":")
+        if kind.strip() == ext:
+            return f"partwatch.{digest.strip()}.{ext}"
+    return f"partwatch.{ext}"
+
+
 def asset_sizes():
     out = []
-    for name in ["partwatch.wasm", "partwatch.js", "partwatch.css"]:
-        data = (ROOT / "target/site/pkg" / name).read_bytes()
-        out.append((name, len(data), len(gzip.compress(data, 9)), len(brotli.compress(data, quality=11))))
+    for ext in ["wasm", "js", "css"]:
+        data = (ROOT / "target/site/pkg" / bundle_name(ext)).read_bytes()
+        out.append((f"partwatch.{ext}", len(data), len(gzip.compress(data, 9)), len(brotli.compress(data, quality=11))))
     return out
 
 

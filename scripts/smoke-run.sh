@@ -41,15 +41,25 @@ get /
 grep -q '<title>' "$data/body" || fail "/ has no title"
 grep -q 'PartWatch' "$data/body" || fail "/ does not say PartWatch"
 grep -q 'href="/parts/' "$data/body" || fail "/ shows no demo parts"
-grep -q '/pkg/partwatch' "$data/body" || fail "/ does not load the app bundle"
+# The bundle's names as the page gives them: partwatch.<hash of the content>.wasm/.js/.css.
+bundle() { grep -o "/pkg/partwatch\.[A-Za-z0-9_-]*\.$1" "$data/body" | head -n 1; }
+wasm=$(bundle wasm) && js=$(bundle js) && css=$(bundle css) ||
+  fail "/ does not load the app bundle under hashed names"
+immutable() {
+  grep -qi '^cache-control: public, max-age=31536000, immutable' "$data/headers" ||
+    fail "$1 is not cached as immutable"
+}
 
-get /pkg/partwatch.wasm
-[ "$(head -c 4 "$data/body" | od -An -tx1 | tr -d ' \n')" = 0061736d ] || fail "partwatch.wasm is not WebAssembly"
-grep -qi '^content-type: application/wasm' "$data/headers" || fail "partwatch.wasm is not served as application/wasm"
-get /pkg/partwatch.js
-grep -q 'hydrate' "$data/body" || fail "partwatch.js has no hydrate entry"
-get /pkg/partwatch.css
-[ -s "$data/body" ] || fail "partwatch.css is empty"
+get "$wasm"
+[ "$(head -c 4 "$data/body" | od -An -tx1 | tr -d ' \n')" = 0061736d ] || fail "$wasm is not WebAssembly"
+grep -qi '^content-type: application/wasm' "$data/headers" || fail "$wasm is not served as application/wasm"
+immutable "$wasm"
+get "$js"
+grep -q 'hydrate' "$data/body" || fail "$js has no hydrate entry"
+immutable "$js"
+get "$css"
+[ -s "$data/body" ] || fail "$css is empty"
+immutable "$css"
 get /catalogue
 grep -q 'href="/parts/' "$data/body" || fail "/catalogue lists no parts"
 

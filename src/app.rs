@@ -12,7 +12,7 @@ use crate::{
     ui::Layout,
 };
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
@@ -40,8 +40,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="theme-color" content="#1d4ed8" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <AutoReload options />
+                <Bundle />
                 <MetaTags />
             </head>
             <body>
@@ -63,12 +63,25 @@ pub fn page_title(text: &str) -> String {
     }
 }
 
+/// The stylesheet and the hydration script under the bundle's content-hashed names
+/// (`server::assets`). Rendered on the server only, in the shell.
+#[component]
+fn Bundle() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        let nonce = leptos::nonce::use_nonce();
+        view! {
+            <link rel="stylesheet" id="leptos" href=crate::server::assets::stylesheet_href() />
+            <script type="module" nonce=nonce>{crate::server::assets::hydration_script()}</script>
+        }
+    }
+}
+
 /// The application: layout and routes.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="leptos" href="/pkg/partwatch.css" />
         <Title formatter=|text: String| page_title(&text) />
         // Every page is rendered whole before it is sent (SsrMode::Async): pages then work
         // without JavaScript (out-of-order streaming needs script to place late content),

@@ -69,6 +69,7 @@ async fn run() -> Result<(), String> {
         .map_err(|e| format!("Leptos configuration: {e}"))?
         .leptos_options;
     leptos_options.site_addr = config.site_addr;
+    partwatch::server::assets::init(&mut leptos_options);
 
     // Take the address first: a port in use is the most common reason a start fails, and
     // it should be said before any database work. Connections wait in the backlog meanwhile.

@@ -289,9 +289,10 @@ async fn render_page(
 /// 429 with `Retry-After` and a page saying how long to wait.
 fn too_many(wait: u64) -> Response {
     let message = AppError::RateLimited(wait).to_string();
+    let stylesheet = crate::server::assets::stylesheet_href();
     let page = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Too many uploads · \
-         PartWatch</title><link rel=\"stylesheet\" href=\"/pkg/partwatch.css\"></head><body><main \
+         PartWatch</title><link rel=\"stylesheet\" href=\"{stylesheet}\"></head><body><main \
          class=\"main\"><section class=\"page status-page\"><p class=\"status-code\">429</p><h1>Too \
          many uploads</h1><p>{message}</p><div class=\"status-actions\"><a class=\"btn btn-primary\" \
          href=\"/listings\">Back to your listings</a></div></section></main></body></html>"
@@ -312,7 +313,7 @@ fn error_page(error: AppError) -> Response {
     (
         status,
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        crate::server::router::SERVER_ERROR_PAGE,
+        crate::server::router::server_error_page(),
     )
         .into_response()
 }

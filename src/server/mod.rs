@@ -1,6 +1,7 @@
 //! Server-only infrastructure: configuration, state, the database pool, sessions and the auth
 //! backend, demo data, and the router that puts them together.
 
+pub mod assets;
 pub mod auth;
 pub mod config;
 pub mod db;

@@ -1,7 +1,7 @@
 //! The axum router: Leptos pages and server functions, uploaded images, static files, and the
 //! layers every request passes (sessions and auth, panics, headers, request log).
 
-use super::{auth::Backend, security, AppState};
+use super::{assets, auth::Backend, security, AppState};
 use crate::app::{shell, App};
 use crate::error::AppError;
 use axum::{
@@ -57,8 +57,8 @@ pub fn app_router(state: AppState) -> Router {
 
 /// The wasm, JS and CSS bundle under `/pkg`: straight from disk (the brotli or gzip copy made
 /// at build time when the browser takes it), outside the session and auth layers, which a
-/// file does not need. Revalidated on every use (`no-cache` with `Last-Modified`), since the
-/// names stay the same from build to build.
+/// file does not need. Cached for a year under content-hashed names, else revalidated on
+/// every use (`no-cache` with `Last-Modified`): see [`assets`].
 fn site_files(state: &AppState) -> Router {
     let pkg_dir = std::path::Path::new(&*state.leptos_options.site_root)
         .join(&*state.leptos_options.site_pkg_dir);
@@ -70,7 +70,7 @@ fn site_files(state: &AppState) -> Router {
     );
     files = files.layer(SetResponseHeaderLayer::overriding(
         header::CACHE_CONTROL,
-        HeaderValue::from_static("no-cache"),
+        HeaderValue::from_static(assets::cache_control(&state.leptos_options)),
     ));
     for (name, value) in security::default_headers(state.config.secure_cookies) {
         files = files.layer(SetResponseHeaderLayer::if_not_present(name, value));
@@ -236,15 +236,19 @@ fn panic_response(err: Box<dyn Any + Send + 'static>) -> Response<Body> {
         .status(StatusCode::INTERNAL_SERVER_ERROR)
         .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
         .header(header::CACHE_CONTROL, "no-store")
-        .body(Body::from(SERVER_ERROR_PAGE))
+        .body(Body::from(server_error_page()))
         .unwrap_or_else(|_| Response::new(Body::from("Internal Server Error")))
 }
 
 /// A self-contained error page (no scripts; the stylesheet may be unavailable too).
-pub const SERVER_ERROR_PAGE: &str = r#"<!DOCTYPE html>
+pub fn server_error_page() -> String {
+    SERVER_ERROR_PAGE.replace("{stylesheet}", assets::stylesheet_href())
+}
+
+const SERVER_ERROR_PAGE: &str = r#"<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Something went wrong · PartWatch</title>
-<link rel="stylesheet" href="/pkg/partwatch.css"></head>
+<link rel="stylesheet" href="{stylesheet}"></head>
 <body><main class="main"><section class="page status-page">
 <p class="status-code">500</p>
 <h1>Something went wrong on our side</h1>
