@@ -83,10 +83,12 @@ async fn part_ids(app: &TestApp) -> Vec<i64> {
         .unwrap()
 }
 
-fn upload_dir_files(app: &TestApp, key: &str) -> (bool, bool) {
+/// Whether the display, medium and thumbnail files of a picture are on disk.
+fn upload_dir_files(app: &TestApp, key: &str) -> (bool, bool, bool) {
     let dir = &app.config.upload_dir;
     (
         dir.join(format!("{key}.jpg")).is_file(),
+        dir.join(format!("{key}-800.jpg")).is_file(),
         dir.join(format!("{key}-thumb.jpg")).is_file(),
     )
 }
@@ -123,7 +125,7 @@ async fn supplier_creates_a_listing_with_a_real_photo(pool: SqlitePool) {
             .await
             .unwrap();
     assert_eq!(price, 6490);
-    assert_eq!(upload_dir_files(&app, &key), (true, true));
+    assert_eq!(upload_dir_files(&app, &key), (true, true, true));
 
     // Served as a JPEG with long cache headers, re-encoded to the display size.
     let served = app
@@ -141,10 +143,67 @@ async fn supplier_creates_a_listing_with_a_real_photo(pool: SqlitePool) {
         .contains("max-age=31536000"));
     assert_eq!(served.headers["x-content-type-options"], "nosniff");
 
-    // The listing is in the catalogue with its thumbnail.
+    // The listing is in the catalogue with its thumbnail, and the medium size for phones
+    // and dense screens; the part page offers the medium and the display size.
     let page = app.get("/catalogue?q=brake", None).await;
     assert!(page.body.contains("Brake disc, front"));
-    assert!(page.body.contains(&format!("/uploads/{key}-thumb.jpg")));
+    assert!(page.body.contains(&format!(
+        "srcset=\"/uploads/{key}-thumb.jpg 400w, /uploads/{key}-800.jpg 800w\""
+    )));
+    let page = app.get(&format!("/parts/{}", ids[0]), None).await;
+    assert!(page.body.contains(&format!(
+        "srcset=\"/uploads/{key}-800.jpg 800w, /uploads/{key}.jpg 1200w\""
+    )));
+}
+
+#[sqlx::test]
+async fn pictures_stored_before_the_medium_size_get_it_on_first_request(pool: SqlitePool) {
+    let app = TestApp::new(pool);
+    let supplier = app
+        .register("acme", "acme@example.com", PW, "supplier")
+        .await;
+    let photo = picture(ImageFormat::Png, 1600, 1200);
+    let reply = post_listing(
+        &app,
+        "/listings/new",
+        Some(&supplier),
+        multipart(
+            &fields("Brake disc, front", "64.90"),
+            Some(("disc.png", &photo)),
+        ),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let key: String = sqlx::query_scalar("SELECT image_key FROM parts")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    // As an older version of PartWatch left it: no medium file.
+    std::fs::remove_file(app.config.upload_dir.join(format!("{key}-800.jpg"))).unwrap();
+    assert_eq!(upload_dir_files(&app, &key), (true, false, true));
+
+    let get = |path: String| app.send(Request::get(path).body(Body::empty()).unwrap());
+    let served = get(format!("/uploads/{key}-800.jpg")).await;
+    assert_eq!(served.status, StatusCode::OK);
+    assert_eq!(served.headers[header::CONTENT_TYPE], "image/jpeg");
+    assert!(served.headers[header::CACHE_CONTROL]
+        .to_str()
+        .unwrap()
+        .contains("immutable"));
+    assert_eq!(upload_dir_files(&app, &key), (true, true, true));
+    let medium = image::open(app.config.upload_dir.join(format!("{key}-800.jpg"))).unwrap();
+    assert_eq!((medium.width(), medium.height()), (800, 600));
+
+    // Anything else missing is a 404 that no one caches.
+    for path in [
+        "/uploads/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-800.jpg".to_owned(),
+        "/uploads/nothing-800.jpg".to_owned(),
+        format!("/uploads/{key}-900.jpg"),
+    ] {
+        let missing = get(path.clone()).await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(missing.headers[header::CACHE_CONTROL], "no-store", "{path}");
+    }
 }
 
 #[sqlx::test]
@@ -279,8 +338,8 @@ async fn replacing_a_photo_removes_the_old_files(pool: SqlitePool) {
             .unwrap();
     assert_eq!(name, "Disc, renamed");
     assert_ne!(old, new);
-    assert_eq!(upload_dir_files(&app, &old), (false, false));
-    assert_eq!(upload_dir_files(&app, &new), (true, true));
+    assert_eq!(upload_dir_files(&app, &old), (false, false, false));
+    assert_eq!(upload_dir_files(&app, &new), (true, true, true));
 
     // Saving without a new photo keeps the current one.
     post_listing(

@@ -223,6 +223,18 @@ pub fn thumb_url(image_key: Option<&str>) -> String {
     }
 }
 
+/// `srcset` of a part's card picture: the thumbnail and, for dense screens and one-column
+/// phones, the medium size (`None` for the placeholder, which is a drawing).
+pub fn card_srcset(image_key: Option<&str>) -> Option<String> {
+    image_key.map(|key| format!("/uploads/{key}-thumb.jpg 400w, /uploads/{key}-800.jpg 800w"))
+}
+
+/// `srcset` of a part page's picture: the medium size for phones, the display size for
+/// the rest (`None` for the placeholder).
+pub fn photo_srcset(image_key: Option<&str>) -> Option<String> {
+    image_key.map(|key| format!("/uploads/{key}-800.jpg 800w, /uploads/{key}.jpg 1200w"))
+}
+
 /// URL of a part's display-size picture, or of the placeholder picture.
 pub fn image_url(image_key: Option<&str>) -> String {
     match image_key {

@@ -1,6 +1,8 @@
 //! Components that show parts: the card in a grid and the part page.
 
-use super::{api::part_detail, image_url, thumb_url, PartDetail, PartSummary};
+use super::{
+    api::part_detail, card_srcset, image_url, photo_srcset, thumb_url, PartDetail, PartSummary,
+};
 use crate::{
     auth::session::use_session,
     cart::view::{AddToCartButton, CartErrorNotice},
@@ -28,6 +30,8 @@ pub fn PartCard(
                 <img
                     class="part-card-img"
                     src=thumb_url(part.image_key.as_deref())
+                    srcset=card_srcset(part.image_key.as_deref())
+                    sizes="(max-width: 540px) 100vw, 300px"
                     alt=""
                     width="400"
                     height="300"
@@ -116,7 +120,14 @@ fn PartView(part: PartDetail, viewer: Option<i64>) -> impl IntoView {
         <CartErrorNotice />
         <article class="part-page">
             <div class="part-photo">
-                <img src=image_url(p.image_key.as_deref()) alt=p.name.clone() width="800" height="600" />
+                <img
+                    src=image_url(p.image_key.as_deref())
+                    srcset=photo_srcset(p.image_key.as_deref())
+                    sizes="(max-width: 899px) 100vw, 600px"
+                    alt=p.name.clone()
+                    width="800"
+                    height="600"
+                />
             </div>
             <div class="part-info">
                 <p class="part-card-maker">{p.manufacturer.clone()} " · " {p.model.clone()}</p>

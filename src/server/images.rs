@@ -1,5 +1,6 @@
 //! Uploaded part pictures: checked by their bytes, decoded with limits, re-encoded (which
-//! drops any metadata and anything that is not pixels) to a display size and a thumbnail.
+//! drops any metadata and anything that is not pixels) to a display size, a medium size (for
+//! phones and for cards on dense screens: `srcset`) and a thumbnail.
 
 use image::{
     codecs::jpeg::JpegEncoder, imageops::FilterType, DynamicImage, ImageFormat, ImageReader,
@@ -13,6 +14,8 @@ pub const MAX_UPLOAD_BYTES: usize = crate::listings::MAX_IMAGE_BYTES;
 pub const MAX_DIMENSION: u32 = 8_000;
 /// The display picture fits in this box.
 pub const DISPLAY_BOX: (u32, u32) = (1200, 900);
+/// The medium picture fits in this box (same shape as the display picture).
+pub const MEDIUM_BOX: (u32, u32) = (800, 600);
 /// Thumbnails are cropped to exactly this size.
 pub const THUMB_SIZE: (u32, u32) = (400, 300);
 
@@ -37,6 +40,8 @@ pub enum ImageError {
 pub struct Processed {
     /// JPEG, fitted into [`DISPLAY_BOX`].
     pub display: Vec<u8>,
+    /// JPEG, fitted into [`MEDIUM_BOX`].
+    pub medium: Vec<u8>,
     /// JPEG, exactly [`THUMB_SIZE`].
     pub thumb: Vec<u8>,
 }
@@ -81,9 +86,33 @@ pub fn process_pixels(rgb: &RgbImage) -> Result<Processed, ImageError> {
         .resize_to_fill(THUMB_SIZE.0, THUMB_SIZE.1, FilterType::Triangle)
         .to_rgb8();
     Ok(Processed {
+        medium: jpeg(&fit(&display, MEDIUM_BOX))?,
         display: jpeg(&display)?,
         thumb: jpeg(&thumb)?,
     })
+}
+
+/// The medium picture made from a stored display picture (our own JPEG): for pictures stored
+/// before the medium size existed.
+pub fn medium_from_display(display_jpeg: &[u8]) -> Result<Vec<u8>, ImageError> {
+    let mut reader = ImageReader::with_format(Cursor::new(display_jpeg), ImageFormat::Jpeg);
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(DISPLAY_BOX.0);
+    limits.max_image_height = Some(DISPLAY_BOX.1);
+    reader.limits(limits);
+    let decoded = reader.decode().map_err(|_| ImageError::Corrupt)?;
+    jpeg(&fit(&decoded.to_rgb8(), MEDIUM_BOX))
+}
+
+/// `rgb` made to fit in `bound`, keeping its shape (never enlarged).
+fn fit(rgb: &RgbImage, bound: (u32, u32)) -> RgbImage {
+    let (w, h) = rgb.dimensions();
+    if w <= bound.0 && h <= bound.1 {
+        return rgb.clone();
+    }
+    DynamicImage::ImageRgb8(rgb.clone())
+        .resize(bound.0, bound.1, FilterType::CatmullRom)
+        .to_rgb8()
 }
 
 /// Transparent pixels become white (JPEG has no transparency).
@@ -120,7 +149,7 @@ pub mod tests {
     }
 
     #[test]
-    fn accepts_the_four_formats_and_makes_two_jpegs() {
+    fn accepts_the_four_formats_and_makes_three_jpegs() {
         for format in [
             ImageFormat::Jpeg,
             ImageFormat::Png,
@@ -141,7 +170,14 @@ pub mod tests {
                 "{format:?}"
             );
             assert_eq!((thumb.width(), thumb.height()), THUMB_SIZE);
+            let medium = image::load_from_memory(&done.medium).unwrap();
+            assert_eq!((medium.width(), medium.height()), (800, 500), "{format:?}");
+            // The same from the stored display picture, for pictures stored before.
+            let again =
+                image::load_from_memory(&medium_from_display(&done.display).unwrap()).unwrap();
+            assert_eq!((again.width(), again.height()), (800, 500));
         }
+        assert_eq!(medium_from_display(b"not a jpeg"), Err(ImageError::Corrupt));
         // Small pictures are not blown up.
         let small = process(&sample(ImageFormat::Png, 300, 200)).unwrap();
         let display = image::load_from_memory(&small.display).unwrap();

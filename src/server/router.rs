@@ -78,6 +78,35 @@ fn site_files(state: &AppState) -> Router {
     files.layer(TraceLayer::new_for_http())
 }
 
+/// A picture's medium size (`<key>-800.jpg`) that is not on disk: a picture stored before
+/// that size existed. Made from its display file on first request, stored, and served; any
+/// other missing file is a 404 that is not cached.
+async fn medium_on_demand(dir: std::path::PathBuf, request: Request) -> Response<Body> {
+    let key = request
+        .uri()
+        .path()
+        .strip_prefix('/')
+        .and_then(|name| name.strip_suffix(super::uploads::MEDIUM_SUFFIX))
+        .filter(|key| super::uploads::is_valid_key(key))
+        .map(str::to_owned);
+    let made = match key {
+        Some(key) => tokio::task::spawn_blocking(move || super::uploads::make_medium(&dir, &key))
+            .await
+            .ok()
+            .and_then(Result::ok),
+        None => None,
+    };
+    match made {
+        Some(bytes) => ([(header::CONTENT_TYPE, "image/jpeg")], bytes).into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            [(header::CACHE_CONTROL, "no-store")],
+            "Not found",
+        )
+            .into_response(),
+    }
+}
+
 /// Pages, server functions, uploads and static files, without the layers.
 pub fn routes(state: &AppState) -> Router<AppState> {
     let route_list = generate_route_list(App);
@@ -86,8 +115,13 @@ pub fn routes(state: &AppState) -> Router<AppState> {
     // Image files never change under a name (a new image gets a new random name).
     // Uploaded files are images we re-encoded ourselves; still, they are served sandboxed so a
     // browser never runs anything in them.
+    let medium_dir = state.config.upload_dir.clone();
+    let medium = tower::service_fn(move |request: Request| {
+        let dir = medium_dir.clone();
+        async move { Ok::<_, std::convert::Infallible>(medium_on_demand(dir, request).await) }
+    });
     let uploads = tower::ServiceBuilder::new()
-        .layer(SetResponseHeaderLayer::overriding(
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=31536000, immutable"),
         ))
@@ -95,7 +129,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(security::UPLOAD_CSP),
         ))
-        .service(ServeDir::new(&state.config.upload_dir));
+        .service(ServeDir::new(&state.config.upload_dir).fallback(medium));
     // The listing form posts multipart (it carries a photo): plain routes, not server
     // functions. The handler counts the photo's bytes itself (5 MB) as they stream in; the body
     // limit is higher so that a somewhat larger photo still gets its message beside the field
