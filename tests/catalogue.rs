@@ -304,3 +304,54 @@ async fn concurrent_catalogue_renders_never_fail(pool: SqlitePool) {
     .unwrap();
     assert_eq!(failures, 0);
 }
+
+/// A generated catalogue of `parts` parts in a fresh folder (removed by the caller).
+async fn generated(name: &str, parts: u64) -> (std::path::PathBuf, TestApp) {
+    use partwatch::server::generate::{self, GenerateOptions};
+    let dir = std::env::temp_dir().join(format!("pw-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}/{name}.db?mode=rwc", dir.display());
+    generate::run(&GenerateOptions {
+        parts,
+        suppliers: 6,
+        customers: 2,
+        seed: 3,
+        database_url: url.clone(),
+    })
+    .await
+    .unwrap();
+    let pool = partwatch::server::db::connect(&url).await.unwrap();
+    (dir, TestApp::new(pool))
+}
+
+#[tokio::test]
+async fn broad_views_say_how_far_they_go_and_how_to_reach_the_rest() {
+    let (dir, app) = generated("limits", 3_000).await;
+
+    // Browsing: 100 pages of 24; the last one says how to see other parts.
+    let first = app.get("/catalogue", None).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert!(first.body.contains("page 1 of 100"), "{}", first.body);
+    assert!(!first.body.contains("data-testid=\"result-limit\""));
+    let last = app.get("/catalogue?page=100", None).await;
+    assert!(last.body.contains("data-testid=\"result-limit\""));
+    assert!(last.body.contains("That is as far as the pages go"));
+    // Asking past the end shows the last page, not an error.
+    let past = app.get("/catalogue?page=2000", None).await;
+    assert!(past.body.contains("page 100 of 100"));
+
+    // A search matching almost every part: "1,000+", 42 pages, the note on the last.
+    let broad = app.get("/catalogue?q=fits", None).await;
+    assert!(broad.body.contains("1,000+ parts"), "{}", broad.body);
+    assert!(broad.body.contains("page 1 of 42"));
+    let end = app.get("/catalogue?q=fits&page=42", None).await;
+    assert!(end.body.contains("These are the newest 1,000 matches"));
+
+    // A narrow search counts exactly and has no note.
+    let narrow = app
+        .get("/catalogue?q=fits&m=Bosch&min=40&max=41", None)
+        .await;
+    assert!(!narrow.body.contains("1,000+"));
+    assert!(!narrow.body.contains("data-testid=\"result-limit\""));
+    std::fs::remove_dir_all(&dir).ok();
+}
