@@ -29,6 +29,7 @@ pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
         .after_connect(|conn, _| Box::pin(retry_writes_often(conn)))
+        .after_release(|conn, _| Box::pin(not_in_a_transaction(conn)))
         .connect_with(options)
         .await?;
     MIGRATOR.run(&pool).await?;
@@ -57,6 +58,22 @@ async fn retry_writes_often(conn: &mut SqliteConnection) -> sqlx::Result<()> {
             "sqlite3_busy_handler failed ({rc})"
         )))
     }
+}
+
+/// Whether a connection coming back to the pool may be used again: not if it is still inside
+/// a transaction. sqlx leaves one open when a request is cancelled (the client went away)
+/// while `BEGIN` was running: the connection returned with the write lock held, every other
+/// writer waited 5 s and failed ("database is locked"), and whatever that connection wrote
+/// later was never committed. Closed instead, the connection's transaction is rolled back.
+async fn not_in_a_transaction(conn: &mut SqliteConnection) -> sqlx::Result<bool> {
+    let mut handle = conn.lock_handle().await?;
+    let db = handle.as_raw_handle().as_ptr();
+    // SAFETY: `db` is this connection's open handle, locked for us while we hold `handle`.
+    let autocommit = unsafe { libsqlite3_sys::sqlite3_get_autocommit(db) } != 0;
+    if !autocommit {
+        tracing::warn!("a database connection came back inside a transaction; closed it");
+    }
+    Ok(autocommit)
 }
 
 /// SQLite's busy callback: called on the connection's own thread with the number of tries so
@@ -165,6 +182,27 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(rows, [1, 2]);
+
+        // A connection left inside a transaction (as a cancelled `BEGIN` leaves it) does not
+        // go back into use holding the write lock: the next writer gets the lock at once.
+        let mut leaked = pool.acquire().await.unwrap();
+        sqlx::raw_sql("BEGIN IMMEDIATE")
+            .execute(&mut *leaked)
+            .await
+            .unwrap();
+        drop(leaked);
+        let mut next = tokio::time::timeout(
+            Duration::from_secs(2),
+            pool.begin_with("BEGIN IMMEDIATE"),
+        )
+        .await
+        .expect("the write lock was still held")
+        .unwrap();
+        sqlx::query("INSERT INTO t (x) VALUES (3)")
+            .execute(&mut *next)
+            .await
+            .unwrap();
+        next.commit().await.unwrap();
         // Running migrations again on an up-to-date database changes nothing.
         MIGRATOR.run(&pool).await.unwrap();
         pool.close().await;
