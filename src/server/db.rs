@@ -191,13 +191,11 @@ mod tests {
             .await
             .unwrap();
         drop(leaked);
-        let mut next = tokio::time::timeout(
-            Duration::from_secs(2),
-            pool.begin_with("BEGIN IMMEDIATE"),
-        )
-        .await
-        .expect("the write lock was still held")
-        .unwrap();
+        let mut next =
+            tokio::time::timeout(Duration::from_secs(2), pool.begin_with("BEGIN IMMEDIATE"))
+                .await
+                .expect("the write lock was still held")
+                .unwrap();
         sqlx::query("INSERT INTO t (x) VALUES (3)")
             .execute(&mut *next)
             .await
