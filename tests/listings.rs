@@ -93,15 +93,14 @@ fn upload_dir_files(app: &TestApp, key: &str) -> (bool, bool, bool) {
     )
 }
 
-#[sqlx::test]
-async fn supplier_creates_a_listing_with_a_real_photo(pool: SqlitePool) {
-    let app = TestApp::new(pool);
+/// Registers a supplier and lists a brake disc with a 1600×1200 photo; the form's answer.
+async fn list_disc_with_photo(app: &TestApp) -> common::Reply {
     let supplier = app
         .register("acme", "acme@example.com", PW, "supplier")
         .await;
     let photo = picture(ImageFormat::Png, 1600, 1200);
     let reply = post_listing(
-        &app,
+        app,
         "/listings/new",
         Some(&supplier),
         multipart(
@@ -110,6 +109,13 @@ async fn supplier_creates_a_listing_with_a_real_photo(pool: SqlitePool) {
         ),
     )
     .await;
+    reply
+}
+
+#[sqlx::test]
+async fn supplier_creates_a_listing_with_a_real_photo(pool: SqlitePool) {
+    let app = TestApp::new(pool);
+    let reply = list_disc_with_photo(&app).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     let ids = part_ids(&app).await;
     assert_eq!(ids.len(), 1);
@@ -159,20 +165,7 @@ async fn supplier_creates_a_listing_with_a_real_photo(pool: SqlitePool) {
 #[sqlx::test]
 async fn pictures_stored_before_the_medium_size_get_it_on_first_request(pool: SqlitePool) {
     let app = TestApp::new(pool);
-    let supplier = app
-        .register("acme", "acme@example.com", PW, "supplier")
-        .await;
-    let photo = picture(ImageFormat::Png, 1600, 1200);
-    let reply = post_listing(
-        &app,
-        "/listings/new",
-        Some(&supplier),
-        multipart(
-            &fields("Brake disc, front", "64.90"),
-            Some(("disc.png", &photo)),
-        ),
-    )
-    .await;
+    let reply = list_disc_with_photo(&app).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     let key: String = sqlx::query_scalar("SELECT image_key FROM parts")
         .fetch_one(&app.pool)

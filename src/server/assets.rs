@@ -13,8 +13,7 @@ static BUNDLE: OnceLock<Bundle> = OnceLock::new();
 #[derive(Debug)]
 struct Bundle {
     css: String,
-    js: String,
-    wasm: String,
+    script: String,
 }
 
 /// Where cargo-leptos writes the hashes: beside the running binary.
@@ -49,8 +48,7 @@ pub fn init(options: &mut LeptosOptions) {
     };
     let bundle = Bundle {
         css: url("css"),
-        js: url("js"),
-        wasm: url("wasm"),
+        script: script(&url("js"), &url("wasm")),
     };
     // A second call (never made by the binary) keeps the first value.
     let _ = BUNDLE.set(bundle);
@@ -59,8 +57,7 @@ pub fn init(options: &mut LeptosOptions) {
 fn bundle() -> &'static Bundle {
     BUNDLE.get_or_init(|| Bundle {
         css: "/pkg/partwatch.css".into(),
-        js: "/pkg/partwatch.js".into(),
-        wasm: "/pkg/partwatch.wasm".into(),
+        script: script("/pkg/partwatch.js", "/pkg/partwatch.wasm"),
     })
 }
 
@@ -75,8 +72,12 @@ pub fn stylesheet_href() -> &'static str {
 /// where the 380 KB wasm competed with the page's own text, CSS and pictures on a slow
 /// connection (Lighthouse put the largest paint at 3 s, after the wasm). Every page works as
 /// plain HTML before this runs: links and forms need no JavaScript.
-pub fn hydration_script() -> String {
-    let Bundle { js, wasm, .. } = bundle();
+pub fn hydration_script() -> &'static str {
+    &bundle().script
+}
+
+/// The text of [`hydration_script`] for these URLs (made once, at start).
+fn script(js: &str, wasm: &str) -> String {
     format!(
         "(function (js, wasm) {{\
          const hydrate = () => import(js).then(m => m.default({{ module_or_path: wasm }})\

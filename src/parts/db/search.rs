@@ -927,6 +927,21 @@ mod plans {
     use super::*;
     use crate::server::generate::{self, GenerateOptions};
 
+    /// A generated catalogue of `parts` parts in a fresh folder (removed by the caller).
+    async fn generated(name: &str, parts: u64, seed: u64) -> (std::path::PathBuf, SqlitePool) {
+        let (dir, url) = generate::test_database(name);
+        generate::run(&GenerateOptions {
+            parts,
+            suppliers: parts / 500,
+            customers: 10,
+            seed,
+            database_url: url.clone(),
+        })
+        .await
+        .unwrap();
+        (dir, crate::server::db::connect(&url).await.unwrap())
+    }
+
     /// Why a plan reads every part (or every match of a word), or `None` when it does not.
     fn reads_everything(plan: &QueryPlan) -> Option<String> {
         let sorts_after = plan
@@ -967,17 +982,7 @@ mod plans {
 
     #[tokio::test]
     async fn no_catalogue_query_reads_every_row() {
-        let (dir, url) = generate::test_database("plans");
-        generate::run(&GenerateOptions {
-            parts: 20_000,
-            suppliers: 40,
-            customers: 20,
-            seed: 11,
-            database_url: url.clone(),
-        })
-        .await
-        .unwrap();
-        let pool = crate::server::db::connect(&url).await.unwrap();
+        let (dir, pool) = generated("plans", 20_000, 11).await;
 
         let words = [
             "",
@@ -1034,17 +1039,7 @@ mod plans {
     /// each page must be the one ranking the matches' rows would give.
     #[tokio::test]
     async fn broad_searches_rank_as_their_rows_would() {
-        let (dir, url) = generate::test_database("broad");
-        generate::run(&GenerateOptions {
-            parts: 6_000,
-            suppliers: 12,
-            customers: 5,
-            seed: 5,
-            database_url: url.clone(),
-        })
-        .await
-        .unwrap();
-        let pool = crate::server::db::connect(&url).await.unwrap();
+        let (dir, pool) = generated("broad", 6_000, 5).await;
         let mut broad = 0;
         for q in ["brake", "a", "filter", "brake disc", "bosch", "b", "0"] {
             for sort in ["", "&sort=newest"] {
