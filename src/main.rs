@@ -3,10 +3,9 @@
 //! `partwatch generate --parts N …` instead fills a database with generated data (see
 //! [`partwatch::server::generate`]).
 
-use axum::serve::ListenerExt;
 use leptos::config::get_configuration;
-use partwatch::server::{demo, router, AppState, Config};
-use std::{net::SocketAddr, process::ExitCode, sync::Arc};
+use partwatch::server::{demo, router, serve, AppState, Config};
+use std::{process::ExitCode, sync::Arc};
 use tracing_subscriber::EnvFilter;
 
 /// mimalloc instead of glibc's allocator: under load the server's threads contended on
@@ -87,6 +86,9 @@ async fn run() -> Result<(), String> {
     let pool = partwatch::server::db::connect(&config.database_url)
         .await
         .map_err(|e| partwatch::server::db::open_error_message(&config.database_url, &e))?;
+    partwatch::auth::db::fill_missing_username_skeletons(&pool)
+        .await
+        .map_err(|e| format!("checking stored usernames failed: {e}"))?;
     std::fs::create_dir_all(&config.upload_dir).map_err(|e| {
         format!(
             "UPLOAD_DIR: cannot create {}: {e}",
@@ -124,6 +126,13 @@ async fn run() -> Result<(), String> {
         pool.clone(),
         std::time::Duration::from_secs(3600),
     );
+    // Unpaid orders past their payment deadline are cancelled (stock back on sale) at start
+    // and every 10 minutes; safe with several server processes on one database.
+    let expiry = partwatch::orders::expiry::spawn_order_expiry(
+        pool.clone(),
+        config.payment_window,
+        std::time::Duration::from_secs(600),
+    );
 
     let state = AppState {
         leptos_options,
@@ -131,23 +140,13 @@ async fn run() -> Result<(), String> {
         config: Arc::new(config),
         limiter: Arc::default(),
     };
+    // Connection cap, header and idle timeouts: src/server/serve.rs.
+    let limits = serve::Limits::from_config(&state.config);
     let app = router::app_router(state);
     println!("PartWatch is serving at http://{addr}");
-    // TCP_NODELAY: a response written in more than one piece (headers, then a file) must not
-    // wait for the client's delayed ACK; without it every static file took 40 ms.
-    let listener = listener.tap_io(|tcp| {
-        if let Err(e) = tcp.set_nodelay(true) {
-            tracing::warn!(error = %e, "could not set TCP_NODELAY");
-        }
-    });
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(|e| format!("server error: {e}"))?;
+    serve::serve(listener, app, limits, shutdown_signal()).await;
     purge.abort();
+    expiry.abort();
     // Fold the write-ahead log back into the database file before closing, so a stopped
     // PartWatch leaves one self-contained file behind.
     if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -132,6 +132,173 @@ async fn duplicate_email_or_username_is_refused_with_a_field_message(pool: Sqlit
 }
 
 #[sqlx::test]
+async fn look_alike_usernames_are_refused(pool: SqlitePool) {
+    let app = TestApp::new(pool.clone());
+    app.register("NordBrake", "shop@nordbrake.example", PW, "supplier")
+        .await;
+    let form = |username: &'static str, email: &'static str| {
+        [
+            ("username", username),
+            ("email", email),
+            ("password", PW),
+            ("password_confirm", PW),
+            ("role", "supplier"),
+        ]
+    };
+    // A Cyrillic "а" among Latin letters.
+    let mixed = app
+        .call("register", &form("NordBr\u{430}ke", "a@example.com"), None)
+        .await;
+    assert_eq!(
+        mixed.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        mixed.body
+    );
+    assert!(mixed.body.contains("one alphabet"), "{}", mixed.body);
+    // Zero for O, and "rn" for "m": same skeleton as a name that exists.
+    for (name, email) in [
+        ("N0rdBrake", "b@example.com"),
+        ("nordbrake", "c@example.com"),
+    ] {
+        let reply = app.call("register", &form(name, email), None).await;
+        assert_eq!(reply.status, StatusCode::CONFLICT, "{name}: {}", reply.body);
+        assert_eq!(reply.json()["Conflict"]["field"], "username");
+    }
+    app.register("Brembo", "b@brembo.example", PW, "supplier")
+        .await;
+    let reply = app
+        .call("register", &form("Brernbo", "d@example.com"), None)
+        .await;
+    assert!(reply.json()["Conflict"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("looks like one that is taken"));
+    assert_eq!(app.count("users").await, 2);
+
+    // Names stored before the check get their skeleton at the next start.
+    sqlx::query(
+        "INSERT INTO users (username, email, password_hash, role) \
+         VALUES ('Arne', 'old@example.com', 'h', 'supplier')",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let filled = partwatch::auth::db::fill_missing_username_skeletons(&pool)
+        .await
+        .unwrap();
+    assert_eq!(filled, 1);
+    let reply = app
+        .call("register", &form("Ame", "e@example.com"), None)
+        .await;
+    assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.body);
+    let reply = app
+        .call("register", &form("Arnie", "f@example.com"), None)
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+}
+
+/// The `name=value` part of each Set-Cookie header of `reply`, as one Cookie header.
+fn cookies_of(reply: &common::Reply) -> String {
+    reply
+        .headers
+        .get_all(axum::http::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+#[sqlx::test]
+async fn pages_show_only_errors_the_server_made_and_keep_what_was_typed(pool: SqlitePool) {
+    use base64::Engine as _;
+    let app = TestApp::new(pool);
+    app.register("anna", "anna@example.com", PW, "customer")
+        .await;
+    // A crafted link carrying its own message, as a failed post's redirect would.
+    let fake = base64::engine::general_purpose::URL_SAFE
+        .encode(r#"{"Forbidden":"Your account is suspended. Call +49 30 1234567."}"#);
+    let link = format!("/login?next=/cart&__path=/api/login&__err={fake}");
+    let reply = app.get(&link, None).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    assert_eq!(reply.location().as_deref(), Some("/login?next=%2Fcart"));
+    assert!(!reply.body.contains("suspended"));
+    // Signed for another error, or with a made-up signature: the same.
+    for sig in ["00", "zz", &"ab".repeat(64)] {
+        let reply = app.get(&format!("{link}&__sig={sig}"), None).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    }
+
+    // A real failure without JavaScript: the message, and the email as typed (never the
+    // password) come back.
+    let bad = app
+        .post_html_form(
+            "login",
+            &[("email", "anna@example.com"), ("password", "wrong-one")],
+            "http://127.0.0.1:3000/login",
+            None,
+        )
+        .await;
+    let location = bad.location().unwrap();
+    assert!(location.contains("&__sig="), "{location}");
+    let cookie = cookies_of(&bad);
+    assert!(!cookie.contains("wrong-one"), "{cookie}");
+    let page = app
+        .get(
+            location.trim_start_matches("http://127.0.0.1:3000"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("The email or password is incorrect."));
+    assert!(
+        page.body.contains(r#"value="anna@example.com""#),
+        "typed email kept"
+    );
+    assert!(!page.body.contains("wrong-one"));
+    // Someone else's signature for a different message does not carry over.
+    let swapped = location.replace("__err=", &format!("__err={fake}&x="));
+    let reply = app
+        .get(swapped.trim_start_matches("http://127.0.0.1:3000"), None)
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+
+    // A failed registration keeps name, email and the chosen role.
+    let bad = app
+        .post_html_form(
+            "register",
+            &[
+                ("username", "bernd"),
+                ("email", "bernd@example.com"),
+                ("password", "123123123"),
+                ("password_confirm", "123123123"),
+                ("role", "supplier"),
+            ],
+            "http://127.0.0.1:3000/register",
+            None,
+        )
+        .await;
+    let location = bad.location().unwrap();
+    let page = app
+        .get(
+            location.trim_start_matches("http://127.0.0.1:3000"),
+            Some(&cookies_of(&bad)),
+        )
+        .await;
+    assert!(page
+        .body
+        .contains("Attackers would guess this password quickly"));
+    assert!(page.body.contains(r#"value="bernd""#));
+    assert!(page.body.contains(r#"value="bernd@example.com""#));
+    assert!(
+        page.body.contains(r#"value="supplier" checked"#),
+        "supplier stays chosen"
+    );
+    assert!(!page.body.contains("123123123"));
+}
+
+#[sqlx::test]
 async fn invalid_registration_lists_every_bad_field_and_stores_nothing(pool: SqlitePool) {
     let app = TestApp::new(pool);
     let reply = app

@@ -524,3 +524,185 @@ async fn suppliers_buy_from_others_but_never_their_own_parts(pool: SqlitePool) {
         .await;
     assert_eq!(list.json()["view"], "Purchases");
 }
+
+async fn placed_at(app: &TestApp, order: i64) -> i64 {
+    sqlx::query_scalar("SELECT created_at FROM orders WHERE id = ?")
+        .bind(order)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test]
+async fn the_customer_sees_the_payment_deadline_and_why_an_unpaid_order_was_cancelled(
+    pool: SqlitePool,
+) {
+    let shop = shop(pool).await;
+    let (acme_order, brakeco_order) = shop.anna_orders().await;
+    let window = shop.app.config.payment_window;
+    assert_eq!(
+        window.as_secs(),
+        7 * 86_400,
+        "PARTWATCH_PAYMENT_DAYS defaults to 7"
+    );
+    let deadline = placed_at(&shop.app, acme_order).await + 7 * 86_400;
+    let date = partwatch::ui::format_time(deadline);
+
+    // The order page and the list show the customer the date, rendered on the server from the
+    // order's data; the same data reaches the browser, so hydration reads the same date.
+    let page = shop
+        .app
+        .get(&format!("/orders/{acme_order}"), Some(&shop.anna))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains(&format!(
+            "Pay by {date}. Unpaid orders are cancelled then, and the parts go back on sale."
+        )),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("data-testid=\"pay-by-date\""));
+    let list = shop.app.get("/orders", Some(&shop.anna)).await;
+    assert!(
+        list.body.contains(&format!("Pay by {date}.")),
+        "{}",
+        list.body
+    );
+    let detail = shop
+        .app
+        .call(
+            "order_detail",
+            &[("id", &acme_order.to_string())],
+            Some(&shop.anna),
+        )
+        .await;
+    assert_eq!(detail.json()["pay_by"], deadline);
+    // The supplier is told when an unpaid order lapses.
+    let page = shop
+        .app
+        .get(&format!("/orders/{acme_order}"), Some(&shop.acme))
+        .await;
+    assert!(
+        page.body.contains(&format!("If it is not paid by {date}")),
+        "{}",
+        page.body
+    );
+
+    // Nobody pays. At the deadline the expiry cancels both orders and the stock is back.
+    assert_eq!(
+        (shop.stock(shop.disc).await, shop.stock(shop.pad).await),
+        (3, 2)
+    );
+    let last_placed = placed_at(&shop.app, brakeco_order)
+        .await
+        .max(placed_at(&shop.app, acme_order).await);
+    let now = last_placed + 7 * 86_400;
+    let expired = partwatch::orders::db::expire_unpaid(&shop.app.pool, now, window)
+        .await
+        .unwrap();
+    assert_eq!(expired, 2);
+    assert_eq!(
+        (shop.stock(shop.disc).await, shop.stock(shop.pad).await),
+        (5, 3)
+    );
+    let page = shop
+        .app
+        .get(&format!("/orders/{acme_order}"), Some(&shop.anna))
+        .await;
+    assert!(page.body.contains("data-status=\"cancelled\""));
+    assert!(
+        page.body.contains(&format!(
+            "Cancelled: not paid by {date}. The parts went back on sale."
+        )),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Cancelled (not paid in time)"));
+    assert!(
+        !page.body.contains("Pay by bank transfer"),
+        "no payment asked any more"
+    );
+    // Paying it late is refused.
+    let reply = shop.step(&shop.anna, acme_order, "paid").await;
+    assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.body);
+}
+
+#[sqlx::test]
+async fn a_checkout_over_the_unpaid_cap_is_refused_naming_the_part_and_what_is_left(
+    pool: SqlitePool,
+) {
+    let shop = shop(pool).await;
+    let plugs = part(&shop.app, "acme", "Spark plug", 300, 100).await;
+    let place = |key: &'static str, total: &'static str| {
+        let app = &shop.app;
+        let anna = shop.anna.clone();
+        async move {
+            let form = [
+                ("shipping_name", "Anna Berg"),
+                ("shipping_address", "Hauptstr. 1\n10115 Berlin"),
+                ("checkout_key", key),
+                ("expected_total", total),
+            ];
+            app.call("place_order", &form, Some(&anna)).await
+        }
+    };
+    shop.add(&shop.anna, plugs, 15).await;
+    let reply = place("capkey00000000000001", "4500").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let first: Vec<i64> = serde_json::from_value(reply.json()).unwrap();
+
+    // 15 unpaid, 10 more asked for: the cap is 20.
+    shop.add(&shop.anna, plugs, 10).await;
+    let reply = place("capkey00000000000002", "3000").await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.body
+    );
+    assert!(
+        reply.body.contains(
+            "Spark plug: Your unpaid orders already hold 15 of this part, and at most 20 can \
+             wait for payment at a time: you may order 5 more now."
+        ),
+        "{}",
+        reply.body
+    );
+    assert_eq!(shop.app.count("orders").await, 1, "nothing written");
+    assert_eq!(shop.stock(plugs).await, 85);
+
+    // Without JavaScript the message comes back on the cart page.
+    let form = [
+        ("shipping_name", "Anna Berg"),
+        ("shipping_address", "Hauptstr. 1\n10115 Berlin"),
+        ("checkout_key", "capkey00000000000003"),
+        ("expected_total", "3000"),
+    ];
+    let reply = shop
+        .app
+        .post_html_form(
+            "place_order",
+            &form,
+            "http://localhost/cart",
+            Some(&shop.anna),
+        )
+        .await;
+    assert!(reply.status.is_redirection(), "{}", reply.status);
+    let back = reply.location().unwrap();
+    let back = back.trim_start_matches("http://localhost");
+    let page = shop.app.get(back, Some(&shop.anna)).await;
+    assert!(
+        page.body.contains("you may order 5 more now"),
+        "{}",
+        page.body
+    );
+    assert_eq!(shop.app.count("orders").await, 1);
+
+    // Once the first order is paid, the 10 may be ordered.
+    let reply = shop.step(&shop.anna, first[0], "paid").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let reply = place("capkey00000000000004", "3000").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(shop.stock(plugs).await, 75);
+}

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::process::{call, read_answer, request_bytes, temp_dir, Server};
+use common::process::{call, read_answer, request_bytes, send, temp_dir, Server};
 use image::{ImageFormat, Rgb, RgbImage};
 use sqlx::SqlitePool;
 use std::{collections::HashMap, io::Cursor, time::Duration};
@@ -358,4 +358,102 @@ async fn sigterm_finishes_the_request_in_flight_and_closes_the_database() {
     );
     pool.close().await;
     std::fs::remove_dir_all(dir).ok();
+}
+
+/// The server's peak resident memory so far, in MB (Linux: `VmHWM` of /proc/PID/status).
+fn peak_rss_mb(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let kb: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap();
+    kb / 1024
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn thirty_image_bombs_at_once_leave_the_server_small_and_answering() {
+    let dir = temp_dir("bombs");
+    let server = Server::start(&dir).await;
+    let answer = call(
+        &server.addr,
+        "register",
+        &[
+            ("username", "bomber"),
+            ("email", "bomber@example.com"),
+            ("password", PW),
+            ("password_confirm", PW),
+            ("role", "supplier"),
+        ],
+        None,
+        "10.9.0.1",
+    )
+    .await
+    .unwrap();
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let cookie = answer.session_cookie().unwrap();
+    // 35 bytes each: a GIF whose logical screen is 8000 × 8000 with one 1 × 1 frame.
+    let hex = "474946383961401f401f800000000000ffffff2c00000000010001000002024401003b";
+    let bomb: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect();
+    let photo = picture();
+    let content_type = format!("multipart/form-data; boundary={BOUNDARY}");
+    let posts = (0..30).map(|n| {
+        // Every fifth an ordinary photo, which must still be processed.
+        let body = listing_form(n, if n % 5 == 0 { &photo } else { &bomb });
+        let (addr, cookie, content_type) =
+            (server.addr.clone(), cookie.clone(), content_type.clone());
+        tokio::spawn(async move {
+            send(
+                &addr,
+                "POST",
+                "/listings/new",
+                &[("Content-Type", &content_type), ("Cookie", &cookie)],
+                &body,
+            )
+            .await
+            .unwrap()
+        })
+    });
+    let posts: Vec<_> = posts.collect();
+    // Meanwhile the home page answers.
+    for _ in 0..5 {
+        let started = std::time::Instant::now();
+        let home = send(&server.addr, "GET", "/", &[], b"").await.unwrap();
+        assert_eq!(home.status, 200);
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "home took {:?} during the attack",
+            started.elapsed()
+        );
+    }
+    let mut refused = 0;
+    let mut saved = 0;
+    for post in posts {
+        let answer = post.await.unwrap();
+        match answer.status {
+            303 | 302 => saved += 1,
+            422 => {
+                assert!(
+                    answer.body.contains("too many pixels")
+                        || answer.body.contains("being processed right now"),
+                    "{}",
+                    answer.body
+                );
+                refused += 1;
+            }
+            other => panic!("unexpected {other}: {}", answer.body),
+        }
+    }
+    assert_eq!(refused + saved, 30);
+    assert!(refused >= 24, "every bomb refused ({refused})");
+    assert!(saved >= 1, "ordinary photos still saved ({saved})");
+    let peak = peak_rss_mb(server.child.id());
+    eprintln!("peak RSS during the attack: {peak} MB ({refused} refused, {saved} saved)");
+    assert!(peak < 300, "server peaked at {peak} MB");
+    let home = send(&server.addr, "GET", "/", &[], b"").await.unwrap();
+    assert_eq!(home.status, 200);
 }

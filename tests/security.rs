@@ -271,6 +271,54 @@ async fn every_kind_of_response_carries_the_security_headers(pool: SqlitePool) {
 }
 
 #[sqlx::test]
+async fn personal_pages_and_answers_are_never_stored_by_caches(pool: SqlitePool) {
+    let app = TestApp::new(pool);
+    let (supplier, customer) = shop(&app).await;
+    let no_store = |reply: &common::Reply, what: &str| {
+        assert_eq!(header_of(reply, "cache-control"), "no-store", "{what}");
+    };
+    for path in [
+        "/cart",
+        "/orders",
+        "/orders/1",
+        "/profile",
+        "/",
+        "/catalogue",
+    ] {
+        no_store(&app.get(path, Some(&customer)).await, path);
+    }
+    for path in ["/listings", "/listings/new", "/orders?view=sales"] {
+        no_store(&app.get(path, Some(&supplier)).await, path);
+    }
+    // Server functions answering with personal data, and a redirect.
+    for (endpoint, form) in [
+        ("current_user", vec![]),
+        ("cart_contents", vec![]),
+        ("cart_count", vec![]),
+        ("my_orders", vec![("view", "purchases"), ("page", "1")]),
+    ] {
+        no_store(&app.call(endpoint, &form, Some(&customer)).await, endpoint);
+    }
+    no_store(
+        &app.call(
+            "my_listings",
+            &[("status", "active"), ("q", "")],
+            Some(&supplier),
+        )
+        .await,
+        "my_listings",
+    );
+    no_store(&app.get("/profile", None).await, "redirect to login");
+    // Files keep their own caching.
+    std::fs::write(app.config.upload_dir.join("abc.jpg"), b"\xff\xd8\xff").unwrap();
+    let picture = app.get("/uploads/abc.jpg", None).await;
+    assert_eq!(
+        header_of(&picture, "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+}
+
+#[sqlx::test]
 async fn hsts_and_secure_cookies_when_served_over_https(pool: SqlitePool) {
     let mut config = test_config();
     config.secure_cookies = true;
@@ -298,9 +346,25 @@ async fn hsts_and_secure_cookies_when_served_over_https(pool: SqlitePool) {
         )
         .await;
     let set_cookie = reply.set_cookie_header().unwrap();
-    for part in ["Secure", "HttpOnly", "SameSite=Lax", "Max-Age=604800"] {
+    for part in [
+        "Secure",
+        "HttpOnly",
+        "SameSite=Lax",
+        "Max-Age=604800",
+        "Path=/",
+    ] {
         assert!(set_cookie.contains(part), "{part}: {set_cookie}");
     }
+    // The __Host- prefix: browsers take it only Secure, for "/", without a Domain, so no
+    // subdomain or plain-HTTP page can set or shadow the session cookie.
+    assert!(set_cookie.starts_with("__Host-pw_session="), "{set_cookie}");
+    assert!(
+        !set_cookie.to_lowercase().contains("domain="),
+        "{set_cookie}"
+    );
+    let cookie = set_cookie.split(';').next().unwrap().to_owned();
+    let me = app.whoami(Some(&cookie)).await;
+    assert_eq!(me["username"], "anna", "{me}");
 }
 
 #[sqlx::test]

@@ -57,6 +57,95 @@ fn assert_limited(reply: &Reply) {
     assert_eq!(reply.body, format!("{{\"RateLimited\":{wait}}}"));
 }
 
+/// The device cookie a successful login set (`pw_device=…`).
+fn device_cookie(reply: &Reply) -> String {
+    reply
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("pw_device="))
+        .and_then(|v| v.split(';').next())
+        .expect("a device cookie")
+        .to_owned()
+}
+
+#[sqlx::test]
+async fn strangers_guessing_cannot_lock_the_owner_out(pool: SqlitePool) {
+    let app = TestApp::new(pool);
+    app.register("anna", "anna@example.com", PW, "customer")
+        .await;
+    let login = |address: &'static str, password: &'static str, cookie: Option<String>| {
+        let app = &app;
+        async move {
+            call_from(
+                app,
+                address,
+                "login",
+                &[("email", "anna@example.com"), ("password", password)],
+                cookie.as_deref(),
+                None,
+            )
+            .await
+        }
+    };
+    // Anna has logged in from her laptop before: it holds a device cookie.
+    let first = login("192.0.2.10", PW, None).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    let laptop = device_cookie(&first);
+    // Logging in right again and again uses up nothing, from a new browser too.
+    for _ in 0..12 {
+        let reply = login("192.0.2.11", PW, None).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    }
+    // A stranger guesses from many addresses until the account's allowance is gone.
+    for n in 0..15 {
+        let address: &'static str = Box::leak(format!("198.51.100.{n}").into_boxed_str());
+        let reply = login(address, "wrong-guess", None).await;
+        if n < 10 {
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "guess {n}");
+        } else {
+            assert_limited(&reply);
+        }
+    }
+    // The stranger stays throttled even with the right password...
+    assert_limited(&login("198.51.100.50", PW, None).await);
+    // ...but Anna's laptop logs her in, from the stranger's kind of address or any other.
+    let reply = login("203.0.113.7", PW, Some(laptop.clone())).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert!(reply.session_cookie().is_some());
+    // A device cookie of another account, or a made-up one, is no way around the limit.
+    let bob = app.register("bob", "bob@example.com", PW, "customer").await;
+    drop(bob);
+    let bobs = call_from(
+        &app,
+        "192.0.2.20",
+        "login",
+        &[("email", "bob@example.com"), ("password", PW)],
+        None,
+        None,
+    )
+    .await;
+    assert_limited(&login("192.0.2.20", PW, Some(device_cookie(&bobs))).await);
+    assert_limited(
+        &login(
+            "192.0.2.21",
+            PW,
+            Some(format!("pw_device={}", "a".repeat(32))),
+        )
+        .await,
+    );
+    // Guessing from the laptop (stolen, say) is limited on its own.
+    for n in 0..12 {
+        let reply = login("203.0.113.7", "wrong-guess", Some(laptop.clone())).await;
+        if n < 10 {
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "laptop guess {n}");
+        } else {
+            assert_limited(&reply);
+        }
+    }
+}
+
 #[sqlx::test]
 async fn logins_are_limited_per_account_from_any_address(pool: SqlitePool) {
     let app = TestApp::new(pool);
@@ -82,7 +171,8 @@ async fn logins_are_limited_per_account_from_any_address(pool: SqlitePool) {
         }
     }
     assert_eq!(refused, 2);
-    // Even the right password waits now: guessing cannot go on.
+    // From a browser that never logged in to it, even the right password waits now: guessing
+    // cannot go on (the owner's own browsers still can: see the test above).
     let reply = call_from(
         &app,
         "198.51.100.99",

@@ -67,6 +67,11 @@ pub async fn register(
             "username",
             "This username is taken. Please choose another one.",
         )),
+        db::CreateUserError::UsernameLookAlike => AppError::Conflict(FieldError::new(
+            "username",
+            "This username looks like one that is taken (letters or digits that look the \
+             same, such as 0 and O). Please choose a clearly different one.",
+        )),
         db::CreateUserError::Db(e) => e.into(),
     })?;
     let user = db::user_by_id(&state.pool, id)
@@ -80,8 +85,14 @@ pub async fn register(
 
 /// Logs in with email and password, then goes to `next` (a path on this site) or home.
 /// Anyone may call it. A wrong password and an unknown email get the same answer.
+///
+/// Guessing is limited per client address and per account, and a stranger's guesses cannot
+/// lock the owner out: a browser that has logged in to the account before (it holds a device
+/// cookie) has an allowance of its own, so the owner logs in there while the account's
+/// shared allowance is used up by someone else.
 #[server(endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::server::throttle::{address_key, caller_address, Action};
     let mut session = auth_session().await?;
     let mut missing = Vec::new();
     if email.trim().is_empty() {
@@ -96,23 +107,96 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     if password.chars().count() > 128 || email.len() > 254 {
         return Err(AppError::InvalidCredentials);
     }
-    {
-        use crate::server::throttle::{hit_by_address, hit_by_key, Action};
-        hit_by_address(Action::LoginByAddress)?;
-        hit_by_key(Action::LoginByAccount, &email.trim().to_lowercase())?;
-    }
+    let state = app_state()?;
+    let address = caller_address()?;
+    state
+        .limiter
+        .hit(Action::LoginByAddress, &address_key(address))?;
+    let account = db::user_by_email(&state.pool, &email).await?.map(|u| u.id);
+    let device = device_cookie();
+    let known_device = match (&device, account) {
+        (Some(token), Some(id)) => db::device_owner(&state.pool, token).await? == Some(id),
+        _ => false,
+    };
+    // The owner's browser counts on its own; everyone else shares the account's allowance.
+    let (action, key) = match (&device, known_device) {
+        (Some(token), true) => (Action::LoginByDevice, token.clone()),
+        _ => (Action::LoginByAccount, email.trim().to_lowercase()),
+    };
+    state.limiter.hit(action, &key)?;
     let user = session
         .authenticate(Credentials { email, password })
         .await
         .map_err(|e| match e {
             axum_login::Error::Backend(e) => e,
             axum_login::Error::Session(e) => session_error(e),
-        })?
-        .ok_or(AppError::InvalidCredentials)?;
+        })?;
+    let Some(user) = user else {
+        crate::server::audit::login_failed(address, account, known_device);
+        return Err(AppError::InvalidCredentials);
+    };
+    // Only failures use up the allowance.
+    state.limiter.forgive(action, &key);
     // A fresh session id at every login, even when switching accounts.
     crate::server::auth::start_session(&mut session, &user).await?;
+    remember_this_device(&state, user.id, device.filter(|_| known_device)).await?;
     tracing::info!(user.id = user.id, "logged in");
     leptos_axum::redirect(&safe_next_path(next.as_deref()));
+    Ok(())
+}
+
+/// The device cookie's base name (see [`crate::server::router::cookie_name`]).
+#[cfg(feature = "ssr")]
+const DEVICE_COOKIE: &str = "pw_device";
+
+/// The device token the calling browser sent, if it has the right shape.
+#[cfg(feature = "ssr")]
+fn device_cookie() -> Option<String> {
+    let secure = app_state().ok()?.config.secure_cookies;
+    let name = crate::server::router::cookie_name(DEVICE_COOKIE, secure);
+    let parts = use_context::<axum::http::request::Parts>()?;
+    parts
+        .headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, value)| value.to_owned())
+        .filter(|token| crate::server::uploads::is_valid_key(token))
+}
+
+/// After a login: remembers the browser for this account (a new device cookie, unless it
+/// already holds one for this account), valid a year.
+#[cfg(feature = "ssr")]
+async fn remember_this_device(
+    state: &crate::server::AppState,
+    user_id: i64,
+    known: Option<String>,
+) -> Result<(), AppError> {
+    if known.is_some() {
+        return Ok(());
+    }
+    let token = crate::server::uploads::random_key();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let mut conn = state.pool.acquire().await?;
+    db::remember_device(&mut conn, user_id, &token, now).await?;
+    let secure = state.config.secure_cookies;
+    let cookie = format!(
+        "{}={token}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax{}",
+        crate::server::router::cookie_name(DEVICE_COOKIE, secure),
+        if secure { "; Secure" } else { "" }
+    );
+    if let (Some(response), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        axum::http::HeaderValue::from_str(&cookie),
+    ) {
+        response.append_header(axum::http::header::SET_COOKIE, value);
+    }
     Ok(())
 }
 

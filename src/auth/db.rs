@@ -48,6 +48,8 @@ pub enum CreateUserError {
     EmailTaken,
     /// Another account has this username (in any letter case).
     UsernameTaken,
+    /// Another account's username looks the same (see [`Username::skeleton`]).
+    UsernameLookAlike,
     /// Anything else.
     Db(sqlx::Error),
 }
@@ -56,31 +58,111 @@ const USER_COLUMNS: &str = "id, username, email, password_hash, role";
 
 /// Stores a new user with an already computed password hash and returns its id.
 pub async fn create_user(
-    db: impl SqliteExecutor<'_>,
+    db: impl sqlx::Acquire<'_, Database = sqlx::Sqlite>,
     username: &Username,
     email: &Email,
     password_hash: &str,
     role: Role,
 ) -> Result<i64, CreateUserError> {
-    let result =
-        sqlx::query("INSERT INTO users (username, email, password_hash, role) VALUES (?, ?, ?, ?)")
-            .bind(username.as_str())
-            .bind(email.as_str())
-            .bind(password_hash)
-            .bind(role.as_str())
-            .execute(db)
-            .await;
+    let mut conn = db.acquire().await.map_err(CreateUserError::Db)?;
+    let result = sqlx::query(
+        "INSERT INTO users (username, email, password_hash, role, username_skeleton) \
+         VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(username.as_str())
+    .bind(email.as_str())
+    .bind(password_hash)
+    .bind(role.as_str())
+    .bind(username.skeleton())
+    .execute(&mut *conn)
+    .await;
     match result {
         Ok(done) => Ok(done.last_insert_rowid()),
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            if e.message().contains("email") {
-                Err(CreateUserError::EmailTaken)
+            // SQLite names the column of the violated index: "… failed: users.email".
+            let message = e.message();
+            if message.contains("users.email") {
+                return Err(CreateUserError::EmailTaken);
+            }
+            // The same name in other letter case also shares the skeleton; say "taken" then.
+            let same_name: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM users WHERE username = ? COLLATE NOCASE")
+                    .bind(username.as_str())
+                    .fetch_optional(&mut *conn)
+                    .await
+                    .map_err(CreateUserError::Db)?;
+            if same_name.is_none() && message.contains("users.username_skeleton") {
+                Err(CreateUserError::UsernameLookAlike)
             } else {
                 Err(CreateUserError::UsernameTaken)
             }
         }
         Err(e) => Err(CreateUserError::Db(e)),
     }
+}
+
+/// Gives every user stored before look-alike checking its name's skeleton (run at start).
+/// Two old names that already look alike keep theirs unset: both accounts stay usable, and a
+/// new look-alike of either is still refused through the other's skeleton.
+pub async fn fill_missing_username_skeletons(pool: &sqlx::SqlitePool) -> sqlx::Result<u64> {
+    let missing: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, username FROM users WHERE username_skeleton IS NULL")
+            .fetch_all(pool)
+            .await?;
+    let mut filled = 0;
+    for (id, name) in missing {
+        match sqlx::query("UPDATE users SET username_skeleton = ? WHERE id = ?")
+            .bind(Username::skeleton_of(&name))
+            .bind(id)
+            .execute(pool)
+            .await
+        {
+            Ok(_) => filled += 1,
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                tracing::warn!(user.id = id, "username looks like another stored before");
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+/// How many browsers per account are remembered as having logged in (the newest).
+pub const DEVICES_PER_USER: i64 = 20;
+
+/// The account a device token (from a browser's device cookie) was issued to, if any.
+pub async fn device_owner(db: impl SqliteExecutor<'_>, token: &str) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("SELECT user_id FROM login_devices WHERE token = ?")
+        .bind(token)
+        .fetch_optional(db)
+        .await
+}
+
+/// Remembers that the browser holding `token` logged in to `user_id`, keeping only the
+/// newest [`DEVICES_PER_USER`] of that account.
+pub async fn remember_device(
+    db: &mut sqlx::SqliteConnection,
+    user_id: i64,
+    token: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT OR REPLACE INTO login_devices (token, user_id, created_at) VALUES (?, ?, ?)",
+    )
+    .bind(token)
+    .bind(user_id)
+    .bind(now)
+    .execute(&mut *db)
+    .await?;
+    sqlx::query(
+        "DELETE FROM login_devices WHERE user_id = ?1 AND token NOT IN \
+         (SELECT token FROM login_devices WHERE user_id = ?1 ORDER BY created_at DESC LIMIT ?2)",
+    )
+    .bind(user_id)
+    .bind(DEVICES_PER_USER)
+    .execute(&mut *db)
+    .await?;
+    Ok(())
 }
 
 /// The user with this id.

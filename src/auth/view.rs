@@ -8,7 +8,11 @@ use super::{
 };
 use crate::{
     parts::api::supplier_stats,
-    ui::{form::action_error, layout::with_next, ErrorNotice, FormAlert, RoleChoice, TextField},
+    ui::{
+        form::{action_error, typed_before},
+        layout::with_next,
+        ErrorNotice, FormAlert, RoleChoice, TextField,
+    },
 };
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -45,6 +49,7 @@ pub fn RegisterPage() -> impl IntoView {
                         name="username"
                         label="Username"
                         autocomplete="username"
+                        initial=typed_before("username").unwrap_or_default()
                         hint="3–32 letters, digits, '_', '-' or '.'. Shown to other users."
                         validate=check(|v| Username::parse(v).map(|_| ()))
                         errors
@@ -54,6 +59,7 @@ pub fn RegisterPage() -> impl IntoView {
                         label="Email"
                         input_type="email"
                         autocomplete="email"
+                        initial=typed_before("email").unwrap_or_default()
                         validate=check(|v| Email::parse(v).map(|_| ()))
                         errors
                     />
@@ -112,6 +118,7 @@ pub fn LoginPage() -> impl IntoView {
                         label="Email"
                         input_type="email"
                         autocomplete="email"
+                        initial=typed_before("email").unwrap_or_default()
                         errors
                     />
                     <TextField

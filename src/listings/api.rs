@@ -5,8 +5,11 @@ use super::{ListingFormState, ListingRow};
 use crate::error::AppError;
 use leptos::prelude::*;
 
+/// The answer for a part that is not the caller's (or does not exist), logged as a security
+/// event: the same words either way, so it reveals nothing.
 #[cfg(feature = "ssr")]
-fn not_yours() -> AppError {
+fn not_yours(supplier_id: i64, part_id: i64) -> AppError {
+    crate::server::audit::access_refused(supplier_id, "listing", part_id);
     AppError::NotFound("No such listing in your shop.".into())
 }
 
@@ -70,7 +73,7 @@ pub async fn update_listing_field(
     if changed {
         Ok(shown)
     } else {
-        Err(not_yours())
+        Err(not_yours(supplier.id, id))
     }
 }
 
@@ -105,7 +108,7 @@ async fn set_archived(id: i64, archived: bool) -> Result<(), AppError> {
     {
         Ok(())
     } else {
-        Err(not_yours())
+        Err(not_yours(supplier.id, id))
     }
 }
 
@@ -127,5 +130,5 @@ pub async fn listing_form(id: Option<i64>) -> Result<ListingFormState, AppError>
     let state = app_state()?;
     crate::parts::db::owned_part(&state.pool, id, supplier.id)
         .await?
-        .ok_or_else(not_yours)
+        .ok_or_else(|| not_yours(supplier.id, id))
 }

@@ -64,17 +64,19 @@ async fn save_listing(
     let Some(user) = auth.user.filter(|u| u.role == "supplier") else {
         return render_page(&state, parts, None).await;
     };
-    if let Err(wait) = state.limiter.hit_at(
+    if let Err(AppError::RateLimited(wait)) = state.limiter.hit(
         crate::server::throttle::Action::UploadByUser,
         &user.id.to_string(),
-        std::time::Instant::now(),
     ) {
         return too_many(wait);
     }
     let old_image = match id {
         Some(id) => match parts_db::owned_image_key(&state.pool, id, user.id).await {
             Ok(Some(key)) => key,
-            Ok(None) => return render_page(&state, parts, None).await,
+            Ok(None) => {
+                crate::server::audit::access_refused(user.id, "listing", id);
+                return render_page(&state, parts, None).await;
+            }
             Err(e) => return error_page(e.into()),
         },
         None => None,
@@ -104,14 +106,30 @@ async fn save_listing(
         }
         Err(_) => None,
     };
+    // The photo is decoded only for a form that is otherwise valid: decoding is the costly
+    // part, and a form sent back for corrections needs the photo chosen again anyway.
+    let fields_ok = fields.is_some() && form.errors.is_empty() && form.form_error.is_none();
     let picture = match upload {
-        Some(bytes) => match tokio::task::spawn_blocking(move || images::process(&bytes)).await {
-            Ok(Ok(picture)) => Some(picture),
-            Ok(Err(e)) => {
+        Some(bytes) if bytes.len() > MAX_UPLOAD_BYTES => {
+            let e = images::ImageError::TooLarge;
+            crate::server::audit::upload_refused(user.id, e.reason());
+            form.errors.push(FieldError::new("image", e.to_string()));
+            None
+        }
+        Some(_) if !fields_ok => {
+            form.errors.push(FieldError::new(
+                "image",
+                "Choose the photo again once the other fields are corrected.",
+            ));
+            None
+        }
+        Some(bytes) => match images::process_limited(bytes).await {
+            Ok(picture) => Some(picture),
+            Err(e) => {
+                crate::server::audit::upload_refused(user.id, e.reason());
                 form.errors.push(FieldError::new("image", e.to_string()));
                 None
             }
-            Err(e) => return error_page(e.into()),
         },
         None => None,
     };

@@ -8,7 +8,9 @@ use leptos::prelude::*;
 /// address, and returns the new orders' ids. Any logged-in user may call it (suppliers buy
 /// from other suppliers; their own parts are refused). `checkout_key` comes from the cart page
 /// and makes a repeated post return the orders it already made; `expected_total` (cents) is the
-/// total the customer saw, and a changed total refuses the order. Goes on to `/orders`.
+/// total the customer saw, and a changed total refuses the order; so does a line that would
+/// leave the caller holding more than [`super::MAX_UNPAID_UNITS_PER_PART`] units of a part in
+/// unpaid orders. Goes on to `/orders`.
 #[server(endpoint = "place_order")]
 pub async fn place_order(
     shipping_name: String,
@@ -66,6 +68,19 @@ pub async fn place_order(
                 })
                 .collect(),
         )),
+        // Shown like the lines that cannot be served: beside the line, naming the part and
+        // how many more may be ordered.
+        CheckoutOutcome::OverUnpaidCap(problems) => Err(AppError::Validation(
+            problems
+                .into_iter()
+                .map(|p| {
+                    FieldError::new(
+                        format!("line-{}", p.part_id),
+                        format!("{}: {}", p.name, super::unpaid_cap_message(p.held)),
+                    )
+                })
+                .collect(),
+        )),
         CheckoutOutcome::TotalChanged { total } => Err(AppError::Conflict(FieldError::new(
             "cart",
             format!(
@@ -87,7 +102,8 @@ pub async fn my_orders(view: String, page: u32) -> Result<OrdersPage, AppError> 
     let is_supplier = user.role == "supplier";
     let view = super::OrdersView::parse(&view, is_supplier);
     let state = app_state()?;
-    Ok(super::db::list_orders(&state.pool, user.id, is_supplier, view, page).await?)
+    let window = state.config.payment_window;
+    Ok(super::db::list_orders(&state.pool, user.id, is_supplier, view, page, window).await?)
 }
 
 /// One order, for its customer and its supplier only (anybody else: not found).
@@ -96,7 +112,7 @@ pub async fn order_detail(id: i64) -> Result<Order, AppError> {
     use crate::server::{auth::require_user, state::app_state};
     let user = require_user().await?;
     let state = app_state()?;
-    super::db::order_for(&state.pool, id, user.id)
+    super::db::order_for(&state.pool, id, user.id, state.config.payment_window)
         .await?
         .ok_or_else(|| AppError::NotFound("No such order in your account.".into()))
 }

@@ -1,16 +1,30 @@
 //! All SQL of the orders, purchases and checkouts tables, which this feature owns. Checkout
 //! also calls the cart feature (to read and clear the cart) and the parts feature (to take and
 //! return stock), passing its transaction in.
+//!
+//! Every order awaiting payment has a deadline: when it was placed plus the shop's payment
+//! window (`PARTWATCH_PAYMENT_DAYS`), passed in by the caller. [`expire_unpaid`] cancels the
+//! orders past it.
+
+mod expiry;
+
+pub use expiry::expire_unpaid;
 
 use super::{
-    payment_reference, Order, OrderLine, OrderStatus, OrdersPage, OrdersView, Party, Shipping,
-    ORDERS_PAGE_SIZE,
+    payment_reference, CancelReason, Order, OrderLine, OrderStatus, OrdersPage, OrdersView, Party,
+    Shipping, MAX_UNPAID_UNITS_PER_PART, ORDERS_PAGE_SIZE,
 };
 use crate::{
     cart::{cart_total, db as cart_db, LineIssue},
     parts::{db as parts_db, Cents},
 };
 use sqlx::{FromRow, QueryBuilder, Sqlite, SqliteConnection, SqliteExecutor, SqlitePool};
+use std::{collections::HashMap, time::Duration};
+
+/// A duration in whole seconds, as the database counts time.
+fn seconds(duration: Duration) -> i64 {
+    i64::try_from(duration.as_secs()).unwrap_or(i64::MAX)
+}
 
 /// A cart line that cannot be ordered, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,6 +35,25 @@ pub struct LineProblem {
     pub name: String,
     /// What is wrong.
     pub issue: LineIssue,
+}
+
+/// A cart line that would take the customer's unpaid units of its part over
+/// [`MAX_UNPAID_UNITS_PER_PART`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CapProblem {
+    /// The part.
+    pub part_id: i64,
+    /// The part's name.
+    pub name: String,
+    /// Units of it the customer's orders awaiting payment hold already.
+    pub held: i64,
+}
+
+impl CapProblem {
+    /// How many units of the part the customer may still order now.
+    pub fn may_order(&self) -> i64 {
+        (MAX_UNPAID_UNITS_PER_PART - self.held).max(0)
+    }
 }
 
 /// What a checkout came to.
@@ -34,6 +67,9 @@ pub enum CheckoutOutcome {
     EmptyCart,
     /// Some lines cannot be ordered; nothing was written.
     Unavailable(Vec<LineProblem>),
+    /// Some lines would leave the customer holding more than [`MAX_UNPAID_UNITS_PER_PART`]
+    /// units of a part in unpaid orders; nothing was written.
+    OverUnpaidCap(Vec<CapProblem>),
     /// The cart's total is no longer what the customer saw (a price changed); nothing written.
     TotalChanged {
         /// The total now.
@@ -44,7 +80,9 @@ pub enum CheckoutOutcome {
 /// Turns the customer's whole cart into one order per supplier, in one transaction: reads the
 /// current prices and stock, creates the orders and their lines at those prices, takes the
 /// stock with a conditional update, and empties the ordered lines. Writes nothing unless every
-/// line can be served. A `key` that was used before returns that checkout's orders.
+/// line can be served and no part would be held unpaid over [`MAX_UNPAID_UNITS_PER_PART`]
+/// (checked under the same write lock, so two checkouts at once cannot both pass it). A `key`
+/// that was used before returns that checkout's orders.
 /// `expected_total` is the total the customer saw; a different total now refuses the order.
 pub async fn place_order(
     pool: &SqlitePool,
@@ -75,6 +113,21 @@ pub async fn place_order(
         .collect();
     if !problems.is_empty() {
         return Ok(CheckoutOutcome::Unavailable(problems));
+    }
+    let held = unpaid_units(&mut *tx, customer_id).await?;
+    let over: Vec<CapProblem> = lines
+        .iter()
+        .filter_map(|l| {
+            let held = held.get(&l.part_id).copied().unwrap_or(0);
+            (held.saturating_add(l.quantity) > MAX_UNPAID_UNITS_PER_PART).then(|| CapProblem {
+                part_id: l.part_id,
+                name: l.name.clone(),
+                held,
+            })
+        })
+        .collect();
+    if !over.is_empty() {
+        return Ok(CheckoutOutcome::OverUnpaidCap(over));
     }
     let total = cart_total(&lines);
     if expected_total.is_some_and(|expected| expected != total) {
@@ -169,6 +222,24 @@ async fn checkout_orders(
     Ok(Some(ids))
 }
 
+/// How many units of each part (by id) the customer's orders awaiting payment hold.
+pub async fn unpaid_units(
+    db: impl SqliteExecutor<'_>,
+    customer_id: i64,
+) -> sqlx::Result<HashMap<i64, i64>> {
+    // The status is written out (not bound) so SQLite can use the partial index of unpaid
+    // orders by customer.
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT pu.part_id, SUM(pu.quantity) FROM orders o \
+         JOIN purchases pu ON pu.order_id = o.id \
+         WHERE o.customer_id = ? AND o.status = 'awaiting_payment' GROUP BY pu.part_id",
+    )
+    .bind(customer_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().collect())
+}
+
 /// The shipping name and address of the customer's latest order, to prefill the next one.
 pub async fn last_shipping(
     db: impl SqliteExecutor<'_>,
@@ -193,7 +264,7 @@ pub async fn to_ship_count(db: impl SqliteExecutor<'_>, supplier_id: i64) -> sql
 
 const ORDER_SELECT: &str = "SELECT o.id, o.status, o.customer_id, c.username AS customer, \
      s.username AS supplier, o.total_cents, o.shipping_name, o.shipping_address, o.created_at, \
-     o.paid_at, o.shipped_at, o.completed_at, o.cancelled_at \
+     o.paid_at, o.shipped_at, o.completed_at, o.cancelled_at, o.cancel_reason \
      FROM orders o JOIN users c ON c.id = o.customer_id JOIN users s ON s.id = o.supplier_id";
 
 #[derive(FromRow)]
@@ -211,6 +282,7 @@ struct OrderRow {
     shipped_at: Option<i64>,
     completed_at: Option<i64>,
     cancelled_at: Option<i64>,
+    cancel_reason: Option<String>,
 }
 
 #[derive(FromRow)]
@@ -228,11 +300,12 @@ fn parse_status(value: &str) -> sqlx::Result<OrderStatus> {
     OrderStatus::parse(value).map_err(|m| sqlx::Error::Decode(m.into()))
 }
 
-/// Fills in the lines of these order rows, as seen by `viewer_id`.
+/// Fills in the lines of these order rows, as seen by `viewer_id`, and their payment deadlines.
 async fn with_lines(
     db: &mut SqliteConnection,
     rows: Vec<OrderRow>,
     viewer_id: i64,
+    payment_window: Duration,
 ) -> sqlx::Result<Vec<Order>> {
     if rows.is_empty() {
         return Ok(Vec::new());
@@ -261,10 +334,19 @@ async fn with_lines(
                 image_key: l.image_key,
             })
             .collect();
+        let status = parse_status(&row.status)?;
+        let cancel_reason = match row.cancel_reason.as_deref() {
+            Some(reason) => {
+                Some(CancelReason::parse(reason).map_err(|m| sqlx::Error::Decode(m.into()))?)
+            }
+            // Orders cancelled before reasons were recorded were all cancelled by their
+            // customer.
+            None => (status == OrderStatus::Cancelled).then_some(CancelReason::Customer),
+        };
         orders.push(Order {
             id: row.id,
             reference: payment_reference(row.id),
-            status: parse_status(&row.status)?,
+            status,
             viewer: if row.customer_id == viewer_id {
                 Party::Customer
             } else {
@@ -280,6 +362,8 @@ async fn with_lines(
             shipped_at: row.shipped_at,
             completed_at: row.completed_at,
             cancelled_at: row.cancelled_at,
+            cancel_reason,
+            pay_by: row.created_at.saturating_add(seconds(payment_window)),
             lines: mine,
         });
     }
@@ -289,13 +373,14 @@ async fn with_lines(
 /// One page of the viewer's orders: the ones placed (`Purchases`, newest first), the ones for
 /// the viewer's parts (`Sales`, newest first) or those of them waiting to ship (`ToShip`,
 /// oldest first, the order to ship them in). `is_supplier` is the viewer's role, passed on to
-/// the page.
+/// the page; `payment_window` gives each order its payment deadline.
 pub async fn list_orders(
     pool: &SqlitePool,
     viewer_id: i64,
     is_supplier: bool,
     view: OrdersView,
     page: u32,
+    payment_window: Duration,
 ) -> sqlx::Result<OrdersPage> {
     let page = page.clamp(1, 10_000);
     let filter = match view {
@@ -318,17 +403,19 @@ pub async fn list_orders(
     Ok(OrdersPage {
         view,
         is_supplier,
-        orders: with_lines(&mut conn, rows, viewer_id).await?,
+        orders: with_lines(&mut conn, rows, viewer_id, payment_window).await?,
         page,
         has_more,
     })
 }
 
-/// One order, if the viewer is its customer or its supplier (anybody else gets `None`).
+/// One order, if the viewer is its customer or its supplier (anybody else gets `None`), with
+/// its payment deadline from `payment_window`.
 pub async fn order_for(
     pool: &SqlitePool,
     order_id: i64,
     viewer_id: i64,
+    payment_window: Duration,
 ) -> sqlx::Result<Option<Order>> {
     let mut conn = pool.acquire().await?;
     let row: Option<OrderRow> = sqlx::query_as(&format!(
@@ -342,7 +429,9 @@ pub async fn order_for(
     let Some(row) = row else {
         return Ok(None);
     };
-    Ok(with_lines(&mut conn, vec![row], viewer_id).await?.pop())
+    Ok(with_lines(&mut conn, vec![row], viewer_id, payment_window)
+        .await?
+        .pop())
 }
 
 /// What a status change came to.
@@ -357,7 +446,8 @@ pub enum StepOutcome {
 }
 
 /// Moves an order to `to` if the workflow allows it for the caller's side of the order, and
-/// records the time. Cancelling puts the stock back. One write transaction.
+/// records the time. Cancelling puts the stock back (see [`cancel_unpaid`]). One write
+/// transaction.
 pub async fn change_status(
     pool: &SqlitePool,
     order_id: i64,
@@ -389,7 +479,19 @@ pub async fn change_status(
         OrderStatus::Paid => "paid_at",
         OrderStatus::Shipped => "shipped_at",
         OrderStatus::Completed => "completed_at",
-        OrderStatus::Cancelled => "cancelled_at",
+        // Cancelling also puts the stock back, the way the expiry of unpaid orders does.
+        OrderStatus::Cancelled => {
+            let now = super::expiry::unix_now();
+            if !cancel_unpaid(&mut tx, order_id, now, CancelReason::Customer).await? {
+                // Unreachable under the write lock taken above (the status was just read);
+                // kept so a cancel can never be reported that did not happen.
+                return Ok(StepOutcome::Refused(
+                    "Only an order awaiting payment can be cancelled.".into(),
+                ));
+            }
+            tx.commit().await?;
+            return Ok(StepOutcome::Done(to));
+        }
         OrderStatus::AwaitingPayment => {
             return Ok(StepOutcome::Refused(
                 "An order cannot go back to awaiting payment.".into(),
@@ -404,18 +506,46 @@ pub async fn change_status(
     .bind(from.as_str())
     .execute(&mut *tx)
     .await?;
-    if to == OrderStatus::Cancelled {
-        let lines: Vec<(i64, i64)> =
-            sqlx::query_as("SELECT part_id, quantity FROM purchases WHERE order_id = ?")
-                .bind(order_id)
-                .fetch_all(&mut *tx)
-                .await?;
-        for (part_id, quantity) in lines {
-            parts_db::return_stock(&mut tx, part_id, quantity).await?;
-        }
-    }
     tx.commit().await?;
     Ok(StepOutcome::Done(to))
+}
+
+/// Cancels an order that is still awaiting payment, records when (`at`, Unix seconds) and why,
+/// and puts each line's quantity back into its part's stock: the one way an order is cancelled,
+/// by its customer or by the expiry of unpaid orders. The status is compared and set in one
+/// UPDATE, and the stock goes back only if that UPDATE changed the order, so however many
+/// callers race for the same order (a customer's click, the expiry runs of several server
+/// processes) exactly one cancels it and returns its stock; the others get `false` and change
+/// nothing. Runs inside the caller's write transaction.
+async fn cancel_unpaid(
+    db: &mut SqliteConnection,
+    order_id: i64,
+    at: i64,
+    reason: CancelReason,
+) -> sqlx::Result<bool> {
+    let cancelled = sqlx::query(
+        "UPDATE orders SET status = 'cancelled', cancelled_at = ?, cancel_reason = ? \
+         WHERE id = ? AND status = 'awaiting_payment'",
+    )
+    .bind(at)
+    .bind(reason.as_str())
+    .bind(order_id)
+    .execute(&mut *db)
+    .await?
+    .rows_affected()
+        == 1;
+    if !cancelled {
+        return Ok(false);
+    }
+    let lines: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT part_id, quantity FROM purchases WHERE order_id = ?")
+            .bind(order_id)
+            .fetch_all(&mut *db)
+            .await?;
+    for (part_id, quantity) in lines {
+        parts_db::return_stock(&mut *db, part_id, quantity).await?;
+    }
+    Ok(true)
 }
 
 #[cfg(test)]

@@ -7,9 +7,11 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod expiry;
 pub mod view;
 
-use crate::parts::Cents;
+use crate::{parts::Cents, ui::format_time};
 use serde::{Deserialize, Serialize};
 
 /// Orders per page on `/orders`.
@@ -21,6 +23,65 @@ pub const BANK_ACCOUNT_HOLDER: &str = "PartWatch GmbH";
 pub const BANK_IBAN: &str = "DE89 3704 0044 0532 0130 00";
 /// The bank's BIC.
 pub const BANK_BIC: &str = "COBADEFFXXX";
+
+/// The most units of one part a customer may hold in orders awaiting payment, the checkout
+/// being placed included. Checkout takes the stock at once, so without a cap one account could
+/// take a part's whole stock off sale for the whole payment window, and again after every
+/// expiry. A fixed rule rather than a setting: it is part of what the shop promises every
+/// customer, and the browser knows it too. Paying (or cancelling) frees the units again.
+pub const MAX_UNPAID_UNITS_PER_PART: i64 = 20;
+
+/// Why a checkout line is refused by [`MAX_UNPAID_UNITS_PER_PART`], given the units of the part
+/// the customer's unpaid orders `held` already: what they may still order and what to do.
+pub fn unpaid_cap_message(held: i64) -> String {
+    let max = MAX_UNPAID_UNITS_PER_PART;
+    if held <= 0 {
+        format!(
+            "At most {max} units of one part can wait for payment at a time. Lower the \
+             quantity to {max} or fewer, and order more once this order is paid."
+        )
+    } else if held < max {
+        let more = max - held;
+        format!(
+            "Your unpaid orders already hold {held} of this part, and at most {max} can wait \
+             for payment at a time: you may order {more} more now. Pay your open orders to \
+             order more."
+        )
+    } else {
+        format!(
+            "Your unpaid orders already hold {held} of this part, the most that can wait for \
+             payment at a time: you cannot order more of it now. Pay or cancel your open \
+             orders to order more."
+        )
+    }
+}
+
+/// Why an order was cancelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CancelReason {
+    /// Its customer cancelled it before paying.
+    Customer,
+    /// It was still unpaid at its payment deadline.
+    NotPaid,
+}
+
+impl CancelReason {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CancelReason::Customer => "customer",
+            CancelReason::NotPaid => "not_paid",
+        }
+    }
+
+    /// Reads the stored spelling.
+    pub fn parse(value: &str) -> Result<Self, String> {
+        [CancelReason::Customer, CancelReason::NotPaid]
+            .into_iter()
+            .find(|r| r.as_str() == value)
+            .ok_or_else(|| "That is not a reason for cancelling.".to_string())
+    }
+}
 
 /// Where an order stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -335,8 +396,15 @@ pub struct Order {
     pub shipped_at: Option<i64>,
     /// When the customer confirmed receipt.
     pub completed_at: Option<i64>,
-    /// When the customer cancelled it.
+    /// When it was cancelled.
     pub cancelled_at: Option<i64>,
+    /// Why it was cancelled, if it was.
+    pub cancel_reason: Option<CancelReason>,
+    /// The payment deadline (Unix seconds): when it was placed plus the shop's payment window.
+    /// An order still awaiting payment then is cancelled and its stock put back on sale. It
+    /// comes with the order from the server, so the page reads the same when it is rendered on
+    /// the server and when it hydrates.
+    pub pay_by: i64,
     /// What was ordered.
     pub lines: Vec<OrderLine>,
 }
@@ -365,6 +433,39 @@ impl Order {
         self.status.actions_for(self.viewer)
     }
 
+    /// Whether it was cancelled because it was not paid in time.
+    pub fn expired(&self) -> bool {
+        self.status == OrderStatus::Cancelled && self.cancel_reason == Some(CancelReason::NotPaid)
+    }
+
+    /// What happens next, in a sentence for the viewer.
+    pub fn next_step(&self) -> String {
+        if self.expired() {
+            format!(
+                "Cancelled: not paid by {}. The parts went back on sale.",
+                format_time(self.pay_by)
+            )
+        } else {
+            self.status.next_step(self.viewer).to_string()
+        }
+    }
+
+    /// While it awaits payment: the deadline in a sentence for the viewer.
+    pub fn deadline_note(&self) -> Option<String> {
+        if self.status != OrderStatus::AwaitingPayment {
+            return None;
+        }
+        let by = format_time(self.pay_by);
+        Some(match self.viewer {
+            Party::Customer => format!(
+                "Pay by {by}. Unpaid orders are cancelled then, and the parts go back on sale."
+            ),
+            Party::Supplier => format!(
+                "If it is not paid by {by}, it is cancelled and the parts go back into your stock."
+            ),
+        })
+    }
+
     /// The history so far: each reached status with its time, oldest first.
     pub fn timeline(&self) -> Vec<(&'static str, i64)> {
         [
@@ -372,7 +473,14 @@ impl Order {
             ("Paid", self.paid_at),
             ("Shipped", self.shipped_at),
             ("Completed", self.completed_at),
-            ("Cancelled", self.cancelled_at),
+            (
+                if self.expired() {
+                    "Cancelled (not paid in time)"
+                } else {
+                    "Cancelled"
+                },
+                self.cancelled_at,
+            ),
         ]
         .into_iter()
         .filter_map(|(label, at)| at.map(|at| (label, at)))
@@ -530,6 +638,93 @@ mod tests {
         assert!(parse_checkout_key("abcdefghijklmnop'; --").is_err());
         assert_eq!(payment_reference(42), "PW-000042");
         assert_eq!(payment_reference(1_234_567), "PW-1234567");
+    }
+
+    fn order(status: OrderStatus, viewer: Party, cancel_reason: Option<CancelReason>) -> Order {
+        Order {
+            id: 7,
+            reference: payment_reference(7),
+            status,
+            viewer,
+            customer: "anna".into(),
+            supplier: "acme".into(),
+            total: Cents(1000),
+            shipping_name: "Anna Berg".into(),
+            shipping_address: "Hauptstr. 1\n10115 Berlin".into(),
+            // 2026-11-24 08:00 UTC, and a week later.
+            created_at: 1_795_507_200,
+            paid_at: None,
+            shipped_at: None,
+            completed_at: None,
+            cancelled_at: (status == Cancelled).then_some(1_796_112_000),
+            cancel_reason,
+            pay_by: 1_795_507_200 + 7 * 86_400,
+            lines: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn an_unpaid_order_names_its_deadline() {
+        let unpaid = order(AwaitingPayment, Party::Customer, None);
+        assert_eq!(
+            unpaid.deadline_note().as_deref(),
+            Some(
+                "Pay by 1 Dec 2026, 09:00. Unpaid orders are cancelled then, and the parts go \
+                 back on sale."
+            )
+        );
+        let supplier = order(AwaitingPayment, Party::Supplier, None);
+        assert!(supplier
+            .deadline_note()
+            .is_some_and(|n| n.starts_with("If it is not paid by 1 Dec 2026, 09:00")));
+        for status in [Paid, Shipped, Completed, Cancelled] {
+            assert_eq!(order(status, Party::Customer, None).deadline_note(), None);
+        }
+        assert_eq!(
+            unpaid.next_step(),
+            AwaitingPayment.next_step(Party::Customer)
+        );
+    }
+
+    #[test]
+    fn an_expired_order_says_it_was_not_paid_in_time() {
+        let expired = order(Cancelled, Party::Customer, Some(CancelReason::NotPaid));
+        assert!(expired.expired());
+        assert_eq!(
+            expired.next_step(),
+            "Cancelled: not paid by 1 Dec 2026, 09:00. The parts went back on sale."
+        );
+        assert_eq!(
+            expired.timeline().last().map(|(l, _)| *l),
+            Some("Cancelled (not paid in time)")
+        );
+        let by_customer = order(Cancelled, Party::Customer, Some(CancelReason::Customer));
+        assert!(!by_customer.expired());
+        assert_eq!(
+            by_customer.next_step(),
+            Cancelled.next_step(Party::Customer)
+        );
+        assert_eq!(
+            by_customer.timeline().last().map(|(l, _)| *l),
+            Some("Cancelled")
+        );
+        for reason in [CancelReason::Customer, CancelReason::NotPaid] {
+            assert_eq!(CancelReason::parse(reason.as_str()), Ok(reason));
+        }
+        assert!(CancelReason::parse("supplier").is_err());
+    }
+
+    #[test]
+    fn the_unpaid_cap_message_says_how_many_more() {
+        assert_eq!(MAX_UNPAID_UNITS_PER_PART, 20);
+        assert!(unpaid_cap_message(0).starts_with("At most 20 units of one part"));
+        assert!(unpaid_cap_message(15).contains("already hold 15"));
+        assert!(unpaid_cap_message(15).contains("you may order 5 more now"));
+        assert!(unpaid_cap_message(20).contains("you cannot order more of it now"));
+        assert!(unpaid_cap_message(25).contains("already hold 25"));
+        for held in [0, 1, 19, 20, 21] {
+            assert!(unpaid_cap_message(held).ends_with('.'));
+        }
     }
 
     #[test]

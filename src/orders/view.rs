@@ -214,7 +214,8 @@ fn OrderCard(order: Order) -> impl IntoView {
     let placed = format_time(order.created_at);
     let reference = order.reference.clone();
     let total = order.total.display();
-    let next = status.next_step(order.viewer);
+    let next = order.next_step();
+    let deadline = order.deadline_note();
     let show_address = order.viewer == Party::Supplier && status != OrderStatus::Cancelled;
     let awaiting_payment = order.payment_due();
     let bank = awaiting_payment.then(|| view! { <BankTransfer order=order.clone() /> });
@@ -236,6 +237,7 @@ fn OrderCard(order: Order) -> impl IntoView {
             </header>
             {lines}
             <p class="order-next">{next}</p>
+            <PayByNote deadline />
             {(bank.is_some() || address.is_some()).then(|| view! { <div class="order-card-body">{bank}{address}</div> })}
             <footer class="order-card-foot">
                 <a class="btn btn-ghost btn-small" href=format!("/orders/{id}")>"Details"</a>
@@ -265,9 +267,19 @@ fn OrderLines(order: Order) -> impl IntoView {
     }
 }
 
-/// How to pay: the account, the amount and the order's reference.
+/// While an order awaits payment: by when it must be paid before it is cancelled. The date
+/// comes from the server with the order, so it reads the same before and after hydration.
+#[component]
+fn PayByNote(deadline: Option<String>) -> impl IntoView {
+    deadline.map(|text| {
+        view! { <p class="order-next order-deadline" data-testid="pay-by">{text}</p> }
+    })
+}
+
+/// How to pay: the account, the amount, the order's reference and the deadline.
 #[component]
 fn BankTransfer(order: Order) -> impl IntoView {
+    let pay_by = format_time(order.pay_by);
     view! {
         <section class="bank-transfer" aria-label="Payment by bank transfer">
             <h3>"Pay by bank transfer"</h3>
@@ -277,8 +289,9 @@ fn BankTransfer(order: Order) -> impl IntoView {
                 <div><dt>"BIC"</dt><dd class="mono">{BANK_BIC}</dd></div>
                 <div><dt>"Amount"</dt><dd><strong>{order.total.display()}</strong></dd></div>
                 <div><dt>"Payment reference"</dt><dd class="mono" data-testid="payment-reference"><strong>{order.reference}</strong></dd></div>
+                <div><dt>"Pay by"</dt><dd data-testid="pay-by-date"><strong>{pay_by}</strong></dd></div>
             </dl>
-            <p class="muted">"Use exactly this reference so your payment reaches this order. The supplier ships once it is paid."</p>
+            <p class="muted">"Use exactly this reference so your payment reaches this order. The supplier ships once it is paid. An order not paid by this date is cancelled, and its parts go back on sale."</p>
         </section>
     }
 }
@@ -415,7 +428,8 @@ fn OrderSheet(order: Order) -> impl IntoView {
     let placed = format_time(order.created_at);
     let units = order.units();
     let total = order.total.display();
-    let next = status.next_step(order.viewer);
+    let next = order.next_step();
+    let deadline = order.deadline_note();
     let reference = order.reference.clone();
     let timeline = order
         .timeline()
@@ -457,6 +471,7 @@ fn OrderSheet(order: Order) -> impl IntoView {
                     <section class="panel">
                         <h2>"Status"</h2>
                         <p class="order-next">{next}</p>
+                        <PayByNote deadline />
                         <ol class="timeline">{timeline}</ol>
                         <OrderActions order />
                     </section>

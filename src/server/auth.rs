@@ -156,6 +156,7 @@ pub async fn require_supplier() -> Result<UserRow, AppError> {
     if user.role == "supplier" {
         Ok(user)
     } else {
+        super::audit::role_refused(user.id, "supplier");
         Err(AppError::Forbidden(
             "Only supplier accounts can do this.".into(),
         ))

@@ -32,6 +32,20 @@ pub struct Config {
     /// `PARTWATCH_REQUEST_TIMEOUT_SECS`: how long any request may take before it is answered
     /// with 408 (default 30).
     pub request_timeout: Duration,
+    /// `PARTWATCH_HEADER_TIMEOUT_SECS`: how long a client may take to send a request's headers,
+    /// and how long a connection may sit idle with no request in progress, before the server
+    /// closes it (default 10, 1 to 300). Slow or silent clients would otherwise hold their
+    /// connections forever; [`Config::request_timeout`] only starts once the headers are in.
+    pub header_timeout: Duration,
+    /// `PARTWATCH_MAX_CONNECTIONS`: how many client connections are served at once (default
+    /// 1024, 1 to 100000). Further clients wait in the listen backlog until one closes. Each
+    /// connection takes a file descriptor: the server lowers the cap to fit its open-files limit
+    /// (`ulimit -n`) and says so at start.
+    pub max_connections: usize,
+    /// `PARTWATCH_PAYMENT_DAYS`: how long a customer has to pay an order (default 7, 1 to 90
+    /// days). An order still unpaid then is cancelled and its stock put back on sale. Every
+    /// server process of one shop must use the same value: it is the deadline customers see.
+    pub payment_window: Duration,
 }
 
 /// A configuration value that could not be read.
@@ -92,6 +106,42 @@ impl Config {
                     }
                 }
             },
+            payment_window: {
+                let days = text("PARTWATCH_PAYMENT_DAYS", "7");
+                match days.trim().parse::<u64>() {
+                    Ok(d) if (1..=90).contains(&d) => Duration::from_secs(d * 86_400),
+                    _ => {
+                        return Err(ConfigError {
+                            var: "PARTWATCH_PAYMENT_DAYS",
+                            message: format!("'{days}' is not a number of days from 1 to 90"),
+                        })
+                    }
+                }
+            },
+            header_timeout: {
+                let secs = text("PARTWATCH_HEADER_TIMEOUT_SECS", "10");
+                match secs.trim().parse::<u64>() {
+                    Ok(s) if (1..=300).contains(&s) => Duration::from_secs(s),
+                    _ => {
+                        return Err(ConfigError {
+                            var: "PARTWATCH_HEADER_TIMEOUT_SECS",
+                            message: format!("'{secs}' is not a number of seconds from 1 to 300"),
+                        })
+                    }
+                }
+            },
+            max_connections: {
+                let max = text("PARTWATCH_MAX_CONNECTIONS", "1024");
+                match max.trim().parse::<usize>() {
+                    Ok(n) if (1..=100_000).contains(&n) => n,
+                    _ => {
+                        return Err(ConfigError {
+                            var: "PARTWATCH_MAX_CONNECTIONS",
+                            message: format!("'{max}' is not a number from 1 to 100000"),
+                        })
+                    }
+                }
+            },
             trusted_proxy: match get("PARTWATCH_TRUSTED_PROXY")
                 .map(|v| v.trim().to_owned())
                 .filter(|v| !v.is_empty())
@@ -145,6 +195,76 @@ mod tests {
         assert_eq!(c.trusted_proxy, None);
         assert_eq!(c.session_lifetime, Duration::from_secs(30 * 24 * 3600));
         assert_eq!(c.request_timeout, Duration::from_secs(30));
+        assert_eq!(c.header_timeout, Duration::from_secs(10));
+        assert_eq!(c.max_connections, 1024);
+        assert_eq!(c.payment_window, Duration::from_secs(7 * 24 * 3600));
+    }
+
+    #[test]
+    fn the_payment_window_is_whole_days_from_1_to_90() {
+        let days = |v: &str| read(&[("PARTWATCH_PAYMENT_DAYS", v)]).map(|c| c.payment_window);
+        assert_eq!(days(" 14 ").unwrap(), Duration::from_secs(14 * 86_400));
+        assert_eq!(days("1").unwrap(), Duration::from_secs(86_400));
+        assert_eq!(days("90").unwrap(), Duration::from_secs(90 * 86_400));
+        assert_eq!(
+            days("").unwrap(),
+            Duration::from_secs(7 * 86_400),
+            "empty is the default"
+        );
+        for bad in ["0", "91", "-1", "7.5", "a week", "99999999999999999999"] {
+            let err = days(bad).unwrap_err();
+            assert_eq!(err.var, "PARTWATCH_PAYMENT_DAYS", "{bad}");
+            assert_eq!(
+                err.to_string(),
+                format!("PARTWATCH_PAYMENT_DAYS: '{bad}' is not a number of days from 1 to 90")
+            );
+        }
+    }
+
+    #[test]
+    fn the_header_timeout_is_whole_seconds_from_1_to_300() {
+        let secs =
+            |v: &str| read(&[("PARTWATCH_HEADER_TIMEOUT_SECS", v)]).map(|c| c.header_timeout);
+        assert_eq!(secs(" 2 ").unwrap(), Duration::from_secs(2));
+        assert_eq!(secs("1").unwrap(), Duration::from_secs(1));
+        assert_eq!(secs("300").unwrap(), Duration::from_secs(300));
+        assert_eq!(
+            secs("").unwrap(),
+            Duration::from_secs(10),
+            "empty is the default"
+        );
+        for bad in ["0", "301", "-1", "2.5", "ten", "99999999999999999999"] {
+            let err = secs(bad).unwrap_err();
+            assert_eq!(err.var, "PARTWATCH_HEADER_TIMEOUT_SECS", "{bad}");
+            assert_eq!(
+                err.to_string(),
+                format!("PARTWATCH_HEADER_TIMEOUT_SECS: '{bad}' is not a number of seconds from 1 to 300")
+            );
+        }
+    }
+
+    #[test]
+    fn the_connection_cap_is_a_number_from_1_to_100000() {
+        let max = |v: &str| read(&[("PARTWATCH_MAX_CONNECTIONS", v)]).map(|c| c.max_connections);
+        assert_eq!(max(" 50 ").unwrap(), 50);
+        assert_eq!(max("1").unwrap(), 1);
+        assert_eq!(max("100000").unwrap(), 100_000);
+        assert_eq!(max("").unwrap(), 1024, "empty is the default");
+        for bad in [
+            "0",
+            "100001",
+            "-5",
+            "1e3",
+            "many",
+            "99999999999999999999999",
+        ] {
+            let err = max(bad).unwrap_err();
+            assert_eq!(err.var, "PARTWATCH_MAX_CONNECTIONS", "{bad}");
+            assert_eq!(
+                err.to_string(),
+                format!("PARTWATCH_MAX_CONNECTIONS: '{bad}' is not a number from 1 to 100000")
+            );
+        }
     }
 
     #[test]

@@ -149,7 +149,7 @@ pub async fn load_if_empty(pool: &SqlitePool, upload_dir: &Path) -> Result<bool,
             .into_iter()
             .map(|(kind, accent)| {
                 let picture =
-                    images::process_pixels(&demo_images::render(kind, accent)).map_err(|e| {
+                    images::process_pixels(demo_images::render(kind, accent)).map_err(|e| {
                         tracing::error!(error = %e, "demo image failed");
                         AppError::Internal
                     })?;

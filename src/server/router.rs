@@ -33,8 +33,21 @@ use tower_sessions::{
 };
 use tower_sessions_sqlx_store::SqliteStore;
 
-/// The name of the session cookie.
+/// The name of the session cookie over plain HTTP.
 pub const SESSION_COOKIE: &str = "pw_session";
+
+/// The cookie names PartWatch sets: with secure cookies on (served over HTTPS) they carry the
+/// `__Host-` prefix, which browsers accept only on a cookie that is `Secure`, has `Path=/` and
+/// no `Domain` — so no subdomain and no plain-HTTP page can plant or overwrite it. Over plain
+/// HTTP (the run command on 127.0.0.1) browsers refuse `__Host-` cookies altogether, so the
+/// plain name is used there.
+pub fn cookie_name(name: &'static str, secure: bool) -> String {
+    if secure {
+        format!("__Host-{name}")
+    } else {
+        name.to_owned()
+    }
+}
 
 /// How long a session lives without being used.
 pub const SESSION_IDLE_DAYS: i64 = 7;
@@ -90,10 +103,11 @@ async fn medium_on_demand(dir: std::path::PathBuf, request: Request) -> Response
         .filter(|key| super::uploads::is_valid_key(key))
         .map(str::to_owned);
     let made = match key {
-        Some(key) => tokio::task::spawn_blocking(move || super::uploads::make_medium(&dir, &key))
-            .await
-            .ok()
-            .and_then(Result::ok),
+        Some(key) => super::images::run_job(move || {
+            super::uploads::make_medium(&dir, &key).map_err(|_| super::images::ImageError::Corrupt)
+        })
+        .await
+        .ok(),
         None => None,
     };
     match made {
@@ -197,7 +211,8 @@ async fn fallback(State(state): State<AppState>, request: Request) -> Response<B
 /// request log around `routes`.
 pub fn with_layers(routes: Router<AppState>, state: &AppState) -> Router {
     let session_layer = SessionManagerLayer::new(SqliteStore::new(state.pool.clone()))
-        .with_name(SESSION_COOKIE)
+        .with_name(cookie_name(SESSION_COOKIE, state.config.secure_cookies))
+        .with_path("/")
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(state.config.secure_cookies)
@@ -206,6 +221,11 @@ pub fn with_layers(routes: Router<AppState>, state: &AppState) -> Router {
         AuthManagerLayerBuilder::new(Backend::new(state.pool.clone()), session_layer).build();
     let mut router = routes
         .layer(axum::middleware::from_fn(server_fn_error_status))
+        .layer(axum::middleware::from_fn(no_store_for_dynamic_answers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            super::form_echo::sign_form_errors,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             super::auth::enforce_session_lifetime,
@@ -226,6 +246,28 @@ pub fn with_layers(routes: Router<AppState>, state: &AppState) -> Router {
     router
         .layer(TraceLayer::new_for_http())
         .with_state(state.clone())
+}
+
+/// Pages, server-function answers and redirects are never stored by a browser or a shared
+/// cache (`Cache-Control: no-store`): they carry the visitor's name, cart, orders, profile or
+/// shop, and a page at one URL differs from one user to the next. Files (pictures, the site's
+/// static files) keep their own caching.
+async fn no_store_for_dynamic_answers(request: Request, next: Next) -> Response<Body> {
+    let api = request.uri().path().starts_with("/api/");
+    let mut response = next.run(request).await;
+    let headers = response.headers();
+    let dynamic = api
+        || response.status().is_redirection()
+        || headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("text/html") || t.starts_with("application/json"));
+    if dynamic && !headers.contains_key(header::CACHE_CONTROL) {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
 }
 
 /// Gives a failed server function the HTTP status its [`AppError`] names.

@@ -2,13 +2,21 @@
 //! account; checkouts and photo uploads per user. Over the limit the caller gets 429 with
 //! `Retry-After` and a message saying how long to wait.
 //!
-//! Counts live in memory (one process serves PartWatch); a fixed window per key, and every
-//! attempt counts, refused ones included, so hammering does not shorten the wait.
+//! Counts live in memory (one process serves PartWatch; issue 13 moves them into the database
+//! for several servers): a fixed window per key, and every attempt counts, refused ones
+//! included, so hammering does not shorten the wait. A successful login is taken back
+//! ([`Limiter::forgive`]), so only failures use up an account's allowance.
+//!
+//! Hand-written rather than `governor`: logins need that take-back and the wait in whole
+//! seconds for the message, which governor's GCRA cells do not offer, and the counters are
+//! small. The map is split into [`SHARDS`] locks, each with a hard size bound; expired
+//! windows are swept by a timer one shard at a time ([`spawn_sweeper`]), never by a request.
 
 use crate::error::AppError;
 use std::{
     collections::HashMap,
-    net::{IpAddr, Ipv4Addr, SocketAddr},
+    hash::{BuildHasher, Hash, Hasher},
+    net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr},
     sync::Mutex,
     time::{Duration, Instant},
 };
@@ -18,8 +26,12 @@ use std::{
 pub enum Action {
     /// Login attempts from one client address.
     LoginByAddress,
-    /// Login attempts for one email address.
+    /// Login attempts for one email address from browsers that have not logged in to it
+    /// before.
     LoginByAccount,
+    /// Login attempts from one browser that has logged in to the account before (its device
+    /// cookie): the owner's own allowance, which strangers cannot use up.
+    LoginByDevice,
     /// Registrations from one client address.
     RegisterByAddress,
     /// Checks of the current password (email and password changes) from one address.
@@ -39,6 +51,7 @@ impl Action {
         match self {
             Action::LoginByAddress => (30, 10 * MINUTE),
             Action::LoginByAccount => (10, 10 * MINUTE),
+            Action::LoginByDevice => (10, 10 * MINUTE),
             Action::RegisterByAddress => (20, 60 * MINUTE),
             Action::PasswordByAddress => (20, 10 * MINUTE),
             Action::PasswordByAccount => (5, 15 * MINUTE),
@@ -54,29 +67,64 @@ struct Window {
     count: u32,
 }
 
+type Shard = Mutex<HashMap<(Action, String), Window>>;
+
+/// How many separately locked parts the counters are split into.
+pub const SHARDS: usize = 64;
+/// The most keys one shard holds ([`SHARDS`] × this in all, about 50 MB at worst). A new key
+/// arriving at a full shard is refused for a minute (fail closed: that many distinct clients
+/// within one window is a flood), and logged.
+pub const KEYS_PER_SHARD: usize = 4_096;
+/// How long a new key waits when its shard is full.
+const FULL_WAIT_SECS: u64 = 60;
+
 /// The attempt counters of one server.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Limiter {
-    windows: Mutex<HashMap<(Action, String), Window>>,
+    shards: Vec<Shard>,
+    hasher: std::collections::hash_map::RandomState,
 }
 
-/// Beyond this many keys, expired windows are swept out (bounds memory under a flood of
-/// addresses).
-const SWEEP_AT: usize = 10_000;
+impl Default for Limiter {
+    fn default() -> Self {
+        Self {
+            shards: (0..SHARDS).map(|_| Mutex::default()).collect(),
+            hasher: Default::default(),
+        }
+    }
+}
 
 impl Limiter {
+    fn shard(
+        &self,
+        action: Action,
+        key: &str,
+    ) -> std::sync::MutexGuard<'_, HashMap<(Action, String), Window>> {
+        let mut h = self.hasher.build_hasher();
+        action.hash(&mut h);
+        key.hash(&mut h);
+        let shard = &self.shards[(h.finish() as usize) % SHARDS];
+        shard
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
     /// Counts one attempt of `action` by `key` at `now`; refuses it with the seconds to wait
     /// when the window's allowance is used up.
     pub fn hit_at(&self, action: Action, key: &str, now: Instant) -> Result<(), u64> {
         let (max, period) = action.rule();
-        let mut windows = self
-            .windows
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if windows.len() >= SWEEP_AT {
-            windows.retain(|(a, _), w| now.duration_since(w.started) < a.rule().1);
+        let mut windows = self.shard(action, key);
+        let entry = (action, key.to_owned());
+        if !windows.contains_key(&entry) && windows.len() >= KEYS_PER_SHARD {
+            tracing::warn!(
+                target: "security",
+                event = "limiter_full",
+                ?action,
+                "attempt counters full; new clients refused until the sweep"
+            );
+            return Err(FULL_WAIT_SECS);
         }
-        let window = windows.entry((action, key.to_owned())).or_insert(Window {
+        let window = windows.entry(entry).or_insert(Window {
             started: now,
             count: 0,
         });
@@ -95,18 +143,101 @@ impl Limiter {
         }
     }
 
-    /// Counts one attempt now; over the limit it is `AppError::RateLimited`.
+    /// Counts one attempt now; over the limit it is `AppError::RateLimited`, logged as a
+    /// security event.
     pub fn hit(&self, action: Action, key: &str) -> Result<(), AppError> {
         self.hit_at(action, key, Instant::now()).map_err(|wait| {
-            tracing::warn!(?action, wait, "attempt limit reached");
+            super::audit::limit_reached(action, wait);
             AppError::RateLimited(wait)
         })
     }
+
+    /// Takes back one counted attempt of `action` by `key` (a login that succeeded).
+    pub fn forgive(&self, action: Action, key: &str) {
+        if let Some(window) = self.shard(action, key).get_mut(&(action, key.to_owned())) {
+            window.count = window.count.saturating_sub(1);
+        }
+    }
+
+    /// Removes the windows that have ended by `now`, one shard at a time. Returns how many
+    /// keys are left.
+    pub fn sweep_at(&self, now: Instant) -> usize {
+        let mut left = 0;
+        for shard in &self.shards {
+            let mut windows = shard
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            windows.retain(|(action, _), w| now.duration_since(w.started) < action.rule().1);
+            left += windows.len();
+        }
+        left
+    }
+
+    /// How many keys are counted.
+    pub fn len(&self) -> usize {
+        self.shards
+            .iter()
+            .map(|s| s.lock().unwrap_or_else(|p| p.into_inner()).len())
+            .sum()
+    }
+
+    /// Whether nothing is counted.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Sweeps `limiter`'s ended windows every `every`.
+pub fn spawn_sweeper(
+    limiter: std::sync::Arc<Limiter>,
+    every: Duration,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            limiter.sweep_at(Instant::now());
+        }
+    })
+}
+
+/// The key an address is counted under: IPv4 addresses as they are, IPv6 addresses by their
+/// /64 network (one subscriber or host usually has a whole /64 and could otherwise take a
+/// fresh address for every attempt); IPv4 written as IPv6 (`::ffff:a.b.c.d`) as IPv4.
+pub fn address_key(address: IpAddr) -> String {
+    match address {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{}/64", Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+            }
+        },
+    }
+}
+
+/// One `X-Forwarded-For` entry as an address: `1.2.3.4`, `1.2.3.4:5678`, `2001:db8::1`,
+/// `[2001:db8::1]:443`, optionally quoted.
+fn forwarded_address(entry: &str) -> Option<IpAddr> {
+    let entry = entry.trim().trim_matches('"');
+    entry
+        .parse::<IpAddr>()
+        .ok()
+        .or_else(|| entry.parse::<SocketAddr>().ok().map(|a| a.ip()))
+        .or_else(|| {
+            entry
+                .strip_prefix('[')
+                .and_then(|rest| rest.split(']').next())
+                .and_then(|inner| inner.parse::<IpAddr>().ok())
+        })
 }
 
 /// The client's address: the socket's peer, or, when that peer is the configured trusted
-/// proxy, the address the proxy put last into `X-Forwarded-For`. Unknown (no socket, as in
-/// tests driving the router directly) is 0.0.0.0.
+/// proxy, the last address in `X-Forwarded-For` (the one the proxy appended; earlier entries
+/// are whatever the client claimed). An unreadable last entry counts as the proxy itself,
+/// never as an earlier, client-chosen entry. Unknown (no socket, as in tests driving the
+/// router directly) is 0.0.0.0.
 pub fn client_address(
     extensions: &axum::http::Extensions,
     headers: &axum::http::HeaderMap,
@@ -119,20 +250,19 @@ pub fn client_address(
     if trusted_proxy != Some(peer) {
         return peer;
     }
-    headers
+    let last = headers
         .get_all("x-forwarded-for")
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .filter_map(|a| a.trim().parse::<IpAddr>().ok())
-        .next_back()
-        .unwrap_or(peer)
+        .rfind(|entry| !entry.trim().is_empty());
+    last.and_then(forwarded_address).unwrap_or(peer)
 }
 
-/// Inside a server function: counts an attempt of `action` keyed by the client's address.
-pub fn hit_by_address(action: Action) -> Result<(), AppError> {
+/// The calling client's address inside a server function.
+pub fn caller_address() -> Result<IpAddr, AppError> {
     let state = super::state::app_state()?;
-    let address = leptos::prelude::use_context::<axum::http::request::Parts>()
+    Ok(leptos::prelude::use_context::<axum::http::request::Parts>()
         .map(|parts| {
             client_address(
                 &parts.extensions,
@@ -140,8 +270,15 @@ pub fn hit_by_address(action: Action) -> Result<(), AppError> {
                 state.config.trusted_proxy,
             )
         })
-        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
-    state.limiter.hit(action, &address.to_string())
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)))
+}
+
+/// Inside a server function: counts an attempt of `action` keyed by the client's address.
+pub fn hit_by_address(action: Action) -> Result<(), AppError> {
+    let address = caller_address()?;
+    super::state::app_state()?
+        .limiter
+        .hit(action, &address_key(address))
 }
 
 /// Inside a server function: counts an attempt of `action` keyed by `key` (an account).
@@ -187,17 +324,50 @@ mod tests {
     }
 
     #[test]
-    fn a_flood_of_keys_is_swept() {
+    fn a_flood_of_keys_is_bounded_and_swept() {
         let limiter = Limiter::default();
         let start = Instant::now();
-        for n in 0..SWEEP_AT {
-            limiter
+        let mut refused = 0;
+        for n in 0..SHARDS * KEYS_PER_SHARD + 5_000 {
+            if limiter
                 .hit_at(Action::CheckoutByUser, &n.to_string(), start)
-                .unwrap();
+                .is_err()
+            {
+                refused += 1;
+            }
         }
-        let later = start + Duration::from_secs(120);
-        limiter.hit_at(Action::CheckoutByUser, "x", later).unwrap();
-        assert_eq!(limiter.windows.lock().unwrap().len(), 1);
+        // Never more keys than the bound; the rest were refused, not stored.
+        assert!(limiter.len() <= SHARDS * KEYS_PER_SHARD);
+        assert!(refused >= 5_000, "{refused}");
+        // Known keys still count while the map is full.
+        assert_eq!(limiter.hit_at(Action::CheckoutByUser, "1", start), Ok(()));
+        // The timer's sweep empties ended windows; requests never scan.
+        assert_eq!(limiter.sweep_at(start + Duration::from_secs(120)), 0);
+        assert!(limiter.is_empty());
+        assert_eq!(limiter.hit_at(Action::CheckoutByUser, "x", start), Ok(()));
+    }
+
+    #[test]
+    fn a_forgiven_attempt_does_not_count() {
+        let limiter = Limiter::default();
+        let start = Instant::now();
+        for _ in 0..20 {
+            limiter
+                .hit_at(Action::LoginByAccount, "a@x", start)
+                .unwrap();
+            limiter.forgive(Action::LoginByAccount, "a@x");
+        }
+        assert_eq!(limiter.hit_at(Action::LoginByAccount, "a@x", start), Ok(()));
+    }
+
+    #[test]
+    fn ipv6_clients_count_by_their_64_network() {
+        let key = |a: &str| address_key(a.parse().unwrap());
+        assert_eq!(key("2001:db8:1:2:aaaa::1"), key("2001:db8:1:2:ffff:1:2:3"));
+        assert_eq!(key("2001:db8:1:2::1"), "2001:db8:1:2::/64");
+        assert_ne!(key("2001:db8:1:2::1"), key("2001:db8:1:3::1"));
+        assert_eq!(key("::ffff:203.0.113.9"), "203.0.113.9");
+        assert_eq!(key("203.0.113.9"), "203.0.113.9");
     }
 
     #[test]
@@ -230,5 +400,20 @@ mod tests {
             client_address(&Extensions::new(), &headers, None),
             IpAddr::V4(Ipv4Addr::UNSPECIFIED)
         );
+        // What proxies write: ports, IPv6 in brackets, quotes, several headers.
+        let behind = |values: &[&str]| {
+            let mut h = HeaderMap::new();
+            for v in values {
+                h.append("x-forwarded-for", v.parse().unwrap());
+            }
+            client_address(&from("10.0.0.2:443"), &h, Some(proxy)).to_string()
+        };
+        assert_eq!(behind(&["6.6.6.6, 203.0.113.9:51234"]), "203.0.113.9");
+        assert_eq!(behind(&["6.6.6.6", "[2001:db8::7]:443"]), "2001:db8::7");
+        assert_eq!(behind(&["\"2001:db8::8\""]), "2001:db8::8");
+        assert_eq!(behind(&["6.6.6.6, 203.0.113.9 , "]), "203.0.113.9");
+        // An unreadable last entry is the proxy, never the client's own earlier claim.
+        assert_eq!(behind(&["6.6.6.6, unknown"]), "10.0.0.2");
+        assert_eq!(behind(&["6.6.6.6, 1.2.3.4:x"]), "10.0.0.2");
     }
 }

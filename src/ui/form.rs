@@ -107,18 +107,19 @@ pub fn FormAlert(#[prop(into)] errors: Signal<Option<AppError>>) -> impl IntoVie
 #[component]
 pub fn RoleChoice(#[prop(into)] errors: Signal<Option<AppError>>) -> impl IntoView {
     let message = move || errors.get().and_then(|e| e.field_message("role"));
+    let supplier = typed_before("role").as_deref() == Some("supplier");
     view! {
         <fieldset class="field role-choice">
             <legend>"I want to"</legend>
             <label class="role-option">
-                <input type="radio" name="role" value="customer" checked=true />
+                <input type="radio" name="role" value="customer" checked=!supplier />
                 <span class="role-option-body">
                     <strong>"Buy parts"</strong>
                     <small>"Customer account: search, order and track deliveries."</small>
                 </span>
             </label>
             <label class="role-option">
-                <input type="radio" name="role" value="supplier" />
+                <input type="radio" name="role" value="supplier" checked=supplier />
                 <span class="role-option-body">
                     <strong>"Sell parts"</strong>
                     <small>"Supplier account: list parts, manage stock, ship orders."</small>
@@ -128,6 +129,21 @@ pub fn RoleChoice(#[prop(into)] errors: Signal<Option<AppError>>) -> impl IntoVi
                 {message}
             </p>
         </fieldset>
+    }
+}
+
+/// What was typed into the field `name` before a failed form post without JavaScript (the
+/// server sends it back with the form; passwords never). Only known while the server renders
+/// the page; in the browser the field already holds it.
+pub fn typed_before(name: &str) -> Option<String> {
+    #[cfg(feature = "ssr")]
+    {
+        crate::server::form_echo::echoed(name)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = name;
+        None
     }
 }
 

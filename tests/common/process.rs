@@ -42,6 +42,11 @@ impl Server {
     /// Starts the binary on `dir/db.sqlite` and `dir/uploads`, trusting 127.0.0.1 as a proxy
     /// (so tests can name many client addresses), and waits until it answers.
     pub async fn start(dir: &Path) -> Server {
+        Self::start_with(dir, &[]).await
+    }
+
+    /// [`Server::start`] with more environment variables (set last, so they win).
+    pub async fn start_with(dir: &Path, env: &[(&str, &str)]) -> Server {
         let addr = format!("127.0.0.1:{}", free_port());
         let child = Command::new(env!("CARGO_BIN_EXE_partwatch"))
             .env(
@@ -55,18 +60,32 @@ impl Server {
             .env("LEPTOS_OUTPUT_NAME", "partwatch")
             .env("PARTWATCH_TRUSTED_PROXY", "127.0.0.1")
             .env("RUST_LOG", "warn")
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
             .expect("the server binary starts");
-        let server = Server {
+        let mut server = Server {
             child,
             addr,
             dir: dir.to_path_buf(),
         };
+        // The port is bound before the database is opened and migrated (connections wait in
+        // the backlog meanwhile), so an open port does not mean ready: wait for an answer. A
+        // test that opened the database before would migrate it at the same time as the server,
+        // and one of the two would fail ("duplicate column name").
         let deadline = Instant::now() + Duration::from_secs(30);
-        while TcpStream::connect(&server.addr).await.is_err() {
-            assert!(Instant::now() < deadline, "server did not start listening");
+        loop {
+            if let Some(status) = server.child.try_wait().expect("wait works") {
+                panic!("the server exited while starting: {status}");
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(!left.is_zero(), "server did not start answering");
+            if let Ok(Ok(_)) =
+                tokio::time::timeout(left, send(&server.addr, "GET", "/", &[], b"")).await
+            {
+                break;
+            }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         server

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::cart::db::{add_item, item_count, AddOutcome};
-use std::collections::HashSet;
+use std::{collections::HashSet, time::Duration};
 
 const CUSTOMER: i64 = 1;
 const OTHER_CUSTOMER: i64 = 2;
@@ -14,6 +14,8 @@ const DISC: i64 = 1;
 const PAD: i64 = 2;
 /// Acme, €2.50, 2 in stock.
 const FILTER: i64 = 3;
+/// The payment window: the default week.
+const WINDOW: Duration = Duration::from_secs(7 * 86_400);
 
 async fn user(pool: &SqlitePool, name: &str, role: &str) -> i64 {
     sqlx::query_scalar(
@@ -112,8 +114,14 @@ async fn checkout_splits_by_supplier_and_takes_stock(pool: SqlitePool) {
         .unwrap(),
     );
     assert_eq!(ids.len(), 2, "one order per supplier");
-    let acme = order_for(&pool, ids[0], CUSTOMER).await.unwrap().unwrap();
-    let brakeco = order_for(&pool, ids[1], CUSTOMER).await.unwrap().unwrap();
+    let acme = order_for(&pool, ids[0], CUSTOMER, WINDOW)
+        .await
+        .unwrap()
+        .unwrap();
+    let brakeco = order_for(&pool, ids[1], CUSTOMER, WINDOW)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((acme.supplier.as_str(), acme.total), ("acme", Cents(2250)));
     assert_eq!(
         acme.lines
@@ -155,10 +163,16 @@ async fn checkout_splits_by_supplier_and_takes_stock(pool: SqlitePool) {
         "cart emptied"
     );
     // The supplier sees its order, as the supplier; the other supplier does not.
-    let seen = order_for(&pool, ids[0], ACME).await.unwrap().unwrap();
+    let seen = order_for(&pool, ids[0], ACME, WINDOW)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(seen.viewer, Party::Supplier);
-    assert!(order_for(&pool, ids[0], BRAKECO).await.unwrap().is_none());
-    assert!(order_for(&pool, ids[0], OTHER_CUSTOMER)
+    assert!(order_for(&pool, ids[0], BRAKECO, WINDOW)
+        .await
+        .unwrap()
+        .is_none());
+    assert!(order_for(&pool, ids[0], OTHER_CUSTOMER, WINDOW)
         .await
         .unwrap()
         .is_none());
@@ -271,20 +285,27 @@ async fn prices_and_names_in_orders_stay_as_at_checkout(pool: SqlitePool) {
         .execute(&pool)
         .await
         .unwrap();
-    let order = order_for(&pool, ids[0], CUSTOMER).await.unwrap().unwrap();
+    let order = order_for(&pool, ids[0], CUSTOMER, WINDOW)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(order.lines[0].name, "Disc");
     assert_eq!(order.lines[0].unit_price, Cents(1000));
     assert_eq!(order.total, Cents(1000));
 }
 
-/// Puts an order straight into `status` (to test steps from every status).
+/// Puts an order straight into `status` (to test steps from every status); only a cancelled
+/// order keeps a reason for cancelling.
 async fn force_status(pool: &SqlitePool, id: i64, status: OrderStatus) {
-    sqlx::query("UPDATE orders SET status = ? WHERE id = ?")
-        .bind(status.as_str())
-        .bind(id)
-        .execute(pool)
-        .await
-        .unwrap();
+    sqlx::query(
+        "UPDATE orders SET status = ?1, \
+         cancel_reason = CASE WHEN ?1 = 'cancelled' THEN cancel_reason END WHERE id = ?2",
+    )
+    .bind(status.as_str())
+    .bind(id)
+    .execute(pool)
+    .await
+    .unwrap();
 }
 
 #[sqlx::test]
@@ -297,7 +318,11 @@ async fn every_step_is_checked_against_side_and_status(pool: SqlitePool) {
             for (user, side) in [(CUSTOMER, Party::Customer), (BRAKECO, Party::Supplier)] {
                 force_status(&pool, id, from).await;
                 let outcome = change_status(&pool, id, user, to).await.unwrap();
-                let now = order_for(&pool, id, user).await.unwrap().unwrap().status;
+                let now = order_for(&pool, id, user, WINDOW)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .status;
                 match from.check_step(to, side) {
                     Ok(()) => {
                         assert_eq!(outcome, StepOutcome::Done(to));
@@ -352,7 +377,10 @@ async fn the_whole_workflow_records_its_times(pool: SqlitePool) {
             StepOutcome::Done(to)
         );
     }
-    let order = order_for(&pool, id, CUSTOMER).await.unwrap().unwrap();
+    let order = order_for(&pool, id, CUSTOMER, WINDOW)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(order.status, OrderStatus::Completed);
     assert!(order.paid_at.is_some() && order.shipped_at.is_some());
     assert!(order.completed_at.is_some() && order.cancelled_at.is_none());
@@ -394,7 +422,10 @@ async fn cancelling_puts_the_stock_back(pool: SqlitePool) {
         (stock(&pool, DISC).await, stock(&pool, FILTER).await),
         (10, 2)
     );
-    let order = order_for(&pool, id, CUSTOMER).await.unwrap().unwrap();
+    let order = order_for(&pool, id, CUSTOMER, WINDOW)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(order.cancelled_at.is_some());
     // Cancelling twice returns nothing twice.
     assert!(matches!(
@@ -417,7 +448,7 @@ async fn listings_show_each_side_its_orders(pool: SqlitePool) {
     change_status(&pool, second[0], OTHER_CUSTOMER, OrderStatus::Paid)
         .await
         .unwrap();
-    let mine = list_orders(&pool, CUSTOMER, false, OrdersView::Purchases, 1)
+    let mine = list_orders(&pool, CUSTOMER, false, OrdersView::Purchases, 1, WINDOW)
         .await
         .unwrap();
     assert_eq!(
@@ -425,7 +456,7 @@ async fn listings_show_each_side_its_orders(pool: SqlitePool) {
         first.iter().copied().collect()
     );
     assert!(!mine.has_more);
-    let sales = list_orders(&pool, BRAKECO, true, OrdersView::Sales, 1)
+    let sales = list_orders(&pool, BRAKECO, true, OrdersView::Sales, 1, WINDOW)
         .await
         .unwrap();
     assert_eq!(
@@ -434,18 +465,20 @@ async fn listings_show_each_side_its_orders(pool: SqlitePool) {
         "newest first"
     );
     assert!(sales.orders.iter().all(|o| o.viewer == Party::Supplier));
-    let to_ship = list_orders(&pool, BRAKECO, true, OrdersView::ToShip, 1)
+    let to_ship = list_orders(&pool, BRAKECO, true, OrdersView::ToShip, 1, WINDOW)
         .await
         .unwrap();
     assert_eq!(
         to_ship.orders.iter().map(|o| o.id).collect::<Vec<_>>(),
         [second[0]]
     );
-    assert!(list_orders(&pool, ACME, true, OrdersView::ToShip, 1)
-        .await
-        .unwrap()
-        .orders
-        .is_empty());
+    assert!(
+        list_orders(&pool, ACME, true, OrdersView::ToShip, 1, WINDOW)
+            .await
+            .unwrap()
+            .orders
+            .is_empty()
+    );
 }
 
 #[sqlx::test]
@@ -458,12 +491,16 @@ async fn orders_are_paged(pool: SqlitePool) {
         .unwrap();
     for n in 0..(ORDERS_PAGE_SIZE + 3) {
         add(&pool, CUSTOMER, DISC, 1).await;
-        placed(checkout(&pool, CUSTOMER, &format!("key{n:016}")).await);
+        let id = placed(checkout(&pool, CUSTOMER, &format!("key{n:016}")).await)[0];
+        // Paid, so the discs held unpaid stay under the cap.
+        change_status(&pool, id, CUSTOMER, OrderStatus::Paid)
+            .await
+            .unwrap();
     }
-    let first = list_orders(&pool, CUSTOMER, false, OrdersView::Purchases, 1)
+    let first = list_orders(&pool, CUSTOMER, false, OrdersView::Purchases, 1, WINDOW)
         .await
         .unwrap();
-    let second = list_orders(&pool, CUSTOMER, false, OrdersView::Purchases, 2)
+    let second = list_orders(&pool, CUSTOMER, false, OrdersView::Purchases, 2, WINDOW)
         .await
         .unwrap();
     assert_eq!(first.orders.len(), ORDERS_PAGE_SIZE as usize);
@@ -598,3 +635,5 @@ async fn fifty_buyers_two_parts_one_runs_out() {
     pool.close().await;
     std::fs::remove_dir_all(dir).ok();
 }
+
+mod expiry;
