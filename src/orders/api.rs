@@ -114,7 +114,10 @@ pub async fn order_detail(id: i64) -> Result<Order, AppError> {
     let state = app_state()?;
     super::db::order_for(&state.pool, id, user.id, state.config.payment_window)
         .await?
-        .ok_or_else(|| AppError::NotFound("No such order in your account.".into()))
+        .ok_or_else(|| {
+            crate::server::audit::access_refused(user.id, "order", id);
+            AppError::NotFound("No such order in your account.".into())
+        })
 }
 
 /// Moves an order one step on (`status` is the new status): paid, cancelled or completed by
@@ -132,7 +135,10 @@ pub async fn set_order_status(id: i64, status: String) -> Result<OrderStatus, Ap
     let state = app_state()?;
     match super::db::change_status(&state.pool, id, user.id, to).await? {
         StepOutcome::Done(status) => Ok(status),
-        StepOutcome::NotFound => Err(AppError::NotFound("No such order in your account.".into())),
+        StepOutcome::NotFound => {
+            crate::server::audit::access_refused(user.id, "order", id);
+            Err(AppError::NotFound("No such order in your account.".into()))
+        }
         StepOutcome::Refused(reason) => Err(AppError::Conflict(FieldError::new("status", reason))),
     }
 }

@@ -252,8 +252,9 @@ async fn connection(
             }
             _ = idle(&mut in_flight, idle_timeout) => {
                 if closing {
-                    // Idle for another period since being told to close: nothing is lost by
-                    // dropping it.
+                    // Told to close, and still nothing in flight a period later: a client that
+                    // neither finishes its headers nor answers HTTP/2's shutdown ping (or,
+                    // rarely, one that has not read the last bytes of a response for that long).
                     break;
                 }
                 closing = true;
