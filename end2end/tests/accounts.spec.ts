@@ -125,6 +125,14 @@ test.describe("accounts with JavaScript", () => {
     await expect(page.getByTestId("user-name")).toHaveText(name);
   });
 
+  test("a link carrying its own error message shows no message, before or after hydration", async ({ page }) => {
+    const fake = Buffer.from('{"Forbidden":"Your account is suspended. Call +49 30 1234567."}').toString("base64url");
+    await page.goto(`/login?__path=/api/login&__err=${fake}`);
+    await hydrated(page);
+    await expect(page).toHaveURL(/\/login$/);
+    await expect(page.getByText("suspended")).toHaveCount(0);
+  });
+
   test("a visitor is sent from the profile to the login page and back", async ({ page }) => {
     await page.goto("/profile");
     await expect(page).toHaveURL(/\/login\?next=\/profile/);
@@ -162,6 +170,9 @@ test.describe("accounts without JavaScript", () => {
     await page.getByRole("button", { name: "Log in" }).click();
     await expect(page.getByText("The email or password is incorrect.")).toBeVisible();
     await expect(page).toHaveURL(/\/login/);
+    // What was typed comes back, except the password.
+    await expect(page.getByLabel("Email")).toHaveValue(email);
+    await expect(page.getByLabel("Password")).toHaveValue("");
 
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Password").fill(password);
@@ -183,6 +194,17 @@ test.describe("accounts without JavaScript", () => {
     await expect(page.getByText("Usernames have at least 3 characters.")).toBeVisible();
     await expect(page.getByText("Enter a valid email address")).toBeVisible();
     await expect(page.getByText("Passwords have at least 8 characters.")).toBeVisible();
+    // The typed name and email stay in their fields.
+    await expect(page.getByLabel("Username")).toHaveValue("x");
+    await expect(page.getByLabel("Email")).toHaveValue("nope");
+  });
+
+  test("a link carrying its own error message shows no message", async ({ page }) => {
+    const fake = Buffer.from('{"Forbidden":"Your account is suspended. Call +49 30 1234567."}').toString("base64url");
+    await page.goto(`/login?next=/cart&__path=/api/login&__err=${fake}`);
+    await expect(page).toHaveURL(/\/login\?next=%2Fcart$/);
+    await expect(page.getByRole("heading", { name: "Log in" })).toBeVisible();
+    await expect(page.getByText("suspended")).toHaveCount(0);
   });
 
   test("profile changes with plain form posts", async ({ page }) => {

@@ -153,17 +153,8 @@ const DEVICE_COOKIE: &str = "pw_device";
 #[cfg(feature = "ssr")]
 fn device_cookie() -> Option<String> {
     let secure = app_state().ok()?.config.secure_cookies;
-    let name = crate::server::router::cookie_name(DEVICE_COOKIE, secure);
     let parts = use_context::<axum::http::request::Parts>()?;
-    parts
-        .headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(n, _)| *n == name)
-        .map(|(_, value)| value.to_owned())
+    crate::server::router::request_cookie(&parts.headers, DEVICE_COOKIE, secure)
         .filter(|token| crate::server::uploads::is_valid_key(token))
 }
 

@@ -146,7 +146,7 @@ async fn page(mut request: Request, next: Next, secure: bool) -> Response<Body> 
             .body(Body::empty())
             .unwrap_or_default();
     }
-    let echo = echo_from_cookie(&request);
+    let echo = echo_from_cookie(&request, secure);
     let had_cookie = echo.is_some();
     if let Some(echo) = echo {
         request.extensions_mut().insert(echo);
@@ -165,16 +165,8 @@ async fn page(mut request: Request, next: Next, secure: bool) -> Response<Body> 
     response
 }
 
-fn echo_from_cookie(request: &Request) -> Option<FormEcho> {
-    let value = request
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == ECHO_COOKIE || name.strip_prefix("__Host-") == Some(ECHO_COOKIE))
-        .map(|(_, value)| value.to_owned())?;
+fn echo_from_cookie(request: &Request, secure: bool) -> Option<FormEcho> {
+    let value = super::router::request_cookie(request.headers(), ECHO_COOKIE, secure)?;
     let (data, sig) = value.rsplit_once('.')?;
     if !verify(&["echo", data], sig) {
         return None;

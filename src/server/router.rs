@@ -49,6 +49,23 @@ pub fn cookie_name(name: &'static str, secure: bool) -> String {
     }
 }
 
+/// The value of the cookie `name` (see [`cookie_name`]) the request carries, if any.
+pub fn request_cookie(
+    headers: &axum::http::HeaderMap,
+    name: &'static str,
+    secure: bool,
+) -> Option<String> {
+    let name = cookie_name(name, secure);
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, value)| value.to_owned())
+}
+
 /// How long a session lives without being used.
 pub const SESSION_IDLE_DAYS: i64 = 7;
 
