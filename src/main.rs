@@ -134,11 +134,18 @@ async fn run() -> Result<(), String> {
         std::time::Duration::from_secs(600),
     );
 
+    // Attempt counters whose window has ended are swept every minute, shard by shard.
+    let limiter = Arc::new(partwatch::server::throttle::Limiter::default());
+    let sweeper = partwatch::server::throttle::spawn_sweeper(
+        limiter.clone(),
+        std::time::Duration::from_secs(60),
+    );
+
     let state = AppState {
         leptos_options,
         pool: pool.clone(),
         config: Arc::new(config),
-        limiter: Arc::default(),
+        limiter,
     };
     // Connection cap, header and idle timeouts: src/server/serve.rs.
     let limits = serve::Limits::from_config(&state.config);
@@ -147,6 +154,7 @@ async fn run() -> Result<(), String> {
     serve::serve(listener, app, limits, shutdown_signal()).await;
     purge.abort();
     expiry.abort();
+    sweeper.abort();
     // Fold the write-ahead log back into the database file before closing, so a stopped
     // PartWatch leaves one self-contained file behind.
     if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")

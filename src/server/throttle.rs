@@ -347,6 +347,23 @@ mod tests {
         assert_eq!(limiter.hit_at(Action::CheckoutByUser, "x", start), Ok(()));
     }
 
+    #[tokio::test]
+    async fn the_sweeper_removes_ended_windows_on_its_own() {
+        let limiter = std::sync::Arc::new(Limiter::default());
+        let long_ago = Instant::now() - Duration::from_secs(3600);
+        limiter
+            .hit_at(Action::LoginByAddress, "1.2.3.4", long_ago)
+            .unwrap();
+        limiter
+            .hit_at(Action::LoginByAddress, "5.6.7.8", Instant::now())
+            .unwrap();
+        let sweeper = spawn_sweeper(limiter.clone(), Duration::from_millis(10));
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        sweeper.abort();
+        // The ended window is gone, the running one kept.
+        assert_eq!(limiter.len(), 1);
+    }
+
     #[test]
     fn a_forgiven_attempt_does_not_count() {
         let limiter = Limiter::default();
