@@ -295,6 +295,50 @@ async fn invalid_fields_come_back_beside_the_fields(pool: SqlitePool) {
 }
 
 #[sqlx::test]
+async fn the_photo_is_not_decoded_while_other_fields_are_invalid(pool: SqlitePool) {
+    let app = TestApp::new(pool);
+    let supplier = app
+        .register("acme", "acme@example.com", PW, "supplier")
+        .await;
+    // A 35-byte GIF claiming an 8000 × 8000 canvas, sent with an invalid price: the form
+    // comes back for the price, and the photo was never looked at (it would have been
+    // refused for its pixels).
+    let hex = "474946383961401f401f800000000000ffffff2c00000000010001000002024401003b";
+    let bomb: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect();
+    let reply = post_listing(
+        &app,
+        "/listings/new",
+        Some(&supplier),
+        multipart(&fields("Disc", "0"), Some(("bomb.gif", &bomb))),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("The price must be at least €0.01."));
+    assert!(
+        reply
+            .body
+            .contains("Choose the photo again once the other fields are corrected."),
+        "{}",
+        reply.body
+    );
+    assert!(!reply.body.contains("too many pixels"));
+    // With the fields right, the same photo is checked and refused.
+    let reply = post_listing(
+        &app,
+        "/listings/new",
+        Some(&supplier),
+        multipart(&fields("Disc", "10"), Some(("bomb.gif", &bomb))),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("too many pixels"), "{}", reply.body);
+    assert!(part_ids(&app).await.is_empty());
+}
+
+#[sqlx::test]
 async fn replacing_a_photo_removes_the_old_files(pool: SqlitePool) {
     let app = TestApp::new(pool);
     let supplier = app
