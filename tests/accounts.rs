@@ -224,6 +224,10 @@ async fn pages_show_only_errors_the_server_made_and_keep_what_was_typed(pool: Sq
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     assert_eq!(reply.location().as_deref(), Some("/login?next=%2Fcart"));
     assert!(!reply.body.contains("suspended"));
+    // The parameter's name percent-encoded is still an error to be signed.
+    let encoded = format!("/login?%5F%5Fpath=/api/login&%5F%5Ferr={fake}");
+    let reply = app.get(&encoded, None).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     // Signed for another error, or with a made-up signature: the same.
     for sig in ["00", "zz", &"ab".repeat(64)] {
         let reply = app.get(&format!("{link}&__sig={sig}"), None).await;

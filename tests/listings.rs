@@ -303,11 +303,7 @@ async fn the_photo_is_not_decoded_while_other_fields_are_invalid(pool: SqlitePoo
     // A 35-byte GIF claiming an 8000 × 8000 canvas, sent with an invalid price: the form
     // comes back for the price, and the photo was never looked at (it would have been
     // refused for its pixels).
-    let hex = "474946383961401f401f800000000000ffffff2c00000000010001000002024401003b";
-    let bomb: Vec<u8> = (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
-        .collect();
+    let bomb = common::gif_bomb();
     let reply = post_listing(
         &app,
         "/listings/new",

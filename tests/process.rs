@@ -394,11 +394,7 @@ async fn thirty_image_bombs_at_once_leave_the_server_small_and_answering() {
     assert_eq!(answer.status, 200, "{}", answer.body);
     let cookie = answer.session_cookie().unwrap();
     // 35 bytes each: a GIF whose logical screen is 8000 × 8000 with one 1 × 1 frame.
-    let hex = "474946383961401f401f800000000000ffffff2c00000000010001000002024401003b";
-    let bomb: Vec<u8> = (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
-        .collect();
+    let bomb = common::gif_bomb();
     let photo = picture();
     let content_type = format!("multipart/form-data; boundary={BOUNDARY}");
     let posts = (0..30).map(|n| {

@@ -45,15 +45,6 @@ fn multipart(fields: &[(&str, &str)], image: &[u8]) -> Vec<u8> {
     body
 }
 
-/// The 35-byte GIF that claims an 8000 × 8000 canvas.
-fn gif_bomb() -> Vec<u8> {
-    let hex = "474946383961401f401f800000000000ffffff2c00000000010001000002024401003b";
-    (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
-        .collect()
-}
-
 #[sqlx::test]
 async fn security_events_are_logged_one_line_each_without_secrets(pool: SqlitePool) {
     let captured = Captured::default();
@@ -105,7 +96,7 @@ async fn security_events_are_logged_one_line_each_without_secrets(pool: SqlitePo
             ("stock", "1"),
             ("delivery", "1-2_days"),
         ],
-        &gif_bomb(),
+        &common::gif_bomb(),
     );
     let reply = app
         .send(

@@ -102,31 +102,65 @@ pub async fn sign_form_errors(
     }
 }
 
+/// The query parameters of an address that carries a failed post's error (`__err`, with
+/// `__path` and, once signed, `__sig`).
+struct ErrorParams {
+    pairs: Vec<(String, String)>,
+}
+
+impl ErrorParams {
+    /// The query's parameters, if it carries an error. Always decoded first: the name itself
+    /// may be percent-encoded (`%5F%5Ferr`), and Leptos would still read it.
+    fn parse(query: &str) -> Option<Self> {
+        let params = Self {
+            pairs: form_urlencoded::parse(query.as_bytes())
+                .into_owned()
+                .collect(),
+        };
+        params.value("__err").is_some().then_some(params)
+    }
+
+    fn value(&self, name: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// What is signed: the server function's path and its error, together.
+    fn signed_parts(&self) -> [&str; 2] {
+        [
+            self.value("__path").unwrap_or_default(),
+            self.value("__err").unwrap_or_default(),
+        ]
+    }
+
+    fn signature(&self) -> String {
+        sign(&self.signed_parts())
+    }
+
+    fn signature_is_valid(&self) -> bool {
+        self.value("__sig")
+            .is_some_and(|sig| verify(&self.signed_parts(), sig))
+    }
+}
+
 /// A page request: passes a signed error (with its typed values), strips an unsigned one.
 async fn page(mut request: Request, next: Next, secure: bool) -> Response<Body> {
     let Some(query) = request.uri().query().map(str::to_owned) else {
         return next.run(request).await;
     };
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
-        .into_owned()
-        .collect();
-    let value = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    };
-    let Some(err) = value("__err") else {
+    let Some(error) = ErrorParams::parse(&query) else {
         return next.run(request).await;
     };
-    let path = value("__path").unwrap_or_default();
-    if !value("__sig").is_some_and(|sig| verify(&[path, err], sig)) {
+    if !error.signature_is_valid() {
         tracing::warn!(
             target: "security",
             event = "unsigned_form_error",
             "a page was asked to show an error the server did not produce; sent without it"
         );
-        let rest: Vec<&(String, String)> = pairs
+        let rest: Vec<&(String, String)> = error
+            .pairs
             .iter()
             .filter(|(k, _)| !matches!(k.as_str(), "__err" | "__path" | "__sig"))
             .collect();
@@ -210,20 +244,10 @@ async fn post(request: Request, next: Next, secure: bool) -> Response<Body> {
     let Some((_, query)) = location.split_once('?') else {
         return response;
     };
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
-        .into_owned()
-        .collect();
-    let value = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    };
-    let Some(err) = value("__err") else {
+    let Some(error) = ErrorParams::parse(query) else {
         return response;
     };
-    let path = value("__path").unwrap_or_default();
-    let signed = format!("{location}&__sig={}", sign(&[path, err]));
+    let signed = format!("{location}&__sig={}", error.signature());
     if let Ok(signed) = HeaderValue::from_str(&signed) {
         response.headers_mut().insert(header::LOCATION, signed);
     }

@@ -251,3 +251,13 @@ fn urlencode(s: &str) -> String {
     }
     out
 }
+
+/// 35 bytes: a GIF whose logical screen is 8000 × 8000 with one 1 × 1 frame (the image bomb
+/// of the security review).
+pub fn gif_bomb() -> Vec<u8> {
+    let hex = "474946383961401f401f800000000000ffffff2c00000000010001000002024401003b";
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect()
+}
