@@ -30,10 +30,8 @@ step "smoke test of the run command (scripts/run.sh)"
 scripts/smoke-run.sh
 
 step "unit, data-layer and HTTP integration tests"
-# One test at a time: each test runs its own Tokio runtime, and with several of them rendering
-# pages at once in one process a render now and then never completed (seen only in tests; the
-# server runs a single runtime). See the README's "Known issues".
-cargo test --locked --features ssr -- --test-threads=1
+# In parallel: the unit tests in the library, every integration test in one binary (tests/it).
+cargo test --locked --features ssr
 
 step "browser tests (Playwright, Debian Chromium, against the release build)"
 (cd end2end && npx playwright test)

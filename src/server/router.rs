@@ -15,8 +15,9 @@ use axum::{
 use axum_login::AuthManagerLayerBuilder;
 use leptos::prelude::provide_context;
 use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::any::Any;
+use std::sync::LazyLock;
 use tower::ServiceExt;
 use tower_http::{
     catch_panic::CatchPanicLayer,
@@ -138,9 +139,16 @@ async fn medium_on_demand(dir: std::path::PathBuf, request: Request) -> Response
     }
 }
 
+/// The app's pages, listed once per process. Listing them runs the app with resource loading
+/// suppressed, and leptos_server keeps that switch in one process-wide flag
+/// (`SuppressResourceLoad`): a page rendering on another thread meanwhile waits forever for
+/// its data. Listed per router (each test builds one) it stalled renders in parallel tests.
+pub static ROUTE_LIST: LazyLock<Vec<AxumRouteListing>> =
+    LazyLock::new(|| generate_route_list(App));
+
 /// Pages, server functions, uploads and static files, without the layers.
 pub fn routes(state: &AppState) -> Router<AppState> {
-    let route_list = generate_route_list(App);
+    let route_list = ROUTE_LIST.clone();
     let page_state = state.clone();
     let options = state.leptos_options.clone();
     // Image files never change under a name (a new image gets a new random name).

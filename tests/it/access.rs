@@ -2,7 +2,7 @@
 //! logged out / a customer / another supplier / the owner, gets the intended answer, and a
 //! refusal leaves the database exactly as it was.
 
-mod common;
+use crate::common;
 
 use axum::{
     body::Body,

@@ -1,7 +1,7 @@
 //! Security controls through the real router: cross-site refusal, methods, headers on every
 //! kind of response, body limits.
 
-mod common;
+use crate::common;
 
 use axum::{
     body::Body,

@@ -1,6 +1,6 @@
 //! Accounts through the real router: real cookies, real SQLite, every layer.
 
-mod common;
+use crate::common;
 
 use axum::{body::Body, http::StatusCode, routing::get};
 use common::{state_for, test_config, TestApp};

@@ -2,7 +2,7 @@
 //! restarts onto a consistent database; stopped (SIGTERM), it finishes the requests in flight
 //! and closes the database cleanly.
 
-mod common;
+use crate::common;
 
 use common::process::{call, read_answer, request_bytes, send, temp_dir, Server};
 use image::{ImageFormat, Rgb, RgbImage};

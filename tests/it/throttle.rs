@@ -1,7 +1,7 @@
 //! Attempt limits through the real router: per client address and per account, 429 with
 //! Retry-After, and no way around them by naming another address.
 
-mod common;
+use crate::common;
 
 use axum::{
     body::Body,

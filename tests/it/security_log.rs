@@ -1,7 +1,7 @@
 //! Security events reach the log as one structured line each (target `security`, an `event`
 //! field), and never carry a password, a session id or an email address.
 
-mod common;
+use crate::common;
 
 use axum::{
     body::Body,
@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 const PW: &str = "a-long-password";
 const BOUNDARY: &str = "----log-boundary";
 
-/// Everything logged in this test binary.
+/// Everything this test's thread logs.
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
 
@@ -49,11 +49,13 @@ fn multipart(fields: &[(&str, &str)], image: &[u8]) -> Vec<u8> {
 async fn security_events_are_logged_one_line_each_without_secrets(pool: SqlitePool) {
     let captured = Captured::default();
     let writer = captured.clone();
-    tracing_subscriber::fmt()
+    // This thread's subscriber only (`#[sqlx::test]` runs the test on a current-thread
+    // runtime): the other tests of the binary run beside it and log on their own threads.
+    let _log = tracing_subscriber::fmt()
         .with_env_filter("warn")
         .with_ansi(false)
         .with_writer(move || writer.clone())
-        .init();
+        .set_default();
     let app = TestApp::new(pool);
     let supplier = app
         .register("acme", "acme@example.com", PW, "supplier")

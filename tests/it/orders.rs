@@ -1,7 +1,7 @@
 //! Cart, checkout and the order workflow through the real router, with real cookies: who may
 //! see and change which order, and that a replayed checkout does not order twice.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::TestApp;

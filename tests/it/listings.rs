@@ -1,7 +1,7 @@
 //! Supplier listings through the real router: multipart uploads with real images, bad files,
 //! ownership, roles, and archived parts leaving the catalogue.
 
-mod common;
+use crate::common;
 
 use axum::{
     body::Body,

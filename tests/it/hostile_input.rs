@@ -13,7 +13,7 @@
 //! the same database (sessions live in the database, so cookies stay valid) before a limit
 //! could be reached, so the calls test the input handling rather than the limiter.
 
-mod common;
+use crate::common;
 
 use axum::{
     body::Body,

@@ -3,7 +3,7 @@
 //! free slot instead of being refused, HTTP/2 (h2c) is served and idles out the same way, and a
 //! stop does not wait for any of them.
 
-mod common;
+use crate::common;
 
 use common::process::{send, temp_dir, Server};
 use std::{

@@ -1,6 +1,6 @@
 //! Catalogue, part pages and adding to the cart, through the real router.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::TestApp;
