@@ -5,15 +5,20 @@ pub mod app;
 pub mod auth;
 pub mod cart;
 pub mod catalogue;
+#[cfg(feature = "ssr")]
+pub mod demo;
 pub mod error;
 pub mod home;
 pub mod info;
 pub mod listings;
+#[cfg(feature = "ssr")]
+pub mod media;
 pub mod orders;
 pub mod parts;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod text;
+pub mod time;
 pub mod ui;
 
 /// Browser entry point: hydrates the server-rendered page, then marks `<body>` with

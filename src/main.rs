@@ -1,10 +1,11 @@
 //! Starts PartWatch: configuration → database (migrated) → demo data → router → serve.
 //!
 //! `partwatch generate --parts N …` instead fills a database with generated data (see
-//! [`partwatch::server::generate`]).
+//! [`partwatch::demo::generate`]).
 
 use leptos::config::get_configuration;
-use partwatch::server::{demo, router, serve, AppState, Config};
+use partwatch::demo;
+use partwatch::server::{router, serve, AppState, Config};
 use std::{process::ExitCode, sync::Arc};
 use tracing_subscriber::EnvFilter;
 
@@ -35,7 +36,7 @@ async fn main() -> ExitCode {
 }
 
 async fn generate(args: &[String]) -> ExitCode {
-    use partwatch::server::generate::{run, GenerateOptions};
+    use partwatch::demo::generate::{run, GenerateOptions};
     let default_db = std::env::var("DATABASE_URL")
         .ok()
         .filter(|v| !v.trim().is_empty())
@@ -122,7 +123,7 @@ async fn run() -> Result<(), String> {
     }
 
     // Expired sessions are deleted hourly.
-    let purge = partwatch::server::auth::spawn_session_purge(
+    let purge = partwatch::server::sessions::spawn_session_purge(
         pool.clone(),
         std::time::Duration::from_secs(3600),
     );

@@ -10,27 +10,26 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use crate::{
-    auth::{db, safe_next_path, Email, NewAccount, Password},
+    auth::{
+        backend::{session_failed, start_session, Credentials},
+        db::{self, UserRow},
+        password, safe_next_path, Email, NewAccount, Password,
+    },
     error::FieldError,
     server::{
-        auth::{auth_session, require_user, Credentials},
-        password,
-        state::app_state,
+        audit,
+        cookies::{cookie_name, request_cookie},
+        ctx::Ctx,
+        random::{is_valid_key, random_key},
+        throttle::Action,
     },
 };
 
-#[cfg(feature = "ssr")]
-fn session_error<E: std::fmt::Display>(err: E) -> AppError {
-    tracing::error!(error = %err, "session store failed");
-    AppError::Internal
-}
-
 /// Counts a check of the current password, per client address and per account.
 #[cfg(feature = "ssr")]
-fn limit_password_checks(user_id: i64) -> Result<(), AppError> {
-    use crate::server::throttle::{hit_by_address, hit_by_key, Action};
-    hit_by_address(Action::PasswordByAddress)?;
-    hit_by_key(Action::PasswordByAccount, &user_id.to_string())
+fn limit_password_checks(cx: &Ctx<UserRow>) -> Result<(), AppError> {
+    cx.limit(Action::PasswordByAddress)?;
+    cx.limit(Action::PasswordByAccount)
 }
 
 /// Creates an account and logs it in, then goes to `next` (a path on this site) or home.
@@ -44,14 +43,12 @@ pub async fn register(
     role: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::server::throttle::{hit_by_address, Action};
-    let mut session = auth_session().await?;
-    hit_by_address(Action::RegisterByAddress)?;
+    let mut cx = Ctx::anyone().await?;
+    cx.limit(Action::RegisterByAddress)?;
     let account = NewAccount::parse(&username, &email, &password, &password_confirm, &role)?;
-    let state = app_state()?;
     let hash = password::hash(account.password.expose()).await?;
     let id = db::create_user(
-        &state.pool,
+        cx.pool(),
         &account.username,
         &account.email,
         &hash,
@@ -74,10 +71,10 @@ pub async fn register(
         )),
         db::CreateUserError::Db(e) => e.into(),
     })?;
-    let user = db::user_by_id(&state.pool, id)
+    let user = db::user_by_id(cx.pool(), id)
         .await?
         .ok_or(AppError::Internal)?;
-    crate::server::auth::start_session(&mut session, &user).await?;
+    start_session(cx.session()?, &user).await?;
     tracing::info!(user.id = id, role = %user.role, "account registered");
     leptos_axum::redirect(&safe_next_path(next.as_deref()));
     Ok(())
@@ -92,8 +89,7 @@ pub async fn register(
 /// shared allowance is used up by someone else.
 #[server(endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    use crate::server::throttle::{address_key, caller_address, Action};
-    let mut session = auth_session().await?;
+    let mut cx = Ctx::anyone().await?;
     let mut missing = Vec::new();
     if email.trim().is_empty() {
         missing.push(FieldError::new("email", "Enter your email address."));
@@ -107,15 +103,11 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     if password.chars().count() > 128 || email.len() > 254 {
         return Err(AppError::InvalidCredentials);
     }
-    let state = app_state()?;
-    let address = caller_address()?;
-    state
-        .limiter
-        .hit(Action::LoginByAddress, &address_key(address))?;
-    let account = db::user_by_email(&state.pool, &email).await?.map(|u| u.id);
-    let device = device_cookie();
+    cx.limit(Action::LoginByAddress)?;
+    let account = db::user_by_email(cx.pool(), &email).await?.map(|u| u.id);
+    let device = device_cookie(&cx);
     let known_device = match (&device, account) {
-        (Some(token), Some(id)) => db::device_owner(&state.pool, token).await? == Some(id),
+        (Some(token), Some(id)) => db::device_owner(cx.pool(), token).await? == Some(id),
         _ => false,
     };
     // The owner's browser counts on its own; everyone else shares the account's allowance.
@@ -123,63 +115,63 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         (Some(token), true) => (Action::LoginByDevice, token.clone()),
         _ => (Action::LoginByAccount, email.trim().to_lowercase()),
     };
-    state.limiter.hit(action, &key)?;
-    let user = session
+    cx.limit_key(action, &key)?;
+    let user = cx
+        .session()?
         .authenticate(Credentials { email, password })
         .await
         .map_err(|e| match e {
             axum_login::Error::Backend(e) => e,
-            axum_login::Error::Session(e) => session_error(e),
+            axum_login::Error::Session(e) => session_failed(e),
         })?;
     let Some(user) = user else {
-        crate::server::audit::login_failed(address, account, known_device);
+        audit::login_failed(cx.address(), account, known_device);
         return Err(AppError::InvalidCredentials);
     };
     // Only failures use up the allowance.
-    state.limiter.forgive(action, &key);
+    cx.forgive(action, &key);
     // A fresh session id at every login, even when switching accounts.
-    crate::server::auth::start_session(&mut session, &user).await?;
-    remember_this_device(&state, user.id, device.filter(|_| known_device)).await?;
+    start_session(cx.session()?, &user).await?;
+    remember_this_device(&cx, user.id, device.filter(|_| known_device)).await?;
     tracing::info!(user.id = user.id, "logged in");
     leptos_axum::redirect(&safe_next_path(next.as_deref()));
     Ok(())
 }
 
-/// The device cookie's base name (see [`crate::server::router::cookie_name`]).
+/// The device cookie's base name (see [`cookie_name`]).
 #[cfg(feature = "ssr")]
 const DEVICE_COOKIE: &str = "pw_device";
 
 /// The device token the calling browser sent, if it has the right shape.
 #[cfg(feature = "ssr")]
-fn device_cookie() -> Option<String> {
-    let secure = app_state().ok()?.config.secure_cookies;
+fn device_cookie<U>(cx: &Ctx<U>) -> Option<String> {
     let parts = use_context::<axum::http::request::Parts>()?;
-    crate::server::router::request_cookie(&parts.headers, DEVICE_COOKIE, secure)
-        .filter(|token| crate::server::uploads::is_valid_key(token))
+    request_cookie(&parts.headers, DEVICE_COOKIE, cx.config().secure_cookies)
+        .filter(|token| is_valid_key(token))
 }
 
 /// After a login: remembers the browser for this account (a new device cookie, unless it
 /// already holds one for this account), valid a year.
 #[cfg(feature = "ssr")]
-async fn remember_this_device(
-    state: &crate::server::AppState,
+async fn remember_this_device<U>(
+    cx: &Ctx<U>,
     user_id: i64,
     known: Option<String>,
 ) -> Result<(), AppError> {
     if known.is_some() {
         return Ok(());
     }
-    let token = crate::server::uploads::random_key();
+    let token = random_key();
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0);
-    let mut conn = state.pool.acquire().await?;
+    let mut conn = cx.pool().acquire().await?;
     db::remember_device(&mut conn, user_id, &token, now).await?;
-    let secure = state.config.secure_cookies;
+    let secure = cx.config().secure_cookies;
     let cookie = format!(
         "{}={token}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax{}",
-        crate::server::router::cookie_name(DEVICE_COOKIE, secure),
+        cookie_name(DEVICE_COOKIE, secure),
         if secure { "; Secure" } else { "" }
     );
     if let (Some(response), Ok(value)) = (
@@ -194,8 +186,8 @@ async fn remember_this_device(
 /// Logs out, deleting the session on the server, then goes home. Anyone may call it.
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    let mut session = auth_session().await?;
-    session.logout().await.map_err(session_error)?;
+    let mut cx = Ctx::anyone().await?;
+    cx.session()?.logout().await.map_err(session_failed)?;
     leptos_axum::redirect("/");
     Ok(())
 }
@@ -203,24 +195,23 @@ pub async fn logout() -> Result<(), AppError> {
 /// The logged-in user, or `None` for visitors. Anyone may call it.
 #[server(endpoint = "current_user")]
 pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
-    let session = auth_session().await?;
-    Ok(session.user.as_ref().map(db::UserRow::to_session_user))
+    let cx = Ctx::anyone().await?;
+    Ok(cx.user.as_ref().map(UserRow::to_session_user))
 }
 
 /// Changes the caller's email after checking their current password. Logged-in users only.
 #[server(endpoint = "update_email")]
 pub async fn update_email(email: String, current_password: String) -> Result<(), AppError> {
-    let user = require_user().await?;
+    let cx = Ctx::user().await?;
     let email = Email::parse(&email).map_err(|m| AppError::field("email", m))?;
-    limit_password_checks(user.id)?;
-    if !password::verify(&current_password, &user.password_hash).await? {
+    limit_password_checks(&cx)?;
+    if !password::verify(&current_password, &cx.user.password_hash).await? {
         return Err(AppError::field(
             "current_password",
             "Your current password is not correct.",
         ));
     }
-    let state = app_state()?;
-    db::update_email(&state.pool, user.id, &email)
+    db::update_email(cx.pool(), cx.user.id, &email)
         .await
         .map_err(|e| match e {
             db::CreateUserError::Db(e) => e.into(),
@@ -229,7 +220,7 @@ pub async fn update_email(email: String, current_password: String) -> Result<(),
                 "Another account already uses this email.",
             )),
         })?;
-    tracing::info!(user.id = user.id, "email changed");
+    tracing::info!(user.id = cx.user.id, "email changed");
     leptos_axum::redirect("/profile?saved=email");
     Ok(())
 }
@@ -242,8 +233,7 @@ pub async fn change_password(
     new_password: String,
     new_password_confirm: String,
 ) -> Result<(), AppError> {
-    let mut session = auth_session().await?;
-    let user = session.user.clone().ok_or(AppError::Unauthorized)?;
+    let mut cx = Ctx::user().await?;
     let new = Password::parse(&new_password).map_err(|m| AppError::field("new_password", m))?;
     if new_password != new_password_confirm {
         return Err(AppError::field(
@@ -251,22 +241,21 @@ pub async fn change_password(
             "The two passwords do not match.",
         ));
     }
-    limit_password_checks(user.id)?;
-    if !password::verify(&current_password, &user.password_hash).await? {
+    limit_password_checks(&cx)?;
+    if !password::verify(&current_password, &cx.user.password_hash).await? {
         return Err(AppError::field(
             "current_password",
             "Your current password is not correct.",
         ));
     }
-    let state = app_state()?;
     let hash = password::hash(new.expose()).await?;
-    db::update_password_hash(&state.pool, user.id, &hash).await?;
-    let updated = db::user_by_id(&state.pool, user.id)
+    db::update_password_hash(cx.pool(), cx.user.id, &hash).await?;
+    let updated = db::user_by_id(cx.pool(), cx.user.id)
         .await?
         .ok_or(AppError::Internal)?;
     // Other sessions hold the old hash and are logged out on their next request.
-    crate::server::auth::start_session(&mut session, &updated).await?;
-    tracing::info!(user.id = user.id, "password changed");
+    start_session(cx.session()?, &updated).await?;
+    tracing::info!(user.id = cx.user.id, "password changed");
     leptos_axum::redirect("/profile?saved=password");
     Ok(())
 }

@@ -246,7 +246,7 @@ pub async fn no_users(db: impl SqliteExecutor<'_>) -> sqlx::Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::password;
+    use crate::auth::password;
     use sqlx::SqlitePool;
 
     fn name(s: &str) -> Username {

@@ -5,7 +5,11 @@
 
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod backend;
+#[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod password;
 pub mod session;
 pub mod view;
 

@@ -3,15 +3,17 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 
+#[cfg(feature = "ssr")]
+use crate::server::ctx::Ctx;
+
 /// How many units are in the caller's cart; 0 for visitors. Anyone may call it.
 #[server(endpoint = "cart_count")]
 pub async fn cart_count() -> Result<i64, AppError> {
-    use crate::{server::auth::auth_session, server::state::app_state};
-    let Some(user) = auth_session().await?.user else {
+    let cx = Ctx::anyone().await?;
+    let Some(user) = &cx.user else {
         return Ok(0);
     };
-    let state = app_state()?;
-    Ok(super::db::item_count(&state.pool, user.id).await?)
+    Ok(super::db::item_count(cx.pool(), user.id).await?)
 }
 
 /// Adds `quantity` units of a part to the caller's cart and returns the new cart count.
@@ -19,11 +21,9 @@ pub async fn cart_count() -> Result<i64, AppError> {
 #[server(endpoint = "add_to_cart")]
 pub async fn add_to_cart(part_id: i64, quantity: i64) -> Result<i64, AppError> {
     use super::db::{add_item, AddOutcome};
-    use crate::{server::auth::require_user, server::state::app_state};
-    let user = require_user().await?;
+    let cx = Ctx::user().await?;
     let quantity = super::parse_quantity(quantity).map_err(|m| AppError::field("quantity", m))?;
-    let state = app_state()?;
-    match add_item(&state.pool, user.id, part_id, quantity).await? {
+    match add_item(cx.pool(), cx.user.id, part_id, quantity).await? {
         AddOutcome::Added { cart_count } => Ok(cart_count),
         AddOutcome::Unavailable => Err(AppError::NotFound(
             "This part is no longer available.".into(),
@@ -49,12 +49,11 @@ pub async fn add_to_cart(part_id: i64, quantity: i64) -> Result<i64, AppError> {
 /// ordered), the total, a fresh checkout key and the last shipping details. Logged-in users.
 #[server(endpoint = "cart_contents")]
 pub async fn cart_contents() -> Result<super::Cart, AppError> {
-    use crate::server::{auth::require_user, state::app_state, uploads::random_key};
-    let user = require_user().await?;
-    let state = app_state()?;
-    let mut conn = state.pool.acquire().await?;
-    let lines = super::db::lines(&mut conn, user.id).await?;
-    let (shipping_name, shipping_address) = crate::orders::db::last_shipping(&mut *conn, user.id)
+    use crate::server::random::random_key;
+    let cx = Ctx::user().await?;
+    let mut conn = cx.pool().acquire().await?;
+    let lines = super::db::lines(&mut conn, cx.user.id).await?;
+    let (shipping_name, shipping_address) = crate::orders::db::last_shipping(&mut *conn, cx.user.id)
         .await?
         .unwrap_or_default();
     Ok(super::Cart {
@@ -71,11 +70,9 @@ pub async fn cart_contents() -> Result<super::Cart, AppError> {
 #[server(endpoint = "update_cart_line")]
 pub async fn update_cart_line(part_id: i64, quantity: i64) -> Result<i64, AppError> {
     use super::db::{set_quantity, SetOutcome};
-    use crate::{server::auth::require_user, server::state::app_state};
-    let user = require_user().await?;
+    let cx = Ctx::user().await?;
     let quantity = super::parse_quantity(quantity).map_err(|m| AppError::field("quantity", m))?;
-    let state = app_state()?;
-    match set_quantity(&state.pool, user.id, part_id, quantity).await? {
+    match set_quantity(cx.pool(), cx.user.id, part_id, quantity).await? {
         SetOutcome::Set { cart_count } => Ok(cart_count),
         SetOutcome::NoLine => Err(AppError::NotFound("This part is not in your cart.".into())),
         SetOutcome::Unavailable => Err(AppError::field(
@@ -97,10 +94,8 @@ pub async fn update_cart_line(part_id: i64, quantity: i64) -> Result<i64, AppErr
 /// click is harmless) and returns the new cart count. Logged-in users.
 #[server(endpoint = "remove_cart_line")]
 pub async fn remove_cart_line(part_id: i64) -> Result<i64, AppError> {
-    use crate::{server::auth::require_user, server::state::app_state};
-    let user = require_user().await?;
-    let state = app_state()?;
-    let mut conn = state.pool.acquire().await?;
-    super::db::remove_items(&mut conn, user.id, &[part_id]).await?;
-    Ok(super::db::item_count(&mut *conn, user.id).await?)
+    let cx = Ctx::user().await?;
+    let mut conn = cx.pool().acquire().await?;
+    super::db::remove_items(&mut conn, cx.user.id, &[part_id]).await?;
+    Ok(super::db::item_count(&mut *conn, cx.user.id).await?)
 }

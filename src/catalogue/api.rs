@@ -8,11 +8,11 @@ use leptos::prelude::*;
 /// call it; the query is read with the same forgiving parser the page uses.
 #[server(endpoint = "search_catalogue")]
 pub async fn search_catalogue(query: String) -> Result<CatalogueResults, AppError> {
-    use crate::server::state::app_state;
+    use crate::server::ctx::Ctx;
     if query.len() > 4096 {
         return Err(AppError::BadRequest("That search is too long.".into()));
     }
     let query = super::CatalogueQuery::parse(&query);
-    let state = app_state()?;
-    Ok(crate::parts::db::search(&state.pool, &query).await?)
+    let cx = Ctx::public()?;
+    Ok(crate::parts::db::search(cx.pool(), &query).await?)
 }

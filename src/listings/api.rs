@@ -5,6 +5,9 @@ use super::{ListingFormState, ListingRow};
 use crate::error::AppError;
 use leptos::prelude::*;
 
+#[cfg(feature = "ssr")]
+use crate::{parts::db::OwnedChange, server::ctx::Ctx};
+
 /// The answer for a part that is not the caller's (or does not exist), logged as a security
 /// event: the same words either way, so it reveals nothing.
 #[cfg(feature = "ssr")]
@@ -17,14 +20,9 @@ fn not_yours(supplier_id: i64, part_id: i64) -> AppError {
 /// by name, maker or model.
 #[server(endpoint = "my_listings")]
 pub async fn my_listings(status: String, q: String) -> Result<Vec<ListingRow>, AppError> {
-    use crate::server::{auth::require_supplier, state::app_state};
-    let supplier = require_supplier().await?;
+    let cx = Ctx::supplier().await?;
     let q: String = q.chars().take(200).collect();
-    let state = app_state()?;
-    Ok(
-        crate::parts::db::owned_listings(&state.pool, supplier.id, status == "archived", &q)
-            .await?,
-    )
+    Ok(crate::parts::db::owned_listings(cx.pool(), cx.user.id, status == "archived", &q).await?)
 }
 
 /// Sets the price (`field` = `price`, in euros) or the stock (`field` = `stock`) of one of the
@@ -35,34 +33,15 @@ pub async fn update_listing_field(
     field: String,
     value: String,
 ) -> Result<String, AppError> {
-    use crate::{
-        parts::db::OwnedChange,
-        server::{auth::require_supplier, state::app_state},
-    };
-    let supplier = require_supplier().await?;
-    let state = app_state()?;
-    let (changed, shown) = match field.as_str() {
+    let cx = Ctx::supplier().await?;
+    let (change, shown) = match field.as_str() {
         "price" => {
             let price = super::parse_price(&value).map_err(|m| AppError::field("value", m))?;
-            let changed = crate::parts::db::change_owned_part(
-                &state.pool,
-                id,
-                supplier.id,
-                OwnedChange::Price(price),
-            )
-            .await?;
-            (changed, price.euros_input())
+            (OwnedChange::Price(price), price.euros_input())
         }
         "stock" => {
             let stock = super::parse_stock(&value).map_err(|m| AppError::field("value", m))?;
-            let changed = crate::parts::db::change_owned_part(
-                &state.pool,
-                id,
-                supplier.id,
-                OwnedChange::Stock(stock),
-            )
-            .await?;
-            (changed, stock.to_string())
+            (OwnedChange::Stock(stock), stock.to_string())
         }
         _ => {
             return Err(AppError::BadRequest(
@@ -70,11 +49,8 @@ pub async fn update_listing_field(
             ))
         }
     };
-    if changed {
-        Ok(shown)
-    } else {
-        Err(not_yours(supplier.id, id))
-    }
+    change_own(&cx, id, change).await?;
+    Ok(shown)
 }
 
 /// Takes one of the caller's listings out of the catalogue (it stays in orders and in the
@@ -92,31 +68,28 @@ pub async fn restore_listing(id: i64) -> Result<(), AppError> {
 
 #[cfg(feature = "ssr")]
 async fn set_archived(id: i64, archived: bool) -> Result<(), AppError> {
-    use crate::{
-        parts::db::OwnedChange,
-        server::{auth::require_supplier, state::app_state},
-    };
-    let supplier = require_supplier().await?;
-    let state = app_state()?;
-    if crate::parts::db::change_owned_part(
-        &state.pool,
-        id,
-        supplier.id,
-        OwnedChange::Archived(archived),
-    )
-    .await?
-    {
+    let cx = Ctx::supplier().await?;
+    change_own(&cx, id, OwnedChange::Archived(archived)).await
+}
+
+/// Applies `change` to the caller's listing `id`; "not found" (and logged) for anybody else's.
+#[cfg(feature = "ssr")]
+async fn change_own(
+    cx: &Ctx<crate::auth::db::UserRow>,
+    id: i64,
+    change: OwnedChange,
+) -> Result<(), AppError> {
+    if crate::parts::db::change_owned_part(cx.pool(), id, cx.user.id, change).await? {
         Ok(())
     } else {
-        Err(not_yours(supplier.id, id))
+        Err(not_yours(cx.user.id, id))
     }
 }
 
 /// The listing form for one of the caller's listings (`Some(id)`) or a new one (`None`).
 #[server(endpoint = "listing_form")]
 pub async fn listing_form(id: Option<i64>) -> Result<ListingFormState, AppError> {
-    use crate::server::{auth::require_supplier, state::app_state};
-    let supplier = require_supplier().await?;
+    let cx = Ctx::supplier().await?;
     let Some(id) = id else {
         return Ok(ListingFormState {
             input: super::ListingInput {
@@ -127,8 +100,7 @@ pub async fn listing_form(id: Option<i64>) -> Result<ListingFormState, AppError>
             ..Default::default()
         });
     };
-    let state = app_state()?;
-    crate::parts::db::owned_part(&state.pool, id, supplier.id)
+    crate::parts::db::owned_part(cx.pool(), id, cx.user.id)
         .await?
-        .ok_or_else(|| not_yours(supplier.id, id))
+        .ok_or_else(|| not_yours(cx.user.id, id))
 }

@@ -229,6 +229,11 @@ impl ListingFormState {
     }
 }
 
+/// A listing form that was posted and refused, handed by the upload handler to the page it
+/// renders so the form shows again as typed, with its messages.
+#[derive(Clone)]
+pub struct SubmittedListing(pub ListingFormState);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,15 +4,21 @@
 //! On success it redirects to `/listings`; on any error it renders the form page again with
 //! the values as typed and each message beside its field (status 422).
 
-use super::{ListingFormState, ListingInput};
+use super::{ListingFormState, ListingInput, SubmittedListing};
 use crate::{
-    app::shell,
+    auth::backend::AuthSession,
     error::{AppError, FieldError},
+    media::{
+        images::{self, MAX_UPLOAD_BYTES},
+        uploads,
+    },
     parts::db::{self as parts_db, NewPart, PartFields},
     server::{
-        auth::AuthSession,
-        images::{self, MAX_UPLOAD_BYTES},
-        uploads, AppState,
+        audit,
+        ctx::Ctx,
+        pages::{self, error_page},
+        state::AppState,
+        throttle::Action,
     },
 };
 use axum::{
@@ -22,10 +28,6 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use leptos::prelude::provide_context;
-
-/// The submitted form, handed to the page so it can show it again.
-#[derive(Clone)]
-pub struct SubmittedListing(pub ListingFormState);
 
 /// Longest text accepted in any one text field (the rules allow far less; this bounds memory).
 const MAX_TEXT_FIELD_BYTES: usize = 64 * 1024;
@@ -61,20 +63,19 @@ async fn save_listing(
 ) -> Response {
     let (parts, body) = request.into_parts();
     // Visitors and customers get the page itself, which sends them to log in or explains.
-    let Some(user) = auth.user.filter(|u| u.role == "supplier") else {
-        return render_page(&state, parts, None).await;
+    let cx = match Ctx::for_handler(state.clone(), auth, &parts).require_supplier() {
+        Ok(cx) => cx,
+        Err(_) => return render_page(&state, parts, None).await,
     };
-    if let Err(AppError::RateLimited(wait)) = state.limiter.hit(
-        crate::server::throttle::Action::UploadByUser,
-        &user.id.to_string(),
-    ) {
-        return too_many(wait);
+    let user = &cx.user;
+    if let Err(AppError::RateLimited(wait)) = cx.limit(Action::UploadByUser) {
+        return pages::too_many(wait, "Too many uploads", "/listings", "Back to your listings");
     }
     let old_image = match id {
-        Some(id) => match parts_db::owned_image_key(&state.pool, id, user.id).await {
+        Some(id) => match parts_db::owned_image_key(cx.pool(), id, user.id).await {
             Ok(Some(key)) => key,
             Ok(None) => {
-                crate::server::audit::access_refused(user.id, "listing", id);
+                audit::access_refused(user.id, "listing", id);
                 return render_page(&state, parts, None).await;
             }
             Err(e) => return error_page(e.into()),
@@ -112,7 +113,7 @@ async fn save_listing(
     let picture = match upload {
         Some(bytes) if bytes.len() > MAX_UPLOAD_BYTES => {
             let e = images::ImageError::TooLarge;
-            crate::server::audit::upload_refused(user.id, e.reason());
+            audit::upload_refused(user.id, e.reason());
             form.errors.push(FieldError::new("image", e.to_string()));
             None
         }
@@ -126,7 +127,7 @@ async fn save_listing(
         Some(bytes) => match images::process_limited(bytes).await {
             Ok(picture) => Some(picture),
             Err(e) => {
-                crate::server::audit::upload_refused(user.id, e.reason());
+                audit::upload_refused(user.id, e.reason());
                 form.errors.push(FieldError::new("image", e.to_string()));
                 None
             }
@@ -142,7 +143,7 @@ async fn save_listing(
     };
 
     // Store the new picture first, under a fresh name; the database then points at it.
-    let dir = state.config.upload_dir.clone();
+    let dir = cx.config().upload_dir.clone();
     let new_key = match picture {
         Some(picture) => {
             let dir = dir.clone();
@@ -168,7 +169,7 @@ async fn save_listing(
     };
     let saved = match id {
         None => parts_db::insert_part(
-            &state.pool,
+            cx.pool(),
             &NewPart {
                 supplier_id: user.id,
                 fields: part_fields.clone(),
@@ -178,7 +179,7 @@ async fn save_listing(
         .await
         .map(Some),
         Some(id) => {
-            parts_db::update_owned_part(&state.pool, id, user.id, &part_fields, new_key.as_deref())
+            parts_db::update_owned_part(cx.pool(), id, user.id, &part_fields, new_key.as_deref())
                 .await
                 .map(|changed| changed.then_some(id))
         }
@@ -282,56 +283,18 @@ async fn render_page(
     } else {
         StatusCode::OK
     };
-    let options = state.leptos_options.clone();
-    let page_state = state.clone();
-    let render = leptos_axum::render_app_async_with_context(
-        move || {
-            provide_context(page_state.clone());
-            if let Some(form) = submitted.clone() {
-                provide_context(SubmittedListing(form));
-            }
-        },
-        move || shell(options.clone()),
-    );
     let mut request = Request::from_parts(parts, Body::empty());
     *request.method_mut() = Method::GET;
     request.headers_mut().remove(header::CONTENT_TYPE);
     request.headers_mut().remove(header::CONTENT_LENGTH);
-    let mut response = render(request).await.into_response();
+    let mut response = pages::render(state, request, move || {
+        if let Some(form) = submitted.clone() {
+            provide_context(SubmittedListing(form));
+        }
+    })
+    .await;
     if response.status() == StatusCode::OK {
         *response.status_mut() = status;
     }
     response
-}
-
-/// 429 with `Retry-After` and a page saying how long to wait.
-fn too_many(wait: u64) -> Response {
-    let message = AppError::RateLimited(wait).to_string();
-    let stylesheet = crate::server::assets::stylesheet_href();
-    let page = format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Too many uploads · \
-         PartWatch</title><link rel=\"stylesheet\" href=\"{stylesheet}\"></head><body><main \
-         class=\"main\"><section class=\"page status-page\"><p class=\"status-code\">429</p><h1>Too \
-         many uploads</h1><p>{message}</p><div class=\"status-actions\"><a class=\"btn btn-primary\" \
-         href=\"/listings\">Back to your listings</a></div></section></main></body></html>"
-    );
-    (
-        StatusCode::TOO_MANY_REQUESTS,
-        [
-            (header::CONTENT_TYPE, "text/html; charset=utf-8".to_string()),
-            (header::RETRY_AFTER, wait.to_string()),
-        ],
-        page,
-    )
-        .into_response()
-}
-
-fn error_page(error: AppError) -> Response {
-    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (
-        status,
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        crate::server::router::server_error_page(),
-    )
-        .into_response()
 }

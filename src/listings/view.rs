@@ -335,7 +335,7 @@ fn ListingEditor() -> impl IntoView {
     // After a failed POST the server renders this page with what was submitted; the resource
     // carries it to the browser, so hydration sees the same form.
     #[cfg(feature = "ssr")]
-    let submitted = use_context::<super::upload::SubmittedListing>().map(|s| s.0);
+    let submitted = use_context::<super::SubmittedListing>().map(|s| s.0);
     #[cfg(not(feature = "ssr"))]
     let submitted: Option<ListingFormState> = None;
     let form = Resource::new(id, move |id| {

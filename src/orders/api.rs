@@ -4,6 +4,9 @@ use super::{Order, OrderStatus, OrdersPage};
 use crate::error::AppError;
 use leptos::prelude::*;
 
+#[cfg(feature = "ssr")]
+use crate::server::{audit, ctx::Ctx, throttle::Action};
+
 /// Places the caller's whole cart as one order per supplier, shipped to the given name and
 /// address, and returns the new orders' ids. Any logged-in user may call it (suppliers buy
 /// from other suppliers; their own parts are refused). `checkout_key` comes from the cart page
@@ -19,16 +22,9 @@ pub async fn place_order(
     expected_total: i64,
 ) -> Result<Vec<i64>, AppError> {
     use super::db::{self, CheckoutOutcome};
-    use crate::{
-        error::FieldError,
-        parts::Cents,
-        server::{auth::require_user, state::app_state},
-    };
-    let user = require_user().await?;
-    crate::server::throttle::hit_by_key(
-        crate::server::throttle::Action::CheckoutByUser,
-        &user.id.to_string(),
-    )?;
+    use crate::{error::FieldError, parts::Cents};
+    let cx = Ctx::user().await?;
+    cx.limit(Action::CheckoutByUser)?;
     let key = super::parse_checkout_key(&checkout_key)
         .map_err(|m| AppError::Conflict(FieldError::new("cart", m)))?;
     let shipping = super::Shipping::parse(&shipping_name, &shipping_address).map_err(|errors| {
@@ -39,10 +35,9 @@ pub async fn place_order(
                 .collect(),
         )
     })?;
-    let state = app_state()?;
     let outcome = db::place_order(
-        &state.pool,
-        user.id,
+        cx.pool(),
+        cx.user.id,
         key,
         &shipping,
         Some(Cents(expected_total)),
@@ -97,25 +92,21 @@ pub async fn place_order(
 /// Logged-in users only.
 #[server(endpoint = "my_orders")]
 pub async fn my_orders(view: String, page: u32) -> Result<OrdersPage, AppError> {
-    use crate::server::{auth::require_user, state::app_state};
-    let user = require_user().await?;
-    let is_supplier = user.role == "supplier";
+    let cx = Ctx::user().await?;
+    let is_supplier = cx.is_supplier();
     let view = super::OrdersView::parse(&view, is_supplier);
-    let state = app_state()?;
-    let window = state.config.payment_window;
-    Ok(super::db::list_orders(&state.pool, user.id, is_supplier, view, page, window).await?)
+    let window = cx.config().payment_window;
+    Ok(super::db::list_orders(cx.pool(), cx.user.id, is_supplier, view, page, window).await?)
 }
 
 /// One order, for its customer and its supplier only (anybody else: not found).
 #[server(endpoint = "order_detail")]
 pub async fn order_detail(id: i64) -> Result<Order, AppError> {
-    use crate::server::{auth::require_user, state::app_state};
-    let user = require_user().await?;
-    let state = app_state()?;
-    super::db::order_for(&state.pool, id, user.id, state.config.payment_window)
+    let cx = Ctx::user().await?;
+    super::db::order_for(cx.pool(), id, cx.user.id, cx.config().payment_window)
         .await?
         .ok_or_else(|| {
-            crate::server::audit::access_refused(user.id, "order", id);
+            audit::access_refused(cx.user.id, "order", id);
             AppError::NotFound("No such order in your account.".into())
         })
 }
@@ -126,17 +117,13 @@ pub async fn order_detail(id: i64) -> Result<Order, AppError> {
 #[server(endpoint = "set_order_status")]
 pub async fn set_order_status(id: i64, status: String) -> Result<OrderStatus, AppError> {
     use super::db::StepOutcome;
-    use crate::{
-        error::FieldError,
-        server::{auth::require_user, state::app_state},
-    };
-    let user = require_user().await?;
+    use crate::error::FieldError;
+    let cx = Ctx::user().await?;
     let to = OrderStatus::parse(&status).map_err(AppError::BadRequest)?;
-    let state = app_state()?;
-    match super::db::change_status(&state.pool, id, user.id, to).await? {
+    match super::db::change_status(cx.pool(), id, cx.user.id, to).await? {
         StepOutcome::Done(status) => Ok(status),
         StepOutcome::NotFound => {
-            crate::server::audit::access_refused(user.id, "order", id);
+            audit::access_refused(cx.user.id, "order", id);
             Err(AppError::NotFound("No such order in your account.".into()))
         }
         StepOutcome::Refused(reason) => Err(AppError::Conflict(FieldError::new("status", reason))),
@@ -147,12 +134,9 @@ pub async fn set_order_status(id: i64, status: String) -> Result<OrderStatus, Ap
 /// for customers and visitors. Anyone may call it.
 #[server(endpoint = "orders_to_ship")]
 pub async fn orders_to_ship() -> Result<i64, AppError> {
-    use crate::server::{auth::auth_session, state::app_state};
-    match auth_session().await?.user {
-        Some(user) if user.role == "supplier" => {
-            let state = app_state()?;
-            Ok(super::db::to_ship_count(&state.pool, user.id).await?)
-        }
-        _ => Ok(0),
+    let cx = Ctx::anyone().await?;
+    match cx.supplier_user() {
+        Some(supplier) => Ok(super::db::to_ship_count(cx.pool(), supplier.id).await?),
+        None => Ok(0),
     }
 }

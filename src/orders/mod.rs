@@ -11,7 +11,7 @@ pub mod db;
 pub mod expiry;
 pub mod view;
 
-use crate::{parts::Cents, ui::format_time};
+use crate::{parts::Cents, time::format_time};
 use serde::{Deserialize, Serialize};
 
 /// Orders per page on `/orders`.

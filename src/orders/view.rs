@@ -10,7 +10,8 @@ use crate::{
     error::AppError,
     info::NotFound,
     parts::thumb_url,
-    ui::{format_time, ErrorNotice, LoginGate},
+    time::format_time,
+    ui::{ErrorNotice, LoginGate},
 };
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;

@@ -2,15 +2,14 @@
 //! operator can alert on them (`RUST_LOG` keeps them at `info`). Never a password, a session
 //! id, a device token or an email address: accounts are named by their id.
 
-use super::throttle::Action;
-use std::net::IpAddr;
+use std::{fmt::Debug, net::IpAddr};
 
 /// A login failed (wrong password or unknown email).
 pub fn login_failed(address: IpAddr, user_id: Option<i64>, known_device: bool) {
     tracing::warn!(
         target: "security",
         event = "login_failed",
-        client = %super::throttle::address_key(address),
+        client = %super::client::address_key(address),
         user.id = user_id,
         known_device,
         "login failed"
@@ -18,7 +17,7 @@ pub fn login_failed(address: IpAddr, user_id: Option<i64>, known_device: bool) {
 }
 
 /// An attempt limit refused a request.
-pub fn limit_reached(action: Action, wait_secs: u64) {
+pub fn limit_reached(action: &dyn Debug, wait_secs: u64) {
     tracing::warn!(
         target: "security",
         event = "limit_reached",

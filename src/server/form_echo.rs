@@ -190,7 +190,7 @@ async fn page(mut request: Request, next: Next, secure: bool) -> Response<Body> 
         // Shown once.
         if let Ok(clear) = HeaderValue::from_str(&format!(
             "{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{}",
-            super::router::cookie_name(ECHO_COOKIE, secure),
+            super::cookies::cookie_name(ECHO_COOKIE, secure),
             if secure { "; Secure" } else { "" }
         )) {
             response.headers_mut().append(header::SET_COOKIE, clear);
@@ -200,7 +200,7 @@ async fn page(mut request: Request, next: Next, secure: bool) -> Response<Body> 
 }
 
 fn echo_from_cookie(request: &Request, secure: bool) -> Option<FormEcho> {
-    let value = super::router::request_cookie(request.headers(), ECHO_COOKIE, secure)?;
+    let value = super::cookies::request_cookie(request.headers(), ECHO_COOKIE, secure)?;
     let (data, sig) = value.rsplit_once('.')?;
     if !verify(&["echo", data], sig) {
         return None;
@@ -257,7 +257,7 @@ async fn post(request: Request, next: Next, secure: bool) -> Response<Body> {
             .finish();
         let cookie = format!(
             "{}={data}.{}; Path=/; Max-Age=300; HttpOnly; SameSite=Lax{}",
-            super::router::cookie_name(ECHO_COOKIE, secure),
+            super::cookies::cookie_name(ECHO_COOKIE, secure),
             sign(&["echo", &data]),
             if secure { "; Secure" } else { "" }
         );

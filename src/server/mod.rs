@@ -1,23 +1,23 @@
-//! Server-only infrastructure: configuration, state, the database pool, sessions and the auth
-//! backend, demo data, and the router that puts them together.
+//! Server-only infrastructure: configuration, state, the database pool, the request context
+//! of server functions, sessions, attempt limits, security headers and events, and the router
+//! and HTTP server that put them together.
 
 pub mod assets;
 pub mod audit;
-pub mod auth;
+pub mod client;
 pub mod config;
+pub mod cookies;
+pub mod ctx;
 pub mod db;
-pub mod demo;
-pub mod demo_images;
 pub mod form_echo;
-pub mod generate;
-pub mod images;
-pub mod password;
+pub mod pages;
+pub mod random;
 pub mod router;
 pub mod security;
 pub mod serve;
+pub mod sessions;
 pub mod state;
 pub mod throttle;
-pub mod uploads;
 
 pub use config::Config;
 pub use state::AppState;

@@ -1,8 +1,14 @@
 //! The axum router: Leptos pages and server functions, uploaded images, static files, and the
 //! layers every request passes (sessions and auth, panics, headers, request log).
 
-use super::{assets, auth::Backend, security, AppState};
+use super::{
+    assets,
+    cookies::{cookie_name, SESSION_COOKIE},
+    pages, security,
+    state::AppState,
+};
 use crate::app::{shell, App};
+use crate::auth::backend::Backend;
 use crate::error::AppError;
 use axum::{
     body::Body,
@@ -33,39 +39,6 @@ use tower_sessions::{
     Expiry, SessionManagerLayer,
 };
 use tower_sessions_sqlx_store::SqliteStore;
-
-/// The name of the session cookie over plain HTTP.
-pub const SESSION_COOKIE: &str = "pw_session";
-
-/// The cookie names PartWatch sets: with secure cookies on (served over HTTPS) they carry the
-/// `__Host-` prefix, which browsers accept only on a cookie that is `Secure`, has `Path=/` and
-/// no `Domain` — so no subdomain and no plain-HTTP page can plant or overwrite it. Over plain
-/// HTTP (the run command on 127.0.0.1) browsers refuse `__Host-` cookies altogether, so the
-/// plain name is used there.
-pub fn cookie_name(name: &'static str, secure: bool) -> String {
-    if secure {
-        format!("__Host-{name}")
-    } else {
-        name.to_owned()
-    }
-}
-
-/// The value of the cookie `name` (see [`cookie_name`]) the request carries, if any.
-pub fn request_cookie(
-    headers: &axum::http::HeaderMap,
-    name: &'static str,
-    secure: bool,
-) -> Option<String> {
-    let name = cookie_name(name, secure);
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(n, _)| *n == name)
-        .map(|(_, value)| value.to_owned())
-}
 
 /// How long a session lives without being used.
 pub const SESSION_IDLE_DAYS: i64 = 7;
@@ -117,12 +90,12 @@ async fn medium_on_demand(dir: std::path::PathBuf, request: Request) -> Response
         .uri()
         .path()
         .strip_prefix('/')
-        .and_then(|name| name.strip_suffix(super::uploads::MEDIUM_SUFFIX))
-        .filter(|key| super::uploads::is_valid_key(key))
+        .and_then(|name| name.strip_suffix(crate::media::uploads::MEDIUM_SUFFIX))
+        .filter(|key| super::random::is_valid_key(key))
         .map(str::to_owned);
     let made = match key {
-        Some(key) => super::images::run_job(move || {
-            super::uploads::make_medium(&dir, &key).map_err(|_| super::images::ImageError::Corrupt)
+        Some(key) => crate::media::images::run_job(move || {
+            crate::media::uploads::make_medium(&dir, &key).map_err(|_| crate::media::images::ImageError::Corrupt)
         })
         .await
         .ok(),
@@ -221,15 +194,7 @@ async fn fallback(State(state): State<AppState>, request: Request) -> Response<B
     if file.status() == StatusCode::OK || file.status() == StatusCode::NOT_MODIFIED {
         return file.into_response();
     }
-    let options = state.leptos_options.clone();
-    let page_state = state.clone();
-    let render = leptos_axum::render_app_async_with_context(
-        move || provide_context(page_state.clone()),
-        move || shell(options.clone()),
-    );
-    render(Request::from_parts(parts, body))
-        .await
-        .into_response()
+    pages::render(&state, Request::from_parts(parts, body), || ()).await
 }
 
 /// Puts sessions, auth, cross-site refusal, panic handling, time limit, security headers and the
@@ -253,7 +218,7 @@ pub fn with_layers(routes: Router<AppState>, state: &AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            super::auth::enforce_session_lifetime,
+            super::sessions::enforce_session_lifetime,
         ))
         .layer(auth_layer)
         // Cross-site POSTs are refused before they reach the session.
@@ -337,22 +302,6 @@ fn panic_response(err: Box<dyn Any + Send + 'static>) -> Response<Body> {
         .status(StatusCode::INTERNAL_SERVER_ERROR)
         .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
         .header(header::CACHE_CONTROL, "no-store")
-        .body(Body::from(server_error_page()))
+        .body(Body::from(pages::server_error_page()))
         .unwrap_or_else(|_| Response::new(Body::from("Internal Server Error")))
 }
-
-/// A self-contained error page (no scripts; the stylesheet may be unavailable too).
-pub fn server_error_page() -> String {
-    SERVER_ERROR_PAGE.replace("{stylesheet}", assets::stylesheet_href())
-}
-
-const SERVER_ERROR_PAGE: &str = r#"<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Something went wrong · PartWatch</title>
-<link rel="stylesheet" href="{stylesheet}"></head>
-<body><main class="main"><section class="page status-page">
-<p class="status-code">500</p>
-<h1>Something went wrong on our side</h1>
-<p>We have logged the problem. Please try again in a moment; your cart and orders are safe.</p>
-<div class="status-actions"><a class="btn btn-primary" href="/">Go to the home page</a></div>
-</section></main></body></html>"#;

@@ -225,7 +225,7 @@ async fn connection(
     let activity = Arc::new(Activity::new());
     let counted = activity.clone();
     let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
-        // The router finds the client's address here (throttle::client_address).
+        // The router finds the client's address here (client::client_address).
         request.extensions_mut().insert(ConnectInfo(peer));
         let guard = InFlight::enter(counted.clone());
         let response = app.clone().oneshot(request);

@@ -1,7 +1,7 @@
 //! Shared server state, handed to axum handlers and (as context) to pages and server
-//! functions.
+//! functions; inside those, [`super::ctx::Ctx`] hands it out.
 
-use super::Config;
+use super::{config::Config, throttle::Limiter};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::SqlitePool;
@@ -17,19 +17,11 @@ pub struct AppState {
     /// The configuration read at start.
     pub config: Arc<Config>,
     /// Attempt counters (logins, registrations, password checks, checkouts, uploads).
-    pub limiter: Arc<super::throttle::Limiter>,
+    pub limiter: Arc<Limiter>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.leptos_options.clone()
     }
-}
-
-/// The state inside a server function or a page rendered on the server.
-pub fn app_state() -> Result<AppState, crate::error::AppError> {
-    leptos::prelude::use_context::<AppState>().ok_or_else(|| {
-        tracing::error!("AppState missing from the Leptos context");
-        crate::error::AppError::Internal
-    })
 }

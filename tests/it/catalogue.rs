@@ -307,7 +307,7 @@ async fn concurrent_catalogue_renders_never_fail(pool: SqlitePool) {
 
 /// A generated catalogue of `parts` parts in a fresh folder (removed by the caller).
 async fn generated(name: &str, parts: u64) -> (std::path::PathBuf, TestApp) {
-    use partwatch::server::generate::{self, GenerateOptions};
+    use partwatch::demo::generate::{self, GenerateOptions};
     let dir = std::env::temp_dir().join(format!("pw-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let url = format!("sqlite://{}/{name}.db?mode=rwc", dir.display());

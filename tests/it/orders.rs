@@ -546,7 +546,7 @@ async fn the_customer_sees_the_payment_deadline_and_why_an_unpaid_order_was_canc
         "PARTWATCH_PAYMENT_DAYS defaults to 7"
     );
     let deadline = placed_at(&shop.app, acme_order).await + 7 * 86_400;
-    let date = partwatch::ui::format_time(deadline);
+    let date = partwatch::time::format_time(deadline);
 
     // The order page and the list show the customer the date, rendered on the server from the
     // order's data; the same data reaches the browser, so hydration reads the same date.

@@ -138,7 +138,7 @@ async fn a_killed_server_restarts_onto_a_consistent_database() {
     let pool = open(&dir).await;
 
     // A supplier with three parts, and customers, straight into the database.
-    let hash = partwatch::server::password::hash(PW).await.unwrap();
+    let hash = partwatch::auth::password::hash(PW).await.unwrap();
     for n in 0..=CUSTOMERS {
         let role = if n == 0 { "supplier" } else { "customer" };
         sqlx::query("INSERT INTO users (username, email, password_hash, role) VALUES (?, ?, ?, ?)")
@@ -305,7 +305,7 @@ async fn sigterm_finishes_the_request_in_flight_and_closes_the_database() {
     let dir = temp_dir("term");
     let server = Server::start(&dir).await;
     let pool = open(&dir).await;
-    let hash = partwatch::server::password::hash(PW).await.unwrap();
+    let hash = partwatch::auth::password::hash(PW).await.unwrap();
     sqlx::query("INSERT INTO users (username, email, password_hash, role) VALUES ('anna', 'anna@example.com', ?, 'customer')")
         .bind(&hash)
         .execute(&pool)

@@ -427,13 +427,13 @@ fn futures_chunks(
 #[sqlx::test]
 async fn a_login_ends_after_its_absolute_lifetime_however_active(pool: SqlitePool) {
     let mut config = test_config();
-    config.session_lifetime = std::time::Duration::from_secs(1);
+    config.session_lifetime = std::time::Duration::from_secs(3);
     let app = TestApp::with_router(pool.clone(), router::app_router(state_for(pool, config)));
     let cookie = app
         .register("anna", "anna@example.com", PW, "customer")
         .await;
     assert_eq!(app.whoami(Some(&cookie)).await["username"], "anna");
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(3100)).await;
     // Still in use, but too old: logged out, and the page asks to log in again.
     assert!(app.whoami(Some(&cookie)).await.is_null());
     let page = app.get("/orders", Some(&cookie)).await;
@@ -469,7 +469,7 @@ async fn a_request_that_takes_too_long_is_answered_with_408(pool: SqlitePool) {
 async fn static_files_carry_the_security_headers_too(pool: SqlitePool) {
     let site = std::env::temp_dir().join(format!(
         "pw-site-{}",
-        partwatch::server::uploads::random_key()
+        partwatch::server::random::random_key()
     ));
     std::fs::create_dir_all(site.join("pkg")).unwrap();
     std::fs::write(

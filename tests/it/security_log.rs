@@ -51,11 +51,13 @@ async fn security_events_are_logged_one_line_each_without_secrets(pool: SqlitePo
     let writer = captured.clone();
     // This thread's subscriber only (`#[sqlx::test]` runs the test on a current-thread
     // runtime): the other tests of the binary run beside it and log on their own threads.
-    let _log = tracing_subscriber::fmt()
-        .with_env_filter("warn")
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .set_default();
+    let _log = tracing::subscriber::set_default(
+        tracing_subscriber::fmt()
+            .with_env_filter("warn")
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish(),
+    );
     let app = TestApp::new(pool);
     let supplier = app
         .register("acme", "acme@example.com", PW, "supplier")

@@ -516,7 +516,7 @@ async fn real_pool(name: &str) -> (SqlitePool, std::path::PathBuf) {
     let dir = std::env::temp_dir().join(format!(
         "pw-{name}-{}-{}",
         std::process::id(),
-        crate::server::uploads::random_key()
+        crate::server::random::random_key()
     ));
     std::fs::create_dir_all(&dir).unwrap();
     let url = format!("sqlite://{}/t.db?mode=rwc", dir.display());

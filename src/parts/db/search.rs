@@ -925,7 +925,7 @@ mod tests {
 #[cfg(test)]
 mod plans {
     use super::*;
-    use crate::server::generate::{self, GenerateOptions};
+    use crate::demo::generate::{self, GenerateOptions};
 
     /// A generated catalogue of `parts` parts in a fresh folder (removed by the caller).
     async fn generated(name: &str, parts: u64, seed: u64) -> (std::path::PathBuf, SqlitePool) {

@@ -12,7 +12,7 @@ use axum::{
 };
 use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
-use partwatch::server::{router, AppState, Config};
+use partwatch::server::{cookies, router, AppState, Config};
 use sqlx::SqlitePool;
 use std::sync::Arc;
 use tower::ServiceExt;
@@ -39,7 +39,7 @@ impl Reply {
             .get_all(header::SET_COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .find(|c| c.starts_with(&format!("{}=", router::SESSION_COOKIE)))
+            .find(|c| c.starts_with(&format!("{}=", cookies::SESSION_COOKIE)))
             .map(|c| c.split(';').next().unwrap_or_default().to_string())
     }
 
@@ -81,7 +81,7 @@ pub fn test_config() -> Config {
     let mut config = Config::from_lookup(|_| None).expect("defaults are valid");
     config.upload_dir = std::env::temp_dir().join(format!(
         "partwatch-test-uploads-{}",
-        partwatch::server::uploads::random_key()
+        partwatch::server::random::random_key()
     ));
     std::fs::create_dir_all(&config.upload_dir).expect("upload dir");
     config

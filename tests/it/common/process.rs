@@ -24,7 +24,7 @@ pub fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!(
         "pw-{name}-{}-{}",
         std::process::id(),
-        partwatch::server::uploads::random_key()
+        partwatch::server::random::random_key()
     ));
     std::fs::create_dir_all(&dir).unwrap();
     dir

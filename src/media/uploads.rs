@@ -2,28 +2,11 @@
 //! `<key>-thumb.jpg`, under a random key that holds no user input.
 
 use super::images::{self, Processed};
-use rand::{distributions::Alphanumeric, Rng};
+use crate::server::random::{is_valid_key, random_key};
 use std::{
     io,
     path::{Path, PathBuf},
 };
-
-/// A fresh random file stem for an image (not guessable, no user input in it).
-pub fn random_key() -> String {
-    rand::thread_rng()
-        .sample_iter(&Alphanumeric)
-        .take(32)
-        .map(|b| (b as char).to_ascii_lowercase())
-        .collect()
-}
-
-/// Whether `key` has the shape [`random_key`] makes (so it can name a file safely).
-pub fn is_valid_key(key: &str) -> bool {
-    key.len() == 32
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-}
 
 /// The display-size file of an image.
 pub fn display_path(dir: &Path, key: &str) -> PathBuf {

@@ -5,8 +5,8 @@
 //! Names come from real part kinds, makers from the brands that make them, and part numbers
 //! follow the shapes those makers print (`0 986 494 104`, `09.A822.11`, `W 712/95`, …).
 
-use super::password;
-use crate::auth::{db as users, Email, Role, Username};
+use crate::auth::{db as users, password, Email, Role, Username};
+use crate::server::db;
 use sqlx::{sqlite::SqliteConnectOptions, ConnectOptions, Connection, SqliteConnection};
 use std::{str::FromStr, time::Instant};
 
@@ -109,9 +109,9 @@ pub async fn run(options: &GenerateOptions) -> Result<Generated, String> {
     let started = Instant::now();
     let say = |what: &str| eprintln!("[{:>5.1}s] {what}", started.elapsed().as_secs_f64());
     // Migrate through the normal pool first, so the schema is exactly the server's.
-    let pool = super::db::connect(&options.database_url)
+    let pool = db::connect(&options.database_url)
         .await
-        .map_err(|e| super::db::open_error_message(&options.database_url, &e))?;
+        .map_err(|e| db::open_error_message(&options.database_url, &e))?;
     let empty = users::no_users(&pool).await.map_err(|e| e.to_string())?;
     pool.close().await;
     if !empty {
@@ -1023,7 +1023,7 @@ fn generate_part(
 /// A fresh folder and the URL of a database in it, for tests that generate a catalogue.
 #[cfg(test)]
 pub(crate) fn test_database(name: &str) -> (std::path::PathBuf, String) {
-    let dir = std::env::temp_dir().join(format!("pw-{name}-{}", super::uploads::random_key()));
+    let dir = std::env::temp_dir().join(format!("pw-{name}-{}", crate::server::random::random_key()));
     std::fs::create_dir_all(&dir).unwrap();
     let url = format!("sqlite://{}/{name}.db?mode=rwc", dir.display());
     (dir, url)
@@ -1130,7 +1130,7 @@ mod tests {
         };
         let done = run(&options).await.unwrap();
         assert_eq!((done.parts, done.suppliers), (3000, 7));
-        let pool = super::super::db::connect(&url).await.unwrap();
+        let pool = crate::server::db::connect(&url).await.unwrap();
         let (parts, suppliers, statuses): (i64, i64, i64) = sqlx::query_as(
             "SELECT (SELECT COUNT(*) FROM parts), (SELECT COUNT(*) FROM users WHERE role = 'supplier'), \
              (SELECT COUNT(DISTINCT status) FROM orders)",

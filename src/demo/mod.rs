@@ -1,16 +1,20 @@
-//! Demo data for an empty database: three suppliers, a customer, and a few dozen parts with
-//! pictures drawn by [`super::demo_images`].
+//! Made-up data. The demo shop for an empty database: three suppliers, a customer, and a few
+//! dozen parts with pictures drawn by [`pictures`]; and [`generate`], catalogues of any size
+//! for benchmarks and load tests.
 
-use super::{demo_images, images, password, uploads};
+pub mod generate;
+pub mod pictures;
+
 use crate::{
-    auth::{db as users, Email, Role, Username},
+    auth::{db as users, password, Email, Role, Username},
     error::AppError,
+    media::{images, uploads},
     parts::{
         db::{insert_part, NewPart, PartFields},
         Cents, DeliveryEstimate,
     },
 };
-use demo_images::Kind;
+use pictures::Kind;
 use sqlx::SqlitePool;
 use std::path::Path;
 
@@ -149,7 +153,7 @@ pub async fn load_if_empty(pool: &SqlitePool, upload_dir: &Path) -> Result<bool,
             .into_iter()
             .map(|(kind, accent)| {
                 let picture =
-                    images::process_pixels(demo_images::render(kind, accent)).map_err(|e| {
+                    images::process_pixels(pictures::render(kind, accent)).map_err(|e| {
                         tracing::error!(error = %e, "demo image failed");
                         AppError::Internal
                     })?;
@@ -215,7 +219,7 @@ mod tests {
 
     #[sqlx::test]
     async fn loads_once_into_an_empty_database(pool: SqlitePool) {
-        let dir = std::env::temp_dir().join(format!("pw-demo-{}", uploads::random_key()));
+        let dir = std::env::temp_dir().join(format!("pw-demo-{}", crate::server::random::random_key()));
         assert!(load_if_empty(&pool, &dir).await.unwrap());
         let parts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM parts")
             .fetch_one(&pool)
