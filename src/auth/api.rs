@@ -78,7 +78,11 @@ pub async fn register(
         .await?
         .ok_or(AppError::Internal)?;
     crate::server::auth::start_session(&mut session, &user).await?;
-    tracing::info!(user.id = id, role = %user.role, "account registered");
+    tracing::info!(
+        user.id = id,
+        role = user.role.as_str(),
+        "account registered"
+    );
     leptos_axum::redirect(&safe_next_path(next.as_deref()));
     Ok(())
 }

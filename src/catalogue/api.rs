@@ -14,5 +14,5 @@ pub async fn search_catalogue(query: String) -> Result<CatalogueResults, AppErro
     }
     let query = super::CatalogueQuery::parse(&query);
     let state = app_state()?;
-    Ok(crate::parts::db::search(&state.pool, &query).await?)
+    Ok(super::search::search(&state.pool, &query).await?)
 }

@@ -22,8 +22,11 @@ pub async fn my_listings(status: String, q: String) -> Result<Vec<ListingRow>, A
     let q: String = q.chars().take(200).collect();
     let state = app_state()?;
     Ok(
-        crate::parts::db::owned_listings(&state.pool, supplier.id, status == "archived", &q)
-            .await?,
+        super::db::owned_listings(&state.pool, supplier.id, status == "archived", &q)
+            .await?
+            .into_iter()
+            .map(ListingRow::from)
+            .collect(),
     )
 }
 
@@ -36,7 +39,7 @@ pub async fn update_listing_field(
     value: String,
 ) -> Result<String, AppError> {
     use crate::{
-        parts::db::OwnedChange,
+        listings::db::OwnedChange,
         server::{auth::require_supplier, state::app_state},
     };
     let supplier = require_supplier().await?;
@@ -44,7 +47,7 @@ pub async fn update_listing_field(
     let (changed, shown) = match field.as_str() {
         "price" => {
             let price = super::parse_price(&value).map_err(|m| AppError::field("value", m))?;
-            let changed = crate::parts::db::change_owned_part(
+            let changed = super::db::change_owned_part(
                 &state.pool,
                 id,
                 supplier.id,
@@ -55,7 +58,7 @@ pub async fn update_listing_field(
         }
         "stock" => {
             let stock = super::parse_stock(&value).map_err(|m| AppError::field("value", m))?;
-            let changed = crate::parts::db::change_owned_part(
+            let changed = super::db::change_owned_part(
                 &state.pool,
                 id,
                 supplier.id,
@@ -93,12 +96,12 @@ pub async fn restore_listing(id: i64) -> Result<(), AppError> {
 #[cfg(feature = "ssr")]
 async fn set_archived(id: i64, archived: bool) -> Result<(), AppError> {
     use crate::{
-        parts::db::OwnedChange,
+        listings::db::OwnedChange,
         server::{auth::require_supplier, state::app_state},
     };
     let supplier = require_supplier().await?;
     let state = app_state()?;
-    if crate::parts::db::change_owned_part(
+    if super::db::change_owned_part(
         &state.pool,
         id,
         supplier.id,
@@ -128,7 +131,8 @@ pub async fn listing_form(id: Option<i64>) -> Result<ListingFormState, AppError>
         });
     };
     let state = app_state()?;
-    crate::parts::db::owned_part(&state.pool, id, supplier.id)
+    super::db::owned_part(&state.pool, id, supplier.id)
         .await?
+        .map(|part| ListingFormState::for_part(id, part))
         .ok_or_else(|| not_yours(supplier.id, id))
 }

@@ -4,7 +4,7 @@
 //! On success it redirects to `/listings`; on any error it renders the form page again with
 //! the values as typed and each message beside its field (status 422).
 
-use super::{ListingFormState, ListingInput};
+use super::{db as listings_db, ListingFormState, ListingInput};
 use crate::{
     app::shell,
     error::{AppError, FieldError},
@@ -61,7 +61,7 @@ async fn save_listing(
 ) -> Response {
     let (parts, body) = request.into_parts();
     // Visitors and customers get the page itself, which sends them to log in or explains.
-    let Some(user) = auth.user.filter(|u| u.role == "supplier") else {
+    let Some(user) = auth.user.filter(|u| u.role == crate::auth::Role::Supplier) else {
         return render_page(&state, parts, None).await;
     };
     if let Err(AppError::RateLimited(wait)) = state.limiter.hit(
@@ -71,7 +71,7 @@ async fn save_listing(
         return too_many(wait);
     }
     let old_image = match id {
-        Some(id) => match parts_db::owned_image_key(&state.pool, id, user.id).await {
+        Some(id) => match listings_db::owned_image_key(&state.pool, id, user.id).await {
             Ok(Some(key)) => key,
             Ok(None) => {
                 crate::server::audit::access_refused(user.id, "listing", id);
@@ -177,11 +177,15 @@ async fn save_listing(
         )
         .await
         .map(Some),
-        Some(id) => {
-            parts_db::update_owned_part(&state.pool, id, user.id, &part_fields, new_key.as_deref())
-                .await
-                .map(|changed| changed.then_some(id))
-        }
+        Some(id) => listings_db::update_owned_part(
+            &state.pool,
+            id,
+            user.id,
+            &part_fields,
+            new_key.as_deref(),
+        )
+        .await
+        .map(|changed| changed.then_some(id)),
     };
     match saved {
         Ok(Some(part_id)) => {

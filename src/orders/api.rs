@@ -99,7 +99,7 @@ pub async fn place_order(
 pub async fn my_orders(view: String, page: u32) -> Result<OrdersPage, AppError> {
     use crate::server::{auth::require_user, state::app_state};
     let user = require_user().await?;
-    let is_supplier = user.role == "supplier";
+    let is_supplier = user.role == crate::auth::Role::Supplier;
     let view = super::OrdersView::parse(&view, is_supplier);
     let state = app_state()?;
     let window = state.config.payment_window;
@@ -149,7 +149,7 @@ pub async fn set_order_status(id: i64, status: String) -> Result<OrderStatus, Ap
 pub async fn orders_to_ship() -> Result<i64, AppError> {
     use crate::server::{auth::auth_session, state::app_state};
     match auth_session().await?.user {
-        Some(user) if user.role == "supplier" => {
+        Some(user) if user.role == crate::auth::Role::Supplier => {
             let state = app_state()?;
             Ok(super::db::to_ship_count(&state.pool, user.id).await?)
         }

@@ -18,7 +18,7 @@ pub async fn supplier_stats() -> Result<ShopStats, AppError> {
     use crate::{server::auth::require_supplier, server::state::app_state};
     let supplier = require_supplier().await?;
     let state = app_state()?;
-    Ok(super::db::supplier_stats(&state.pool, supplier.id).await?)
+    Ok(crate::listings::db::supplier_stats(&state.pool, supplier.id).await?)
 }
 
 /// A part in the catalogue with everything its page shows; archived and unknown parts are

@@ -153,7 +153,7 @@ pub async fn require_user() -> Result<UserRow, AppError> {
 /// The logged-in supplier, or `Unauthorized` / `Forbidden`.
 pub async fn require_supplier() -> Result<UserRow, AppError> {
     let user = require_user().await?;
-    if user.role == "supplier" {
+    if user.role == crate::auth::Role::Supplier {
         Ok(user)
     } else {
         super::audit::role_refused(user.id, "supplier");

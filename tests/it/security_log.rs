@@ -10,6 +10,7 @@ use axum::{
 use common::TestApp;
 use sqlx::SqlitePool;
 use std::sync::{Arc, Mutex};
+use tracing_subscriber::util::SubscriberInitExt;
 
 const PW: &str = "a-long-password";
 const BOUNDARY: &str = "----log-boundary";
