@@ -75,7 +75,11 @@ pub async fn register(
         .await?
         .ok_or(AppError::Internal)?;
     start_session(cx.session()?, &user).await?;
-    tracing::info!(user.id = id, role = %user.role, "account registered");
+    tracing::info!(
+        user.id = id,
+        role = user.role.as_str(),
+        "account registered"
+    );
     leptos_axum::redirect(&safe_next_path(next.as_deref()));
     Ok(())
 }

@@ -1,10 +1,10 @@
 //! All SQL of the users table, which this feature owns.
 
 use super::{Email, Role, SessionUser, Username};
-use sqlx::{FromRow, SqliteExecutor};
+use sqlx::{error::DatabaseError, SqliteExecutor};
 
 /// A users row, password hash included. Never serialised: pages get [`SessionUser`].
-#[derive(Clone, FromRow)]
+#[derive(Clone)]
 pub struct UserRow {
     /// Database id.
     pub id: i64,
@@ -14,8 +14,8 @@ pub struct UserRow {
     pub email: String,
     /// Argon2id PHC string.
     pub password_hash: String,
-    /// `customer` or `supplier`.
-    pub role: String,
+    /// What the account may do (a stored spelling the schema does not admit is a read error).
+    pub role: Role,
 }
 
 impl std::fmt::Debug for UserRow {
@@ -35,8 +35,7 @@ impl UserRow {
             id: self.id,
             username: self.username.clone(),
             email: self.email.clone(),
-            // The CHECK constraint admits only the two spellings.
-            role: Role::parse(&self.role).unwrap_or(Role::Customer),
+            role: self.role,
         }
     }
 }
@@ -54,7 +53,28 @@ pub enum CreateUserError {
     Db(sqlx::Error),
 }
 
-const USER_COLUMNS: &str = "id, username, email, password_hash, role";
+/// The columns a unique index found taken, as SQLite names them in its message ("UNIQUE
+/// constraint failed: users.email", or "t.a, t.b" for an index of several columns); `None`
+/// for any other error. sqlx's `constraint()` is always `None` on SQLite, and SQLite names an
+/// index (rather than its columns) only for an index on an expression, which the users table
+/// does not have.
+fn unique_columns(e: &dyn DatabaseError) -> Option<Vec<&str>> {
+    if !e.is_unique_violation() {
+        return None;
+    }
+    e.message()
+        .strip_prefix("UNIQUE constraint failed: ")
+        .map(|columns| columns.split(", ").collect())
+}
+
+/// The one column (`table.column`) whose unique index a failed write ran into, if that is why
+/// it failed.
+fn taken_column(err: &sqlx::Error) -> Option<String> {
+    match unique_columns(err.as_database_error()?)?.as_slice() {
+        [column] => Some((*column).to_string()),
+        _ => None,
+    }
+}
 
 /// Stores a new user with an already computed password hash and returns its id.
 pub async fn create_user(
@@ -65,39 +85,39 @@ pub async fn create_user(
     role: Role,
 ) -> Result<i64, CreateUserError> {
     let mut conn = db.acquire().await.map_err(CreateUserError::Db)?;
-    let result = sqlx::query(
+    let (name, address, skeleton) = (username.as_str(), email.as_str(), username.skeleton());
+    let result = sqlx::query!(
         "INSERT INTO users (username, email, password_hash, role, username_skeleton) \
          VALUES (?, ?, ?, ?, ?)",
+        name,
+        address,
+        password_hash,
+        role,
+        skeleton,
     )
-    .bind(username.as_str())
-    .bind(email.as_str())
-    .bind(password_hash)
-    .bind(role.as_str())
-    .bind(username.skeleton())
     .execute(&mut *conn)
     .await;
-    match result {
-        Ok(done) => Ok(done.last_insert_rowid()),
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            // SQLite names the column of the violated index: "… failed: users.email".
-            let message = e.message();
-            if message.contains("users.email") {
-                return Err(CreateUserError::EmailTaken);
-            }
+    let taken = result.as_ref().err().and_then(taken_column);
+    match (result, taken.as_deref()) {
+        (Ok(done), _) => Ok(done.last_insert_rowid()),
+        (Err(_), Some("users.email")) => Err(CreateUserError::EmailTaken),
+        (Err(_), Some("users.username")) => Err(CreateUserError::UsernameTaken),
+        (Err(_), Some("users.username_skeleton")) => {
             // The same name in other letter case also shares the skeleton; say "taken" then.
-            let same_name: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM users WHERE username = ? COLLATE NOCASE")
-                    .bind(username.as_str())
-                    .fetch_optional(&mut *conn)
-                    .await
-                    .map_err(CreateUserError::Db)?;
-            if same_name.is_none() && message.contains("users.username_skeleton") {
-                Err(CreateUserError::UsernameLookAlike)
+            let same_name = sqlx::query_scalar!(
+                r#"SELECT id AS "id!" FROM users WHERE username = ? COLLATE NOCASE"#,
+                name
+            )
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(CreateUserError::Db)?;
+            Err(if same_name.is_none() {
+                CreateUserError::UsernameLookAlike
             } else {
-                Err(CreateUserError::UsernameTaken)
-            }
+                CreateUserError::UsernameTaken
+            })
         }
-        Err(e) => Err(CreateUserError::Db(e)),
+        (Err(e), _) => Err(CreateUserError::Db(e)),
     }
 }
 
@@ -105,17 +125,20 @@ pub async fn create_user(
 /// Two old names that already look alike keep theirs unset: both accounts stay usable, and a
 /// new look-alike of either is still refused through the other's skeleton.
 pub async fn fill_missing_username_skeletons(pool: &sqlx::SqlitePool) -> sqlx::Result<u64> {
-    let missing: Vec<(i64, String)> =
-        sqlx::query_as("SELECT id, username FROM users WHERE username_skeleton IS NULL")
+    let missing =
+        sqlx::query!(r#"SELECT id AS "id!", username FROM users WHERE username_skeleton IS NULL"#)
             .fetch_all(pool)
             .await?;
     let mut filled = 0;
-    for (id, name) in missing {
-        match sqlx::query("UPDATE users SET username_skeleton = ? WHERE id = ?")
-            .bind(Username::skeleton_of(&name))
-            .bind(id)
-            .execute(pool)
-            .await
+    for user in missing {
+        let (id, skeleton) = (user.id, Username::skeleton_of(&user.username));
+        match sqlx::query!(
+            "UPDATE users SET username_skeleton = ? WHERE id = ?",
+            skeleton,
+            id
+        )
+        .execute(pool)
+        .await
         {
             Ok(_) => filled += 1,
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
@@ -132,8 +155,7 @@ pub const DEVICES_PER_USER: i64 = 20;
 
 /// The account a device token (from a browser's device cookie) was issued to, if any.
 pub async fn device_owner(db: impl SqliteExecutor<'_>, token: &str) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar("SELECT user_id FROM login_devices WHERE token = ?")
-        .bind(token)
+    sqlx::query_scalar!("SELECT user_id FROM login_devices WHERE token = ?", token)
         .fetch_optional(db)
         .await
 }
@@ -146,20 +168,20 @@ pub async fn remember_device(
     token: &str,
     now: i64,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT OR REPLACE INTO login_devices (token, user_id, created_at) VALUES (?, ?, ?)",
+        token,
+        user_id,
+        now,
     )
-    .bind(token)
-    .bind(user_id)
-    .bind(now)
     .execute(&mut *db)
     .await?;
-    sqlx::query(
+    sqlx::query!(
         "DELETE FROM login_devices WHERE user_id = ?1 AND token NOT IN \
          (SELECT token FROM login_devices WHERE user_id = ?1 ORDER BY created_at DESC LIMIT ?2)",
+        user_id,
+        DEVICES_PER_USER,
     )
-    .bind(user_id)
-    .bind(DEVICES_PER_USER)
     .execute(&mut *db)
     .await?;
     Ok(())
@@ -167,10 +189,14 @@ pub async fn remember_device(
 
 /// The user with this id.
 pub async fn user_by_id(db: impl SqliteExecutor<'_>, id: i64) -> sqlx::Result<Option<UserRow>> {
-    sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?"))
-        .bind(id)
-        .fetch_optional(db)
-        .await
+    sqlx::query_as!(
+        UserRow,
+        r#"SELECT id AS "id!", username, email, password_hash, role AS "role: Role"
+           FROM users WHERE id = ?"#,
+        id,
+    )
+    .fetch_optional(db)
+    .await
 }
 
 /// The user with this email, in any letter case.
@@ -178,10 +204,13 @@ pub async fn user_by_email(
     db: impl SqliteExecutor<'_>,
     email: &str,
 ) -> sqlx::Result<Option<UserRow>> {
-    sqlx::query_as(&format!(
-        "SELECT {USER_COLUMNS} FROM users WHERE email = ? COLLATE NOCASE"
-    ))
-    .bind(email.trim())
+    let email = email.trim();
+    sqlx::query_as!(
+        UserRow,
+        r#"SELECT id AS "id!", username, email, password_hash, role AS "role: Role"
+           FROM users WHERE email = ? COLLATE NOCASE"#,
+        email,
+    )
     .fetch_optional(db)
     .await
 }
@@ -192,12 +221,14 @@ pub async fn email_taken(
     email: &Email,
     except_id: i64,
 ) -> sqlx::Result<bool> {
-    let found: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM users WHERE email = ? COLLATE NOCASE AND id <> ?")
-            .bind(email.as_str())
-            .bind(except_id)
-            .fetch_optional(db)
-            .await?;
+    let address = email.as_str();
+    let found = sqlx::query_scalar!(
+        r#"SELECT id AS "id!" FROM users WHERE email = ? COLLATE NOCASE AND id <> ?"#,
+        address,
+        except_id,
+    )
+    .fetch_optional(db)
+    .await?;
     Ok(found.is_some())
 }
 
@@ -207,17 +238,15 @@ pub async fn update_email(
     user_id: i64,
     email: &Email,
 ) -> Result<(), CreateUserError> {
-    match sqlx::query("UPDATE users SET email = ? WHERE id = ?")
-        .bind(email.as_str())
-        .bind(user_id)
+    let address = email.as_str();
+    let result = sqlx::query!("UPDATE users SET email = ? WHERE id = ?", address, user_id)
         .execute(db)
-        .await
-    {
-        Ok(_) => Ok(()),
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            Err(CreateUserError::EmailTaken)
-        }
-        Err(e) => Err(CreateUserError::Db(e)),
+        .await;
+    let taken = result.as_ref().err().and_then(taken_column);
+    match (result, taken.as_deref()) {
+        (Ok(_), _) => Ok(()),
+        (Err(_), Some("users.email")) => Err(CreateUserError::EmailTaken),
+        (Err(e), _) => Err(CreateUserError::Db(e)),
     }
 }
 
@@ -227,17 +256,19 @@ pub async fn update_password_hash(
     user_id: i64,
     password_hash: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
-        .bind(password_hash)
-        .bind(user_id)
-        .execute(db)
-        .await?;
+    sqlx::query!(
+        "UPDATE users SET password_hash = ? WHERE id = ?",
+        password_hash,
+        user_id,
+    )
+    .execute(db)
+    .await?;
     Ok(())
 }
 
 /// Whether the users table is empty (a fresh database, ready for demo data).
 pub async fn no_users(db: impl SqliteExecutor<'_>) -> sqlx::Result<bool> {
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+    let count = sqlx::query_scalar!("SELECT COUNT(*) FROM users")
         .fetch_one(db)
         .await?;
     Ok(count == 0)
@@ -287,8 +318,9 @@ mod tests {
         .await
         .unwrap();
         // Bypass the normalising Email type to prove the database itself refuses.
-        let err = sqlx::query(
-            "INSERT INTO users (username, email, password_hash, role) VALUES ('bob', 'ANNA@Example.com', 'h', 'customer')",
+        let err = sqlx::query!(
+            "INSERT INTO users (username, email, password_hash, role) \
+             VALUES ('bob', 'ANNA@Example.com', 'h', 'customer')"
         )
         .execute(&pool)
         .await
@@ -390,5 +422,85 @@ mod tests {
             user_by_id(&pool, a).await.unwrap().unwrap().email,
             "new@example.com"
         );
+    }
+
+    /// A role the schema does not admit is a read error, not a customer.
+    #[sqlx::test]
+    async fn an_unknown_role_is_an_error(pool: SqlitePool) {
+        let bad = sqlx::query_scalar::<_, Role>("SELECT 'wizard'")
+            .fetch_one(&pool)
+            .await;
+        assert!(
+            matches!(bad, Err(sqlx::Error::ColumnDecode { .. })),
+            "{bad:?}"
+        );
+        for role in [Role::Customer, Role::Supplier] {
+            let read: Role = sqlx::query_scalar(&format!("SELECT '{}'", role.as_str()))
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            assert_eq!(read, role);
+        }
+    }
+
+    /// Each unique index is told apart by the exact column SQLite names, whatever else the
+    /// message holds.
+    #[sqlx::test]
+    async fn unique_violations_name_their_column(pool: SqlitePool) {
+        create_user(
+            &pool,
+            &name("NordBrake"),
+            &email("shop@nordbrake.example"),
+            "h",
+            Role::Supplier,
+        )
+        .await
+        .unwrap();
+        let insert = |username: &'static str, address: &'static str, skeleton: String| {
+            let pool = pool.clone();
+            async move {
+                sqlx::query!(
+                    "INSERT INTO users (username, email, password_hash, role, username_skeleton) \
+                     VALUES (?, ?, 'h', 'customer', ?)",
+                    username,
+                    address,
+                    skeleton,
+                )
+                .execute(&pool)
+                .await
+                .unwrap_err()
+            }
+        };
+        let skeleton = name("NordBrake").skeleton();
+        let email_taken = insert("other", "SHOP@nordbrake.example", "other".into()).await;
+        let name_taken = insert("nordbrake", "b@example.com", "x".into()).await;
+        let look_alike = insert("N0rdBrake", "c@example.com", skeleton).await;
+        assert_eq!(taken_column(&email_taken).as_deref(), Some("users.email"));
+        assert_eq!(taken_column(&name_taken).as_deref(), Some("users.username"));
+        assert_eq!(
+            taken_column(&look_alike).as_deref(),
+            Some("users.username_skeleton")
+        );
+        // Not a unique violation (the name is too short): no column.
+        let check = sqlx::query!(
+            "INSERT INTO users (username, email, password_hash, role) \
+             VALUES ('x', 'email.users@example.com', 'h', 'customer')"
+        )
+        .execute(&pool)
+        .await
+        .unwrap_err();
+        assert_eq!(taken_column(&check), None);
+        let look_alike = create_user(
+            &pool,
+            &name("N0rdBrake"),
+            &email("d@example.com"),
+            "h",
+            Role::Customer,
+        )
+        .await;
+        assert!(matches!(
+            look_alike,
+            Err(CreateUserError::UsernameLookAlike)
+        ));
     }
 }

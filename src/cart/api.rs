@@ -53,9 +53,10 @@ pub async fn cart_contents() -> Result<super::Cart, AppError> {
     let cx = Ctx::user().await?;
     let mut conn = cx.pool().acquire().await?;
     let lines = super::db::lines(&mut conn, cx.user.id).await?;
-    let (shipping_name, shipping_address) = crate::orders::db::last_shipping(&mut *conn, cx.user.id)
-        .await?
-        .unwrap_or_default();
+    let (shipping_name, shipping_address) =
+        crate::orders::db::last_shipping(&mut *conn, cx.user.id)
+            .await?
+            .unwrap_or_default();
     Ok(super::Cart {
         total: super::cart_total(&lines),
         lines,

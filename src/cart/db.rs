@@ -2,14 +2,16 @@
 
 use super::{CartLine, LineIssue};
 use crate::parts::{db::stock_info, Cents};
-use sqlx::{FromRow, SqliteConnection, SqliteExecutor, SqlitePool};
+use sqlx::{SqliteConnection, SqliteExecutor, SqlitePool};
 
 /// How many units the user's cart holds, over all lines.
 pub async fn item_count(db: impl SqliteExecutor<'_>, user_id: i64) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COALESCE(SUM(quantity), 0) FROM cart_items WHERE user_id = ?")
-        .bind(user_id)
-        .fetch_one(db)
-        .await
+    sqlx::query_scalar!(
+        r#"SELECT COALESCE(SUM(quantity), 0) AS "units!: i64" FROM cart_items WHERE user_id = ?"#,
+        user_id
+    )
+    .fetch_one(db)
+    .await
 }
 
 /// How many units of one part the user's cart holds.
@@ -18,12 +20,13 @@ pub async fn quantity_of(
     user_id: i64,
     part_id: i64,
 ) -> sqlx::Result<i64> {
-    let quantity: Option<i64> =
-        sqlx::query_scalar("SELECT quantity FROM cart_items WHERE user_id = ? AND part_id = ?")
-            .bind(user_id)
-            .bind(part_id)
-            .fetch_optional(db)
-            .await?;
+    let quantity = sqlx::query_scalar!(
+        "SELECT quantity FROM cart_items WHERE user_id = ? AND part_id = ?",
+        user_id,
+        part_id,
+    )
+    .fetch_optional(db)
+    .await?;
     Ok(quantity.unwrap_or(0))
 }
 
@@ -73,13 +76,13 @@ pub async fn add_item(
             in_cart,
         });
     }
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO cart_items (user_id, part_id, quantity) VALUES (?, ?, ?) \
          ON CONFLICT (user_id, part_id) DO UPDATE SET quantity = quantity + excluded.quantity",
+        user_id,
+        part_id,
+        quantity,
     )
-    .bind(user_id)
-    .bind(part_id)
-    .bind(quantity)
     .execute(&mut *tx)
     .await?;
     let cart_count = item_count(&mut *tx, user_id).await?;
@@ -87,7 +90,6 @@ pub async fn add_item(
     Ok(AddOutcome::Added { cart_count })
 }
 
-#[derive(FromRow)]
 struct LineRow {
     part_id: i64,
     name: String,
@@ -105,14 +107,16 @@ struct LineRow {
 /// The user's cart lines with the parts' current price, stock and state, grouped by supplier
 /// (so each group is one order at checkout), oldest line first within a supplier.
 pub async fn lines(db: &mut SqliteConnection, user_id: i64) -> sqlx::Result<Vec<CartLine>> {
-    let rows: Vec<LineRow> = sqlx::query_as(
-        "SELECT c.part_id, p.name, p.manufacturer, p.model, u.username AS supplier, \
-                p.supplier_id, p.image_key, p.price_cents, c.quantity, p.stock, p.archived \
-         FROM cart_items c JOIN parts p ON p.id = c.part_id JOIN users u ON u.id = p.supplier_id \
-         WHERE c.user_id = ? \
-         ORDER BY u.username COLLATE NOCASE, p.supplier_id, c.added_at, c.part_id",
+    let rows = sqlx::query_as!(
+        LineRow,
+        r#"SELECT c.part_id, p.name, p.manufacturer, p.model, u.username AS supplier,
+                  p.supplier_id, p.image_key, p.price_cents, c.quantity, p.stock,
+                  p.archived AS "archived: bool"
+           FROM cart_items c JOIN parts p ON p.id = c.part_id JOIN users u ON u.id = p.supplier_id
+           WHERE c.user_id = ?
+           ORDER BY u.username COLLATE NOCASE, p.supplier_id, c.added_at, c.part_id"#,
+        user_id,
     )
-    .bind(user_id)
     .fetch_all(db)
     .await?;
     Ok(rows
@@ -174,12 +178,14 @@ pub async fn set_quantity(
     if quantity > part.stock {
         return Ok(SetOutcome::NotEnoughStock { stock: part.stock });
     }
-    sqlx::query("UPDATE cart_items SET quantity = ? WHERE user_id = ? AND part_id = ?")
-        .bind(quantity)
-        .bind(user_id)
-        .bind(part_id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "UPDATE cart_items SET quantity = ? WHERE user_id = ? AND part_id = ?",
+        quantity,
+        user_id,
+        part_id,
+    )
+    .execute(&mut *tx)
+    .await?;
     let cart_count = item_count(&mut *tx, user_id).await?;
     tx.commit().await?;
     Ok(SetOutcome::Set { cart_count })
@@ -193,12 +199,14 @@ pub async fn remove_items(
 ) -> sqlx::Result<u64> {
     let mut removed = 0;
     for part_id in part_ids {
-        removed += sqlx::query("DELETE FROM cart_items WHERE user_id = ? AND part_id = ?")
-            .bind(user_id)
-            .bind(part_id)
-            .execute(&mut *db)
-            .await?
-            .rows_affected();
+        removed += sqlx::query!(
+            "DELETE FROM cart_items WHERE user_id = ? AND part_id = ?",
+            user_id,
+            part_id,
+        )
+        .execute(&mut *db)
+        .await?
+        .rows_affected();
     }
     Ok(removed)
 }
@@ -213,22 +221,20 @@ mod tests {
             ("bob", "customer"),
             ("acme", "supplier"),
         ] {
-            sqlx::query(
+            let email = format!("{name}@example.com");
+            sqlx::query!(
                 "INSERT INTO users (username, email, password_hash, role) VALUES (?, ?, 'h', ?)",
+                name,
+                email,
+                role
             )
-            .bind(name)
-            .bind(format!("{name}@example.com"))
-            .bind(role)
             .execute(pool)
             .await
             .unwrap();
         }
         // Part 1: 3 in stock; part 2: archived; part 3: out of stock.
         for (name, stock, archived) in [("Disc", 3, 0), ("Old", 10, 1), ("None", 0, 0)] {
-            sqlx::query("INSERT INTO parts (supplier_id, name, manufacturer, model, description, price_cents, stock, delivery_estimate, archived) VALUES (3, ?, 'M', 'X', 'D', 100, ?, '1-2_days', ?)")
-                .bind(name)
-                .bind(stock)
-                .bind(archived)
+            sqlx::query!("INSERT INTO parts (supplier_id, name, manufacturer, model, description, price_cents, stock, delivery_estimate, archived) VALUES (3, ?, 'M', 'X', 'D', 100, ?, '1-2_days', ?)", name, stock, archived)
                 .execute(pool)
                 .await
                 .unwrap();
@@ -249,7 +255,7 @@ mod tests {
         assert_eq!(item_count(&pool, 1).await.unwrap(), 2);
         assert_eq!(item_count(&pool, 3).await.unwrap(), 0);
         // A quantity of zero is not a cart line.
-        assert!(sqlx::query(
+        assert!(sqlx::query!(
             "INSERT INTO cart_items (user_id, part_id, quantity) VALUES (3, 1, 0)"
         )
         .execute(&pool)
@@ -302,7 +308,7 @@ mod tests {
             SetOutcome::NoLine
         );
         // The stock drops under the line: lowering is allowed, raising is not.
-        sqlx::query("UPDATE parts SET stock = 1 WHERE id = 1")
+        sqlx::query!("UPDATE parts SET stock = 1 WHERE id = 1")
             .execute(&pool)
             .await
             .unwrap();
@@ -319,7 +325,7 @@ mod tests {
         );
         assert_eq!(lines(&mut conn, 1).await.unwrap()[0].issue, None);
         // An archived part can only be removed.
-        sqlx::query("UPDATE parts SET archived = 1 WHERE id = 1")
+        sqlx::query!("UPDATE parts SET archived = 1 WHERE id = 1")
             .execute(&pool)
             .await
             .unwrap();

@@ -14,5 +14,5 @@ pub async fn search_catalogue(query: String) -> Result<CatalogueResults, AppErro
     }
     let query = super::CatalogueQuery::parse(&query);
     let cx = Ctx::public()?;
-    Ok(crate::parts::db::search(cx.pool(), &query).await?)
+    Ok(super::search::search(cx.pool(), &query).await?)
 }

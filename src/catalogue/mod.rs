@@ -2,6 +2,8 @@
 //! query so reload, back/forward and a shared link reproduce the view.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod search;
 pub mod view;
 
 use crate::parts::{Cents, PartSummary};

@@ -175,10 +175,11 @@ pub async fn run(options: &GenerateOptions) -> Result<Generated, String> {
     say(&format!("{} parts", options.parts));
     let now = unix_now();
     let span = 3 * 365 * 86_400;
-    let first_id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM parts")
-        .fetch_one(&mut conn)
-        .await
-        .map_err(db)?;
+    let first_id =
+        sqlx::query_scalar!(r#"SELECT COALESCE(MAX(id), 0) + 1 AS "next!: i64" FROM parts"#)
+            .fetch_one(&mut conn)
+            .await
+            .map_err(db)?;
     // Supplier sizes follow a long tail: a few big ones, many small ones.
     let weights: Vec<f64> = (0..supplier_ids.len())
         .map(|i| 1.0 / (1.0 + i as f64).powf(0.8))
@@ -277,45 +278,52 @@ pub async fn run(options: &GenerateOptions) -> Result<Generated, String> {
             "completed" => (step(1), step(2), step(5), None),
             _ => (None, None, None, step(1)),
         };
-        let order_id: i64 = sqlx::query_scalar(
-            "INSERT INTO orders (customer_id, supplier_id, status, total_cents, shipping_name, \
-             shipping_address, created_at, paid_at, shipped_at, completed_at, cancelled_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(customer)
-        .bind(supplier_ids[supplier])
-        .bind(status)
-        .bind(total)
-        .bind(format!("Customer {}", customer))
-        .bind(format!(
+        let supplier_id = supplier_ids[supplier];
+        let shipping_name = format!("Customer {}", customer);
+        let shipping_address = format!(
             "{} Hauptstraße\n{:05} Musterstadt",
             1 + rng.below(200),
             10_000 + rng.below(89_999)
-        ))
-        .bind(created_at)
-        .bind(paid)
-        .bind(shipped)
-        .bind(completed)
-        .bind(cancelled)
+        );
+        let order_id = sqlx::query_scalar!(
+            "INSERT INTO orders (customer_id, supplier_id, status, total_cents, shipping_name, \
+             shipping_address, created_at, paid_at, shipped_at, completed_at, cancelled_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS \"id!\"",
+            customer,
+            supplier_id,
+            status,
+            total,
+            shipping_name,
+            shipping_address,
+            created_at,
+            paid,
+            shipped,
+            completed,
+            cancelled,
+        )
         .fetch_one(&mut *tx)
         .await
         .map_err(db)?;
-        sqlx::query("UPDATE orders SET payment_reference = ? WHERE id = ?")
-            .bind(crate::orders::payment_reference(order_id))
-            .bind(order_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
+        let reference = crate::orders::payment_reference(order_id);
+        sqlx::query!(
+            "UPDATE orders SET payment_reference = ? WHERE id = ?",
+            reference,
+            order_id,
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
         for (part, quantity, price) in lines {
-            sqlx::query(
+            let line_total = quantity * price;
+            sqlx::query!(
                 "INSERT INTO purchases (order_id, part_id, part_name, quantity, unit_price_cents, \
                  line_total_cents) SELECT ?, id, name, ?, ?, ? FROM parts WHERE id = ?",
+                order_id,
+                quantity,
+                price,
+                line_total,
+                part,
             )
-            .bind(order_id)
-            .bind(quantity)
-            .bind(price)
-            .bind(quantity * price)
-            .bind(part)
             .execute(&mut *tx)
             .await
             .map_err(db)?;
@@ -327,7 +335,7 @@ pub async fn run(options: &GenerateOptions) -> Result<Generated, String> {
     // A bulk load leaves the word index in a dozen segments (b-trees) that every search
     // reads; merged into one, searches read 2-5 times less (measured at 1M parts).
     say("merging the word index");
-    sqlx::query("INSERT INTO parts_words (parts_words) VALUES ('optimize')")
+    sqlx::query!("INSERT INTO parts_words (parts_words) VALUES ('optimize')")
         .execute(&mut conn)
         .await
         .map_err(db)?;
@@ -1023,7 +1031,8 @@ fn generate_part(
 /// A fresh folder and the URL of a database in it, for tests that generate a catalogue.
 #[cfg(test)]
 pub(crate) fn test_database(name: &str) -> (std::path::PathBuf, String) {
-    let dir = std::env::temp_dir().join(format!("pw-{name}-{}", crate::server::random::random_key()));
+    let dir =
+        std::env::temp_dir().join(format!("pw-{name}-{}", crate::server::random::random_key()));
     std::fs::create_dir_all(&dir).unwrap();
     let url = format!("sqlite://{}/{name}.db?mode=rwc", dir.display());
     (dir, url)
@@ -1131,17 +1140,21 @@ mod tests {
         let done = run(&options).await.unwrap();
         assert_eq!((done.parts, done.suppliers), (3000, 7));
         let pool = crate::server::db::connect(&url).await.unwrap();
-        let (parts, suppliers, statuses): (i64, i64, i64) = sqlx::query_as(
-            "SELECT (SELECT COUNT(*) FROM parts), (SELECT COUNT(*) FROM users WHERE role = 'supplier'), \
-             (SELECT COUNT(DISTINCT status) FROM orders)",
+        let counts = sqlx::query!(
+            r#"SELECT (SELECT COUNT(*) FROM parts) AS "parts!: i64",
+                      (SELECT COUNT(*) FROM users WHERE role = 'supplier') AS "suppliers!: i64",
+                      (SELECT COUNT(DISTINCT status) FROM orders) AS "statuses!: i64""#
         )
         .fetch_one(&pool)
         .await
         .unwrap();
-        assert_eq!((parts, suppliers, statuses), (3000, 7, 5));
-        let unbalanced: i64 = sqlx::query_scalar(
+        assert_eq!(
+            (counts.parts, counts.suppliers, counts.statuses),
+            (3000, 7, 5)
+        );
+        let unbalanced = sqlx::query_scalar!(
             "SELECT COUNT(*) FROM orders o WHERE total_cents != \
-             (SELECT SUM(line_total_cents) FROM purchases p WHERE p.order_id = o.id)",
+             (SELECT SUM(line_total_cents) FROM purchases p WHERE p.order_id = o.id)"
         )
         .fetch_one(&pool)
         .await

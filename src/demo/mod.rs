@@ -197,12 +197,14 @@ pub async fn load_if_empty(pool: &SqlitePool, upload_dir: &Path) -> Result<bool,
         // Spread creation times over the past days, suppliers interleaved (11 and the part
         // count share no factor, so every part gets its own slot), so "newest" is a mix.
         let age = (parts.len() - (i * 11) % parts.len()) as i64 * 7_200;
-        sqlx::query("UPDATE parts SET created_at = created_at - ?, updated_at = created_at - ? WHERE id = ?")
-            .bind(age)
-            .bind(age)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query!(
+            "UPDATE parts SET created_at = created_at - ?1, updated_at = created_at - ?1 \
+             WHERE id = ?2",
+            age,
+            id,
+        )
+        .execute(&mut *tx)
+        .await?;
     }
     tx.commit().await?;
     Ok(true)
@@ -219,20 +221,21 @@ mod tests {
 
     #[sqlx::test]
     async fn loads_once_into_an_empty_database(pool: SqlitePool) {
-        let dir = std::env::temp_dir().join(format!("pw-demo-{}", crate::server::random::random_key()));
+        let dir =
+            std::env::temp_dir().join(format!("pw-demo-{}", crate::server::random::random_key()));
         assert!(load_if_empty(&pool, &dir).await.unwrap());
-        let parts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM parts")
+        let parts = sqlx::query_scalar!("SELECT COUNT(*) FROM parts")
             .fetch_one(&pool)
             .await
             .unwrap();
-        let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        let users = sqlx::query_scalar!("SELECT COUNT(*) FROM users")
             .fetch_one(&pool)
             .await
             .unwrap();
         assert!(parts >= 30, "a few dozen parts, got {parts}");
         assert_eq!(users, 4);
         // Every part's pictures exist.
-        let keys: Vec<String> = sqlx::query_scalar("SELECT image_key FROM parts")
+        let keys = sqlx::query_scalar!(r#"SELECT image_key AS "image_key!" FROM parts"#)
             .fetch_all(&pool)
             .await
             .unwrap();
@@ -242,7 +245,7 @@ mod tests {
         }
         // A second start leaves the data alone.
         assert!(!load_if_empty(&pool, &dir).await.unwrap());
-        let again: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM parts")
+        let again = sqlx::query_scalar!("SELECT COUNT(*) FROM parts")
             .fetch_one(&pool)
             .await
             .unwrap();

@@ -6,7 +6,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use crate::{parts::db::OwnedChange, server::ctx::Ctx};
+use crate::{listings::db::OwnedChange, server::ctx::Ctx};
 
 /// The answer for a part that is not the caller's (or does not exist), logged as a security
 /// event: the same words either way, so it reveals nothing.
@@ -22,7 +22,13 @@ fn not_yours(supplier_id: i64, part_id: i64) -> AppError {
 pub async fn my_listings(status: String, q: String) -> Result<Vec<ListingRow>, AppError> {
     let cx = Ctx::supplier().await?;
     let q: String = q.chars().take(200).collect();
-    Ok(crate::parts::db::owned_listings(cx.pool(), cx.user.id, status == "archived", &q).await?)
+    Ok(
+        super::db::owned_listings(cx.pool(), cx.user.id, status == "archived", &q)
+            .await?
+            .into_iter()
+            .map(ListingRow::from)
+            .collect(),
+    )
 }
 
 /// Sets the price (`field` = `price`, in euros) or the stock (`field` = `stock`) of one of the
@@ -79,7 +85,7 @@ async fn change_own(
     id: i64,
     change: OwnedChange,
 ) -> Result<(), AppError> {
-    if crate::parts::db::change_owned_part(cx.pool(), id, cx.user.id, change).await? {
+    if super::db::change_owned_part(cx.pool(), id, cx.user.id, change).await? {
         Ok(())
     } else {
         Err(not_yours(cx.user.id, id))
@@ -100,7 +106,8 @@ pub async fn listing_form(id: Option<i64>) -> Result<ListingFormState, AppError>
             ..Default::default()
         });
     };
-    crate::parts::db::owned_part(cx.pool(), id, cx.user.id)
+    super::db::owned_part(cx.pool(), id, cx.user.id)
         .await?
+        .map(|part| ListingFormState::for_part(id, part))
         .ok_or_else(|| not_yours(cx.user.id, id))
 }

@@ -1,7 +1,10 @@
 //! Supplier listings: the reactive listings table and the listing form with picture upload.
-//! The parts table belongs to the parts feature; this feature calls its `db` functions.
+//! The parts table belongs to the parts feature; this feature's own queries of it (one
+//! supplier's parts) are in `db`.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod db;
 #[cfg(feature = "ssr")]
 pub mod upload;
 pub mod view;
@@ -16,7 +19,7 @@ use serde::{Deserialize, Serialize};
 pub const MAX_IMAGE_BYTES: usize = 5 * 1024 * 1024;
 
 /// The most units a listing may have in stock.
-pub const MAX_STOCK: i64 = 1_000_000;
+pub use crate::parts::MAX_STOCK;
 
 /// A listing as the supplier's table shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -219,7 +222,43 @@ pub struct ListingFormState {
     pub form_error: Option<String>,
 }
 
+#[cfg(feature = "ssr")]
+impl From<db::OwnedListing> for ListingRow {
+    fn from(r: db::OwnedListing) -> Self {
+        ListingRow {
+            id: r.id,
+            name: r.name,
+            manufacturer: r.manufacturer,
+            model: r.model,
+            price: r.price,
+            stock: r.stock,
+            image_key: r.image_key,
+            archived: r.archived,
+        }
+    }
+}
+
 impl ListingFormState {
+    /// The form for editing the stored part `id`, filled in as the supplier would type it.
+    #[cfg(feature = "ssr")]
+    pub fn for_part(id: i64, part: db::OwnedPart) -> Self {
+        ListingFormState {
+            id: Some(id),
+            input: ListingInput {
+                name: part.name,
+                manufacturer: part.manufacturer,
+                model: part.model,
+                description: part.description,
+                price: part.price.euros_input(),
+                stock: part.stock.to_string(),
+                delivery: part.delivery.as_str().to_string(),
+            },
+            image_key: part.image_key,
+            errors: Vec::new(),
+            form_error: None,
+        }
+    }
+
     /// The message for one field, if any.
     pub fn error(&self, field: &str) -> Option<String> {
         self.errors
@@ -282,6 +321,36 @@ mod tests {
         ] {
             assert!(err.field_message(field).is_some(), "{field}");
         }
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_stored_part_fills_the_form_as_typed() {
+        let form = ListingFormState::for_part(
+            7,
+            db::OwnedPart {
+                name: "Disc".into(),
+                manufacturer: "Brembo".into(),
+                model: "BP-123".into(),
+                description: "Vented.".into(),
+                price: Cents(1999),
+                stock: 12,
+                delivery: DeliveryEstimate::Weeks1To2,
+                image_key: Some("k".into()),
+            },
+        );
+        assert_eq!(form.id, Some(7));
+        assert_eq!(
+            (form.input.price.as_str(), form.input.stock.as_str()),
+            ("19.99", "12")
+        );
+        assert_eq!(form.input.delivery, "1-2_weeks");
+        assert_eq!(
+            form.input.parse().unwrap().delivery,
+            DeliveryEstimate::Weeks1To2
+        );
+        assert_eq!(form.image_key.as_deref(), Some("k"));
+        assert!(form.errors.is_empty() && form.form_error.is_none());
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! On success it redirects to `/listings`; on any error it renders the form page again with
 //! the values as typed and each message beside its field (status 422).
 
-use super::{ListingFormState, ListingInput, SubmittedListing};
+use super::{db as listings_db, ListingFormState, ListingInput, SubmittedListing};
 use crate::{
     auth::backend::AuthSession,
     error::{AppError, FieldError},
@@ -69,10 +69,15 @@ async fn save_listing(
     };
     let user = &cx.user;
     if let Err(AppError::RateLimited(wait)) = cx.limit(Action::UploadByUser) {
-        return pages::too_many(wait, "Too many uploads", "/listings", "Back to your listings");
+        return pages::too_many(
+            wait,
+            "Too many uploads",
+            "/listings",
+            "Back to your listings",
+        );
     }
     let old_image = match id {
-        Some(id) => match parts_db::owned_image_key(cx.pool(), id, user.id).await {
+        Some(id) => match listings_db::owned_image_key(cx.pool(), id, user.id).await {
             Ok(Some(key)) => key,
             Ok(None) => {
                 audit::access_refused(user.id, "listing", id);
@@ -179,7 +184,7 @@ async fn save_listing(
         .await
         .map(Some),
         Some(id) => {
-            parts_db::update_owned_part(cx.pool(), id, user.id, &part_fields, new_key.as_deref())
+            listings_db::update_owned_part(cx.pool(), id, user.id, &part_fields, new_key.as_deref())
                 .await
                 .map(|changed| changed.then_some(id))
         }

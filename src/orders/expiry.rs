@@ -1,17 +1,10 @@
 //! The background task that cancels unpaid orders at their payment deadline, so stock taken at
 //! checkout goes back on sale when the customer does not pay (see [`super::db::expire_unpaid`]).
 
+use super::clock::unix_now;
 use sqlx::SqlitePool;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 use tokio::{task::JoinHandle, time::MissedTickBehavior};
-
-/// The time now, in Unix seconds (what the orders table records).
-pub fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
-}
 
 /// Runs the expiry of unpaid orders (deadline: placed + `payment_window`) at once and then
 /// every `every`, until the handle is aborted. Every server process may run one: the expiry

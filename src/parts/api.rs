@@ -18,7 +18,7 @@ pub async fn newest_parts(limit: i64) -> Result<Vec<PartSummary>, AppError> {
 #[server(endpoint = "supplier_stats")]
 pub async fn supplier_stats() -> Result<ShopStats, AppError> {
     let cx = Ctx::supplier().await?;
-    Ok(super::db::supplier_stats(cx.pool(), cx.user.id).await?)
+    Ok(crate::listings::db::supplier_stats(cx.pool(), cx.user.id).await?)
 }
 
 /// A part in the catalogue with everything its page shows; archived and unknown parts are

@@ -80,6 +80,9 @@ impl Cents {
     }
 }
 
+/// The most units a part may have in stock (the schema's CHECK says the same).
+pub const MAX_STOCK: i64 = 1_000_000;
+
 /// How available a part is, derived from its stock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Availability {
@@ -123,16 +126,22 @@ impl Availability {
     }
 }
 
-/// How long delivery takes, as a supplier promises it.
+/// How long delivery takes, as a supplier promises it. Stored as the spellings of
+/// [`Self::as_str`] (the CHECK constraint's list); reading any other is an error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
 pub enum DeliveryEstimate {
     /// 1–2 business days.
+    #[cfg_attr(feature = "ssr", sqlx(rename = "1-2_days"))]
     Days1To2,
     /// 3–5 business days.
+    #[cfg_attr(feature = "ssr", sqlx(rename = "3-5_days"))]
     Days3To5,
     /// 1–2 weeks.
+    #[cfg_attr(feature = "ssr", sqlx(rename = "1-2_weeks"))]
     Weeks1To2,
     /// 2–4 weeks.
+    #[cfg_attr(feature = "ssr", sqlx(rename = "2-4_weeks"))]
     Weeks2To4,
 }
 

@@ -19,11 +19,7 @@ pub fn cookie_name(name: &'static str, secure: bool) -> String {
 }
 
 /// The value of the cookie `name` (see [`cookie_name`]) the request carries, if any.
-pub fn request_cookie(
-    headers: &HeaderMap,
-    name: &'static str,
-    secure: bool,
-) -> Option<String> {
+pub fn request_cookie(headers: &HeaderMap, name: &'static str, secure: bool) -> Option<String> {
     let name = cookie_name(name, secure);
     headers
         .get_all(header::COOKIE)

@@ -130,7 +130,7 @@ impl Ctx {
 
 /// The one place a role is compared.
 fn is_supplier(user: &UserRow) -> bool {
-    user.role == Role::Supplier.as_str()
+    user.role == Role::Supplier
 }
 
 impl Ctx<UserRow> {

@@ -20,4 +20,3 @@ pub fn is_valid_key(key: &str) -> bool {
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
 }
-

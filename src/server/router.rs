@@ -95,7 +95,8 @@ async fn medium_on_demand(dir: std::path::PathBuf, request: Request) -> Response
         .map(str::to_owned);
     let made = match key {
         Some(key) => crate::media::images::run_job(move || {
-            crate::media::uploads::make_medium(&dir, &key).map_err(|_| crate::media::images::ImageError::Corrupt)
+            crate::media::uploads::make_medium(&dir, &key)
+                .map_err(|_| crate::media::images::ImageError::Corrupt)
         })
         .await
         .ok(),
@@ -116,8 +117,7 @@ async fn medium_on_demand(dir: std::path::PathBuf, request: Request) -> Response
 /// suppressed, and leptos_server keeps that switch in one process-wide flag
 /// (`SuppressResourceLoad`): a page rendering on another thread meanwhile waits forever for
 /// its data. Listed per router (each test builds one) it stalled renders in parallel tests.
-pub static ROUTE_LIST: LazyLock<Vec<AxumRouteListing>> =
-    LazyLock::new(|| generate_route_list(App));
+pub static ROUTE_LIST: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
 
 /// Pages, server functions, uploads and static files, without the layers.
 pub fn routes(state: &AppState) -> Router<AppState> {

@@ -60,9 +60,9 @@ impl Action {
     /// What the attempts are counted under.
     pub fn keyed_by(self) -> KeyedBy {
         match self {
-            Action::LoginByAddress
-            | Action::RegisterByAddress
-            | Action::PasswordByAddress => KeyedBy::Address,
+            Action::LoginByAddress | Action::RegisterByAddress | Action::PasswordByAddress => {
+                KeyedBy::Address
+            }
             Action::LoginByAccount => KeyedBy::Email,
             Action::LoginByDevice => KeyedBy::Device,
             Action::PasswordByAccount | Action::CheckoutByUser | Action::UploadByUser => {
@@ -230,7 +230,6 @@ pub fn spawn_sweeper(
 #[cfg(test)]
 mod tests {
     use super::*;
-
 
     #[test]
     fn allows_the_allowance_then_refuses_until_the_window_ends() {

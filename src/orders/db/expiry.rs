@@ -2,7 +2,7 @@
 //! plus the payment window) is cancelled and its stock put back, exactly as if its customer
 //! had cancelled it.
 
-use super::{cancel_unpaid, seconds};
+use super::{cancel::cancel_unpaid, seconds::seconds};
 use crate::orders::CancelReason;
 use sqlx::SqlitePool;
 use std::time::Duration;
@@ -32,12 +32,12 @@ pub async fn expire_unpaid(
         let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
         // The status is written out (not bound) so SQLite can use the partial index of unpaid
         // orders by age.
-        let due: Vec<i64> = sqlx::query_scalar(
-            "SELECT id FROM orders WHERE status = 'awaiting_payment' AND created_at <= ? \
-             ORDER BY created_at, id LIMIT ?",
+        let due = sqlx::query_scalar!(
+            r#"SELECT id AS "id!" FROM orders WHERE status = 'awaiting_payment' AND created_at <= ?
+               ORDER BY created_at, id LIMIT ?"#,
+            placed_by,
+            BATCH,
         )
-        .bind(placed_by)
-        .bind(BATCH)
         .fetch_all(&mut *tx)
         .await?;
         let mut cancelled = 0;

@@ -1,7 +1,17 @@
 //! Checkout and the order workflow against a real SQLite database.
 
 use super::*;
-use crate::cart::db::{add_item, item_count, AddOutcome};
+use crate::{
+    cart::{
+        db::{add_item, item_count, AddOutcome},
+        LineIssue,
+    },
+    orders::{
+        payment_reference, CancelReason, OrderStatus, OrdersView, Party, Shipping, ORDERS_PAGE_SIZE,
+    },
+    parts::Cents,
+};
+use sqlx::SqlitePool;
 use std::{collections::HashSet, time::Duration};
 
 const CUSTOMER: i64 = 1;
@@ -18,27 +28,22 @@ const FILTER: i64 = 3;
 const WINDOW: Duration = Duration::from_secs(7 * 86_400);
 
 async fn user(pool: &SqlitePool, name: &str, role: &str) -> i64 {
-    sqlx::query_scalar(
-        "INSERT INTO users (username, email, password_hash, role) VALUES (?, ?, 'h', ?) \
-         RETURNING id",
+    let email = format!("{name}@example.com");
+    sqlx::query_scalar!(
+        r#"INSERT INTO users (username, email, password_hash, role) VALUES (?, ?, 'h', ?)
+           RETURNING id AS "id!""#,
+        name,
+        email,
+        role
     )
-    .bind(name)
-    .bind(format!("{name}@example.com"))
-    .bind(role)
     .fetch_one(pool)
     .await
     .unwrap()
 }
 
 async fn part(pool: &SqlitePool, supplier: i64, name: &str, price: i64, stock: i64) -> i64 {
-    sqlx::query_scalar(
-        "INSERT INTO parts (supplier_id, name, manufacturer, model, description, price_cents, \
-         stock, delivery_estimate) VALUES (?, ?, 'M', 'X1', 'D', ?, ?, '1-2_days') RETURNING id",
-    )
-    .bind(supplier)
-    .bind(name)
-    .bind(price)
-    .bind(stock)
+    sqlx::query_scalar!("INSERT INTO parts (supplier_id, name, manufacturer, model, description, price_cents, \
+         stock, delivery_estimate) VALUES (?, ?, 'M', 'X1', 'D', ?, ?, '1-2_days') RETURNING id AS \"id!\"", supplier, name, price, stock)
     .fetch_one(pool)
     .await
     .unwrap()
@@ -69,8 +74,7 @@ fn shipping() -> Shipping {
 }
 
 async fn stock(pool: &SqlitePool, part: i64) -> i64 {
-    sqlx::query_scalar("SELECT stock FROM parts WHERE id = ?")
-        .bind(part)
+    sqlx::query_scalar!("SELECT stock FROM parts WHERE id = ?", part)
         .fetch_one(pool)
         .await
         .unwrap()
@@ -143,11 +147,13 @@ async fn checkout_splits_by_supplier_and_takes_stock(pool: SqlitePool) {
         assert_eq!(order.shipping_address, "Hauptstr. 1\n10115 Berlin");
         assert_eq!(order.reference, payment_reference(order.id));
     }
-    let stored: String = sqlx::query_scalar("SELECT payment_reference FROM orders WHERE id = ?")
-        .bind(ids[0])
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let stored: String = sqlx::query_scalar!(
+        r#"SELECT payment_reference AS "reference!" FROM orders WHERE id = ?"#,
+        ids[0]
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     assert_eq!(stored, payment_reference(ids[0]));
     assert_eq!(
         (
@@ -188,8 +194,7 @@ async fn a_line_short_of_stock_writes_nothing(pool: SqlitePool) {
     add(&pool, CUSTOMER, DISC, 2).await;
     add(&pool, CUSTOMER, PAD, 4).await;
     // The supplier lowers the stock after the part went into the cart.
-    sqlx::query("UPDATE parts SET stock = 3 WHERE id = ?")
-        .bind(PAD)
+    sqlx::query!("UPDATE parts SET stock = 3 WHERE id = ?", PAD)
         .execute(&pool)
         .await
         .unwrap();
@@ -207,8 +212,7 @@ async fn a_line_short_of_stock_writes_nothing(pool: SqlitePool) {
     assert_eq!((stock(&pool, DISC).await, stock(&pool, PAD).await), (10, 3));
     assert_eq!(item_count(&pool, CUSTOMER).await.unwrap(), 6, "cart kept");
     // Archived and sold-out lines are named too.
-    sqlx::query("UPDATE parts SET archived = 1 WHERE id = ?")
-        .bind(DISC)
+    sqlx::query!("UPDATE parts SET archived = 1 WHERE id = ?", DISC)
         .execute(&pool)
         .await
         .unwrap();
@@ -231,8 +235,7 @@ async fn empty_cart_and_changed_total_write_nothing(pool: SqlitePool) {
     );
     add(&pool, CUSTOMER, DISC, 1).await;
     // The customer saw €10.00; the supplier has raised the price since.
-    sqlx::query("UPDATE parts SET price_cents = 1200 WHERE id = ?")
-        .bind(DISC)
+    sqlx::query!("UPDATE parts SET price_cents = 1200 WHERE id = ?", DISC)
         .execute(&pool)
         .await
         .unwrap();
@@ -280,11 +283,13 @@ async fn prices_and_names_in_orders_stay_as_at_checkout(pool: SqlitePool) {
     fixture(&pool).await;
     add(&pool, CUSTOMER, DISC, 1).await;
     let ids = placed(checkout(&pool, CUSTOMER, "key0000000000000001").await);
-    sqlx::query("UPDATE parts SET price_cents = 9999, name = 'Renamed', archived = 1 WHERE id = ?")
-        .bind(DISC)
-        .execute(&pool)
-        .await
-        .unwrap();
+    sqlx::query!(
+        "UPDATE parts SET price_cents = 9999, name = 'Renamed', archived = 1 WHERE id = ?",
+        DISC
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
     let order = order_for(&pool, ids[0], CUSTOMER, WINDOW)
         .await
         .unwrap()
@@ -297,12 +302,12 @@ async fn prices_and_names_in_orders_stay_as_at_checkout(pool: SqlitePool) {
 /// Puts an order straight into `status` (to test steps from every status); only a cancelled
 /// order keeps a reason for cancelling.
 async fn force_status(pool: &SqlitePool, id: i64, status: OrderStatus) {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE orders SET status = ?1, \
          cancel_reason = CASE WHEN ?1 = 'cancelled' THEN cancel_reason END WHERE id = ?2",
+        status,
+        id
     )
-    .bind(status.as_str())
-    .bind(id)
     .execute(pool)
     .await
     .unwrap();
@@ -407,8 +412,7 @@ async fn cancelling_puts_the_stock_back(pool: SqlitePool) {
         (7, 0)
     );
     // Even an archived part gets its stock back.
-    sqlx::query("UPDATE parts SET archived = 1 WHERE id = ?")
-        .bind(FILTER)
+    sqlx::query!("UPDATE parts SET archived = 1 WHERE id = ?", FILTER)
         .execute(&pool)
         .await
         .unwrap();
@@ -484,8 +488,7 @@ async fn listings_show_each_side_its_orders(pool: SqlitePool) {
 #[sqlx::test]
 async fn orders_are_paged(pool: SqlitePool) {
     fixture(&pool).await;
-    sqlx::query("UPDATE parts SET stock = 1000 WHERE id = ?")
-        .bind(DISC)
+    sqlx::query!("UPDATE parts SET stock = 1000 WHERE id = ?", DISC)
         .execute(&pool)
         .await
         .unwrap();
@@ -581,18 +584,19 @@ async fn fifty_buyers_for_the_last_five_units() {
     let supplier = user(&pool, "acme", "supplier").await;
     let last = part(&pool, supplier, "Last disc", 1000, 50).await;
     let buyers = buyers(&pool, 50, &[(last, 1)]).await;
-    sqlx::query("UPDATE parts SET stock = 5 WHERE id = ?")
-        .bind(last)
+    sqlx::query!("UPDATE parts SET stock = 5 WHERE id = ?", last)
         .execute(&pool)
         .await
         .unwrap();
     assert_eq!(race(&pool, &buyers).await, 5);
     assert_eq!(stock(&pool, last).await, 0);
-    let sold: i64 = sqlx::query_scalar("SELECT SUM(quantity) FROM purchases WHERE part_id = ?")
-        .bind(last)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let sold: i64 = sqlx::query_scalar!(
+        r#"SELECT SUM(quantity) AS "sold!: i64" FROM purchases WHERE part_id = ?"#,
+        last
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     assert_eq!(sold, 5, "no order line without its stock");
     assert_eq!(count(&pool, "orders").await, 5);
     assert_eq!(count(&pool, "checkouts").await, 5);
@@ -614,8 +618,7 @@ async fn fifty_buyers_two_parts_one_runs_out() {
     let plenty = part(&pool, acme, "Plenty", 700, 500).await;
     let scarce = part(&pool, brakeco, "Scarce", 300, 50).await;
     let buyers = buyers(&pool, 50, &[(plenty, 2), (scarce, 1)]).await;
-    sqlx::query("UPDATE parts SET stock = 5 WHERE id = ?")
-        .bind(scarce)
+    sqlx::query!("UPDATE parts SET stock = 5 WHERE id = ?", scarce)
         .execute(&pool)
         .await
         .unwrap();
@@ -634,6 +637,40 @@ async fn fifty_buyers_two_parts_one_runs_out() {
     assert_consistent(&pool).await;
     pool.close().await;
     std::fs::remove_dir_all(dir).ok();
+}
+
+/// A status or cancel reason the schema does not admit is a read error, not a guess.
+#[sqlx::test]
+async fn an_unknown_status_or_reason_is_an_error(pool: SqlitePool) {
+    let status = sqlx::query_scalar::<_, OrderStatus>("SELECT 'lost'")
+        .fetch_one(&pool)
+        .await;
+    assert!(
+        matches!(status, Err(sqlx::Error::ColumnDecode { .. })),
+        "{status:?}"
+    );
+    let reason = sqlx::query_scalar::<_, CancelReason>("SELECT 'bored'")
+        .fetch_one(&pool)
+        .await;
+    assert!(
+        matches!(reason, Err(sqlx::Error::ColumnDecode { .. })),
+        "{reason:?}"
+    );
+    // Every spelling the code writes reads back as itself.
+    for s in OrderStatus::ALL {
+        let read: OrderStatus = sqlx::query_scalar(&format!("SELECT '{}'", s.as_str()))
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(read, s);
+    }
+    for r in [CancelReason::Customer, CancelReason::NotPaid] {
+        let read: CancelReason = sqlx::query_scalar(&format!("SELECT '{}'", r.as_str()))
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(read, r);
+    }
 }
 
 mod expiry;

@@ -3,13 +3,15 @@
 //! unpaid. The clock is the `now` each test passes in.
 
 use super::*;
-use crate::{cart::db::set_quantity, orders::MAX_UNPAID_UNITS_PER_PART};
+use crate::{
+    cart::db::set_quantity,
+    orders::{db::cancel::cancel_unpaid, MAX_UNPAID_UNITS_PER_PART},
+};
 
 const WEEK: i64 = 7 * 86_400;
 
 async fn created_at(pool: &SqlitePool, order: i64) -> i64 {
-    sqlx::query_scalar("SELECT created_at FROM orders WHERE id = ?")
-        .bind(order)
+    sqlx::query_scalar!("SELECT created_at FROM orders WHERE id = ?", order)
         .fetch_one(pool)
         .await
         .unwrap()
@@ -17,12 +19,14 @@ async fn created_at(pool: &SqlitePool, order: i64) -> i64 {
 
 /// Moves an order's placing time back by `seconds` (it was placed that much earlier).
 async fn age(pool: &SqlitePool, order: i64, seconds: i64) {
-    sqlx::query("UPDATE orders SET created_at = created_at - ? WHERE id = ?")
-        .bind(seconds)
-        .bind(order)
-        .execute(pool)
-        .await
-        .unwrap();
+    sqlx::query!(
+        "UPDATE orders SET created_at = created_at - ? WHERE id = ?",
+        seconds,
+        order
+    )
+    .execute(pool)
+    .await
+    .unwrap();
 }
 
 async fn status_of(pool: &SqlitePool, order: i64) -> OrderStatus {
@@ -295,7 +299,7 @@ async fn two_expiry_runners_at_once_restore_the_stock_once() {
         (stock(&pool, disc).await, stock(&pool, pad).await),
         (1000 - 2 * 250, 500 - 250)
     );
-    let now = crate::orders::expiry::unix_now() + 60;
+    let now = crate::orders::clock::unix_now() + 60;
     // The first DUE orders were placed more than a week ago.
     for &order in &orders[..DUE] {
         age(&pool, order, WEEK + 120).await;
@@ -348,12 +352,16 @@ async fn two_expiry_runners_at_once_restore_the_stock_once() {
         (1000 - 2 * 10, 500 - 10),
         "stock back once for each due order, still held for the 10 fresh ones"
     );
-    let by_reason: Vec<(String, Option<String>, i64)> = sqlx::query_as(
-        "SELECT status, cancel_reason, COUNT(*) FROM orders GROUP BY 1, 2 ORDER BY 1, 2",
+    let by_reason: Vec<(String, Option<String>, i64)> = sqlx::query!(
+        r#"SELECT status, cancel_reason, COUNT(*) AS "orders!: i64"
+           FROM orders GROUP BY 1, 2 ORDER BY 1, 2"#
     )
     .fetch_all(&pool)
     .await
-    .unwrap();
+    .unwrap()
+    .into_iter()
+    .map(|r| (r.status, r.cancel_reason, r.orders))
+    .collect();
     let expected: Vec<(String, Option<String>, i64)> = [
         ("awaiting_payment", None, 10),
         ("cancelled", Some("customer"), by_customers as i64),

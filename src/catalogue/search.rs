@@ -9,11 +9,13 @@
 //!   are taken, counted, ranked and paged. A broader search says "1,000+" and works on its
 //!   1,000 newest matches; more words, a maker or a price reach the rest.
 
-use super::SummaryRow;
 use crate::catalogue::{
     normalize_part_number, CatalogueQuery, CatalogueResults, ManufacturerCount, Sort, PAGE_SIZE,
 };
-use crate::parts::PartSummary;
+use crate::parts::{
+    db::{SummaryRow, SUMMARY_COLUMNS},
+    PartSummary,
+};
 use sqlx::{sqlite::SqliteRow, FromRow, QueryBuilder, Sqlite, SqlitePool};
 use std::collections::{HashMap, HashSet};
 
@@ -844,7 +846,7 @@ async fn summaries(db: &mut Db<'_>, ids: &[i64]) -> sqlx::Result<Vec<PartSummary
         .rows(|prefix| {
             let mut q = QueryBuilder::new(format!(
                 "{prefix}SELECT {} FROM parts p JOIN users u ON u.id = p.supplier_id WHERE p.id IN (",
-                super::SUMMARY_COLUMNS
+                SUMMARY_COLUMNS
             ));
             let mut list = q.separated(", ");
             for id in ids {
@@ -862,237 +864,6 @@ async fn summaries(db: &mut Db<'_>, ids: &[i64]) -> sqlx::Result<Vec<PartSummary
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn search_words_are_letters_and_digits_only() {
-        let w = SearchWords::new("Brake-Disc \"OR\" *name:^x").unwrap();
-        assert_eq!(w.words, ["brake", "disc", "or", "name", "x"]);
-        assert_eq!(
-            w.match_expr(true).unwrap(),
-            "\"brake\"* AND \"disc\"* AND \"or\"* AND \"name\"* AND \"x\"*"
-        );
-        assert_eq!(
-            SearchWords::new("oil fi")
-                .unwrap()
-                .match_expr(false)
-                .unwrap(),
-            "\"oil\" AND \"fi\""
-        );
-        assert!(SearchWords::new("%").is_none());
-        assert_eq!(SearchWords::new("%%").unwrap().words, Vec::<String>::new());
-        assert_eq!(
-            SearchWords::new("BP 123").unwrap().key.as_deref(),
-            Some("bp123")
-        );
-    }
-
-    #[test]
-    fn name_matches_need_every_word_at_a_word_start() {
-        let w = SearchWords::new("brake disc").unwrap();
-        assert!(w.all_in("Brake disc, front"));
-        assert!(w.all_in("Discs for brakes"));
-        assert!(!w.all_in("Brake pad set"));
-        assert!(!w.all_in("Handbrake disc"));
-        // A broad search matches whole words, in the name too.
-        let whole = SearchWords {
-            whole_words: true,
-            ..w
-        };
-        assert!(whole.all_in("Brake disc, front"));
-        assert!(!whole.all_in("Discs for brakes"));
-        assert_eq!(
-            whole.name_expr().unwrap(),
-            "{name} : (\"brake\" AND \"disc\")"
-        );
-    }
-
-    #[test]
-    fn maker_filter_narrows_by_the_makers_words() {
-        assert_eq!(
-            makers_expr(&["Mann-Filter".into(), "NGK".into()]).unwrap(),
-            "{manufacturer} : ((\"mann\" AND \"filter\") OR (\"ngk\"))"
-        );
-        assert_eq!(makers_expr(&["--".into()]), None);
-        assert_eq!(makers_expr(&[]), None);
-    }
-}
-
-/// Proof that no catalogue query reads every row: every filter, sort and search shape is run
-/// against a generated catalogue big enough for SQLite's planner to show a scan, and the plan
-/// of every query it runs is checked.
+mod plans;
 #[cfg(test)]
-mod plans {
-    use super::*;
-    use crate::demo::generate::{self, GenerateOptions};
-
-    /// A generated catalogue of `parts` parts in a fresh folder (removed by the caller).
-    async fn generated(name: &str, parts: u64, seed: u64) -> (std::path::PathBuf, SqlitePool) {
-        let (dir, url) = generate::test_database(name);
-        generate::run(&GenerateOptions {
-            parts,
-            suppliers: parts / 500,
-            customers: 10,
-            seed,
-            database_url: url.clone(),
-        })
-        .await
-        .unwrap();
-        (dir, crate::server::db::connect(&url).await.unwrap())
-    }
-
-    /// Why a plan reads every part (or every match of a word), or `None` when it does not.
-    fn reads_everything(plan: &QueryPlan) -> Option<String> {
-        let sorts_after = plan
-            .steps
-            .iter()
-            .any(|s| s.contains("USE TEMP B-TREE FOR ORDER BY"));
-        for step in &plan.steps {
-            let bad = if step.starts_with("SCAN") {
-                if step.contains("catalogue_makers") {
-                    // One row per maker, not per part: reading it all is the point.
-                    false
-                } else if step.starts_with("SCAN (subquery") {
-                    // The rows of a subquery, which is checked on its own lines.
-                    false
-                } else if step.contains("json_each") {
-                    // A list of ids the query was given.
-                    false
-                } else if step.contains("VIRTUAL TABLE") {
-                    // The word index: fine when it looks up a MATCH (idxStr names it "M").
-                    !step.rsplit(':').next().is_some_and(|idx| idx.contains('M'))
-                } else if step.contains("USING INDEX") || step.contains("USING COVERING INDEX") {
-                    // A walk in the index's order stops at the page's end; followed by a sort,
-                    // it would read every row first.
-                    sorts_after
-                } else {
-                    true
-                }
-            } else {
-                // A search by the listed flag alone is a search through every listed part.
-                step.starts_with("SEARCH") && step.ends_with("(archived=?)")
-            };
-            if bad {
-                return Some(format!("{step}  in  {}", plan.sql));
-            }
-        }
-        None
-    }
-
-    #[tokio::test]
-    async fn no_catalogue_query_reads_every_row() {
-        let (dir, pool) = generated("plans", 20_000, 11).await;
-
-        let words = [
-            "",
-            "q=brake",
-            "q=brake+disc",
-            "q=oil+filter+bosch",
-            "q=br",
-            "q=a",
-            "q=bosc",
-            "q=0986494",
-            "q=0+986+494+104",
-            "q=%25%25",
-        ];
-        let makers = ["", "&m=Bosch", "&m=Bosch&m=NGK"];
-        let prices = ["", "&min=10&max=12", "&max=50"];
-        let stock = ["", "&stock=1"];
-        let mut checked = 0;
-        let mut failures = Vec::new();
-        for w in words {
-            for m in makers {
-                for p in prices {
-                    for s in stock {
-                        for sort in Sort::ALL {
-                            for page in ["", "&page=40"] {
-                                let url_query =
-                                    format!("{w}{m}{p}{s}&sort={}{page}", sort.as_str());
-                                let query = CatalogueQuery::parse(&url_query);
-                                for plan in explain(&pool, &query).await.unwrap() {
-                                    checked += 1;
-                                    if let Some(why) = reads_everything(&plan) {
-                                        failures.push(format!("{why}  (e.g. {url_query})"));
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        pool.close().await;
-        std::fs::remove_dir_all(&dir).ok();
-        failures.sort();
-        failures.dedup_by(|a, b| a.split("  (e.g.").next() == b.split("  (e.g.").next());
-        assert!(
-            failures.is_empty(),
-            "{} of {checked} query plans read every row:\n{}",
-            failures.len(),
-            failures.join("\n")
-        );
-        assert!(checked > 1000, "only {checked} plans checked");
-    }
-
-    /// Broad searches (more matches than are counted) are ranked from the word index alone;
-    /// each page must be the one ranking the matches' rows would give.
-    #[tokio::test]
-    async fn broad_searches_rank_as_their_rows_would() {
-        let (dir, pool) = generated("broad", 6_000, 5).await;
-        let mut broad = 0;
-        for q in ["brake", "a", "filter", "brake disc", "bosch", "b", "0"] {
-            for sort in ["", "&sort=newest"] {
-                for page in [1, 2, 17, 42] {
-                    let query = CatalogueQuery::parse(&format!("q={q}{sort}&page={page}"));
-                    let fast = search(&pool, &query).await.unwrap();
-                    let mut db = Db {
-                        pool: &pool,
-                        plans: None,
-                        reference: true,
-                    };
-                    let slow = run(&mut db, &query).await.unwrap();
-                    let ids =
-                        |r: &CatalogueResults| r.parts.iter().map(|p| p.id).collect::<Vec<_>>();
-                    assert_eq!(ids(&fast), ids(&slow), "{q}{sort} page {page}");
-                    assert_eq!(
-                        (fast.total, fast.more, fast.page, fast.pages),
-                        (slow.total, slow.more, slow.page, slow.pages),
-                        "{q}{sort} page {page}"
-                    );
-                    assert_eq!(fast.manufacturers, slow.manufacturers, "{q}{sort}");
-                    broad += usize::from(fast.more);
-                }
-            }
-        }
-        pool.close().await;
-        std::fs::remove_dir_all(&dir).ok();
-        assert!(broad >= 20, "only {broad} of the searches were broad");
-    }
-
-    #[test]
-    fn the_plan_check_recognises_scans() {
-        let plan = |steps: &[&str]| QueryPlan {
-            sql: "…".into(),
-            steps: steps.iter().map(|s| s.to_string()).collect(),
-        };
-        assert!(reads_everything(&plan(&["SCAN p"])).is_some());
-        assert!(reads_everything(&plan(&[
-            "SCAN p USING INDEX parts_listed_name",
-            "USE TEMP B-TREE FOR ORDER BY"
-        ]))
-        .is_some());
-        assert!(
-            reads_everything(&plan(&["SEARCH p USING INDEX parts_supplier (archived=?)"]))
-                .is_some()
-        );
-        assert!(reads_everything(&plan(&["SCAN w VIRTUAL TABLE INDEX 0:"])).is_some());
-        assert!(reads_everything(&plan(&["SCAN p USING INDEX parts_listed_name"])).is_none());
-        assert!(reads_everything(&plan(&[
-            "SCAN w VIRTUAL TABLE INDEX 192:M4",
-            "SEARCH p USING INTEGER PRIMARY KEY (rowid=?)"
-        ]))
-        .is_none());
-        assert!(reads_everything(&plan(&["SCAN catalogue_makers"])).is_none());
-    }
-}
+mod tests;

@@ -1,0 +1,391 @@
+//! The catalogue search: how search text is read, and searches, filters, sorts and pages
+//! against a real SQLite database with a small catalogue.
+
+use super::*;
+use crate::catalogue::CatalogueQuery;
+use crate::parts::{
+    db::{
+        fixtures::{part, supplier},
+        insert_part, NewPart, PartFields,
+    },
+    Cents, DeliveryEstimate,
+};
+
+#[test]
+fn search_words_are_letters_and_digits_only() {
+    let w = SearchWords::new("Brake-Disc \"OR\" *name:^x").unwrap();
+    assert_eq!(w.words, ["brake", "disc", "or", "name", "x"]);
+    assert_eq!(
+        w.match_expr(true).unwrap(),
+        "\"brake\"* AND \"disc\"* AND \"or\"* AND \"name\"* AND \"x\"*"
+    );
+    assert_eq!(
+        SearchWords::new("oil fi")
+            .unwrap()
+            .match_expr(false)
+            .unwrap(),
+        "\"oil\" AND \"fi\""
+    );
+    assert!(SearchWords::new("%").is_none());
+    assert_eq!(SearchWords::new("%%").unwrap().words, Vec::<String>::new());
+    assert_eq!(
+        SearchWords::new("BP 123").unwrap().key.as_deref(),
+        Some("bp123")
+    );
+}
+
+#[test]
+fn name_matches_need_every_word_at_a_word_start() {
+    let w = SearchWords::new("brake disc").unwrap();
+    assert!(w.all_in("Brake disc, front"));
+    assert!(w.all_in("Discs for brakes"));
+    assert!(!w.all_in("Brake pad set"));
+    assert!(!w.all_in("Handbrake disc"));
+    // A broad search matches whole words, in the name too.
+    let whole = SearchWords {
+        whole_words: true,
+        ..w
+    };
+    assert!(whole.all_in("Brake disc, front"));
+    assert!(!whole.all_in("Discs for brakes"));
+    assert_eq!(
+        whole.name_expr().unwrap(),
+        "{name} : (\"brake\" AND \"disc\")"
+    );
+}
+
+#[test]
+fn maker_filter_narrows_by_the_makers_words() {
+    assert_eq!(
+        makers_expr(&["Mann-Filter".into(), "NGK".into()]).unwrap(),
+        "{manufacturer} : ((\"mann\" AND \"filter\") OR (\"ngk\"))"
+    );
+    assert_eq!(makers_expr(&["--".into()]), None);
+    assert_eq!(makers_expr(&[]), None);
+}
+
+async fn catalogue_fixture(pool: &SqlitePool) -> (i64, i64) {
+    let s = supplier(pool, "acme").await;
+    let other = supplier(pool, "zeta").await;
+    let rows: [(&str, &str, &str, &str, i64, i64); 6] = [
+        (
+            "Brake disc, front, vented",
+            "Brembo",
+            "BP-123",
+            "Vented disc for the front axle.",
+            6490,
+            10,
+        ),
+        (
+            "Brake pad set",
+            "ATE",
+            "GDB1550",
+            "Pads that suit the BP-123 brake disc.",
+            2790,
+            3,
+        ),
+        (
+            "Oil filter",
+            "Mann-Filter",
+            "W 712/95",
+            "Spin-on oil filter.",
+            990,
+            0,
+        ),
+        (
+            "Spark plug, iridium",
+            "NGK",
+            "ILKAR7B11",
+            "Laser iridium spark plug.",
+            1490,
+            80,
+        ),
+        (
+            "Air filter",
+            "Mann-Filter",
+            "C 27 009",
+            "Panel air filter; not for brakes.",
+            2190,
+            5,
+        ),
+        ("Brake disc, archived", "Brembo", "BP-999", "Gone.", 5000, 5),
+    ];
+    for (i, (name, maker, model, desc, price, stock)) in rows.into_iter().enumerate() {
+        let owner = if i == 3 { other } else { s };
+        let id = insert_part(
+            pool,
+            &NewPart {
+                supplier_id: owner,
+                fields: PartFields {
+                    name,
+                    manufacturer: maker,
+                    model,
+                    description: desc,
+                    price: Cents(price),
+                    stock,
+                    delivery: DeliveryEstimate::Days1To2,
+                },
+                image_key: None,
+            },
+        )
+        .await
+        .unwrap();
+        // Distinct creation times: later rows are newer.
+        let created_at = 1_700_000_000 + i as i64;
+        sqlx::query!(
+            "UPDATE parts SET created_at = ? WHERE id = ?",
+            created_at,
+            id
+        )
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+    sqlx::query!("UPDATE parts SET archived = 1 WHERE name = 'Brake disc, archived'")
+        .execute(pool)
+        .await
+        .unwrap();
+    (s, other)
+}
+
+async fn names(pool: &SqlitePool, url_query: &str) -> Vec<String> {
+    search(pool, &CatalogueQuery::parse(url_query))
+        .await
+        .unwrap()
+        .parts
+        .into_iter()
+        .map(|p| p.name)
+        .collect()
+}
+
+#[sqlx::test]
+async fn part_numbers_match_regardless_of_separators(pool: SqlitePool) {
+    catalogue_fixture(&pool).await;
+    for typed in ["bp123", "BP 123", "bp-123", "Bp.123", "BP-123"] {
+        let found = names(&pool, &format!("q={}", typed.replace(' ', "+"))).await;
+        assert_eq!(
+            found.first().map(String::as_str),
+            Some("Brake disc, front, vented"),
+            "{typed}: {found:?}"
+        );
+    }
+    // "W712/95" finds "W 712/95".
+    assert_eq!(names(&pool, "q=w71295").await, ["Oil filter"]);
+}
+
+#[sqlx::test]
+async fn a_printed_part_number_finds_the_part_not_its_digits_elsewhere(pool: SqlitePool) {
+    let (s, _) = catalogue_fixture(&pool).await;
+    for (name, model, description) in [
+        ("Brake pad set, rear", "0 986 494 104", "Rear pads."),
+        (
+            "Wiper blade",
+            "WB-1",
+            "Fits 104 models from 0 to 986 494 km.",
+        ),
+    ] {
+        insert_part(
+            &pool,
+            &NewPart {
+                supplier_id: s,
+                fields: PartFields {
+                    name,
+                    manufacturer: "Bosch",
+                    model,
+                    description,
+                    price: Cents(1000),
+                    stock: 1,
+                    delivery: DeliveryEstimate::Days1To2,
+                },
+                image_key: None,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    // The number as printed names one part: the digits in other texts are noise.
+    assert_eq!(
+        names(&pool, "q=0+986+494+104").await,
+        ["Brake pad set, rear"]
+    );
+    // The start of a number, or digits with words, still search the words too.
+    assert_eq!(
+        names(&pool, "q=986+494").await,
+        ["Wiper blade", "Brake pad set, rear"]
+    );
+    assert_eq!(names(&pool, "q=wiper+104").await, ["Wiper blade"]);
+}
+
+#[sqlx::test]
+async fn search_ranks_name_matches_first_and_skips_archived(pool: SqlitePool) {
+    catalogue_fixture(&pool).await;
+    let found = names(&pool, "q=brake+disc").await;
+    // The disc itself first; the pads only mention a brake disc in the description.
+    assert_eq!(found, ["Brake disc, front, vented", "Brake pad set"]);
+    assert!(names(&pool, "q=archived").await.is_empty());
+    // Substrings and case do not matter.
+    assert_eq!(names(&pool, "q=IRIDI").await, ["Spark plug, iridium"]);
+    // Terms shorter than three characters still narrow the result.
+    assert_eq!(names(&pool, "q=oil+fi").await, ["Oil filter"]);
+}
+
+#[sqlx::test]
+async fn filters_combine(pool: SqlitePool) {
+    catalogue_fixture(&pool).await;
+    assert_eq!(
+        names(&pool, "m=Mann-Filter&sort=name").await,
+        ["Air filter", "Oil filter"]
+    );
+    assert_eq!(names(&pool, "m=Mann-Filter&stock=1").await, ["Air filter"]);
+    assert_eq!(
+        names(&pool, "min=20&max=65&sort=price_asc").await,
+        ["Air filter", "Brake pad set", "Brake disc, front, vented"]
+    );
+    assert_eq!(names(&pool, "q=filter&max=10").await, ["Oil filter"]);
+    let results = search(&pool, &CatalogueQuery::parse("q=filter&stock=1"))
+        .await
+        .unwrap();
+    assert_eq!(results.total, 1);
+    // Manufacturer counts ignore the manufacturer filter but honour the others.
+    let results = search(&pool, &CatalogueQuery::parse("m=NGK&stock=1"))
+        .await
+        .unwrap();
+    let counts: Vec<(String, i64)> = results
+        .manufacturers
+        .into_iter()
+        .map(|m| (m.name, m.count.unwrap_or(-1)))
+        .collect();
+    assert_eq!(
+        counts,
+        [
+            ("ATE".to_string(), 1),
+            ("Brembo".to_string(), 1),
+            ("Mann-Filter".to_string(), 1),
+            ("NGK".to_string(), 1)
+        ]
+    );
+}
+
+#[sqlx::test]
+async fn sort_orders(pool: SqlitePool) {
+    catalogue_fixture(&pool).await;
+    assert_eq!(
+        names(&pool, "").await,
+        [
+            "Air filter",
+            "Spark plug, iridium",
+            "Oil filter",
+            "Brake pad set",
+            "Brake disc, front, vented"
+        ]
+    );
+    assert_eq!(
+        names(&pool, "sort=price_desc")
+            .await
+            .first()
+            .map(String::as_str),
+        Some("Brake disc, front, vented")
+    );
+    assert_eq!(
+        names(&pool, "sort=price_asc")
+            .await
+            .first()
+            .map(String::as_str),
+        Some("Oil filter")
+    );
+    assert_eq!(
+        names(&pool, "sort=name").await,
+        [
+            "Air filter",
+            "Brake disc, front, vented",
+            "Brake pad set",
+            "Oil filter",
+            "Spark plug, iridium"
+        ]
+    );
+}
+
+#[sqlx::test]
+async fn pagination_is_bounded(pool: SqlitePool) {
+    let s = supplier(&pool, "acme").await;
+    for i in 0..30 {
+        let name = format!("Part {i:02}");
+        insert_part(&pool, &part(s, &name, 1)).await.unwrap();
+    }
+    let first = search(&pool, &CatalogueQuery::parse("sort=name"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (first.total, first.pages, first.page, first.parts.len()),
+        (30, 2, 1, 24)
+    );
+    let second = search(&pool, &CatalogueQuery::parse("sort=name&page=2"))
+        .await
+        .unwrap();
+    assert_eq!((second.page, second.parts.len()), (2, 6));
+    assert_eq!(second.parts[0].name, "Part 24");
+    // Past the end: the last page, not an error or an empty page.
+    let beyond = search(&pool, &CatalogueQuery::parse("sort=name&page=99"))
+        .await
+        .unwrap();
+    assert_eq!((beyond.page, beyond.parts.len()), (2, 6));
+    let none = search(&pool, &CatalogueQuery::parse("q=nothing-like-this"))
+        .await
+        .unwrap();
+    assert_eq!((none.total, none.pages, none.page), (0, 1, 1));
+}
+
+#[sqlx::test]
+async fn hostile_search_text_is_just_text(pool: SqlitePool) {
+    catalogue_fixture(&pool).await;
+    for q in [
+        "\"",
+        "'",
+        "brake\" OR 1=1 --",
+        "NEAR(brake disc)",
+        "*",
+        "brake*",
+        "%",
+        "_",
+        "\\",
+        "name:brake",
+        "^brake",
+        "(((",
+        "a AND",
+        "OR",
+        "Robert'); DROP TABLE parts;--",
+    ] {
+        let query = CatalogueQuery {
+            q: q.to_string(),
+            ..CatalogueQuery::parse("")
+        };
+        let result = search(&pool, &query).await;
+        assert!(result.is_ok(), "{q}: {result:?}");
+    }
+    // "%" and "_" are not wildcards.
+    assert!(names(&pool, "q=%25").await.is_empty());
+    let parts = sqlx::query_scalar!("SELECT COUNT(*) FROM parts")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(parts, 6);
+}
+
+#[sqlx::test]
+async fn index_follows_edits(pool: SqlitePool) {
+    catalogue_fixture(&pool).await;
+    sqlx::query!(
+        "UPDATE parts SET name = 'Ceramic brake rotor', description = 'Ceramic rotor.' \
+         WHERE model = 'BP-123'"
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    assert_eq!(names(&pool, "q=rotor").await, ["Ceramic brake rotor"]);
+    assert!(names(&pool, "q=vented+disc").await.is_empty());
+    sqlx::query!("DELETE FROM parts WHERE name = 'Oil filter'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert!(names(&pool, "q=spin-on").await.is_empty());
+}

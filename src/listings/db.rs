@@ -1,0 +1,402 @@
+//! The supplier's own view of the parts table: counts, the listings table, the listing form's
+//! part, and the changes a supplier makes to its own parts. The parts feature owns the table
+//! (and stores new parts, `crate::parts::db::insert_part`); every query here is narrowed to
+//! one supplier's parts. Returns rows: the listings feature turns them into what its pages
+//! show (`super::ListingRow`, `super::ListingFormState`).
+
+use crate::parts::{db::PartFields, Availability, Cents, DeliveryEstimate, ShopStats};
+use sqlx::SqliteExecutor;
+
+/// `%text%` for LIKE, with LIKE's wildcards in the text escaped.
+fn contains_pattern(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// Counts of a supplier's listings and stock; low stock is at most
+/// [`Availability::LOW_STOCK`] units.
+pub async fn supplier_stats(
+    db: impl SqliteExecutor<'_>,
+    supplier_id: i64,
+) -> sqlx::Result<ShopStats> {
+    let row = sqlx::query!(
+        r#"SELECT
+             COALESCE(SUM(archived = 0), 0) AS "active!: i64",
+             COALESCE(SUM(archived = 1), 0) AS "archived!: i64",
+             COALESCE(SUM(CASE WHEN archived = 0 THEN stock ELSE 0 END), 0) AS "units!: i64",
+             COALESCE(SUM(archived = 0 AND stock <= ?2), 0) AS "low!: i64"
+           FROM parts WHERE supplier_id = ?1"#,
+        supplier_id,
+        Availability::LOW_STOCK,
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(ShopStats {
+        active_listings: row.active,
+        archived_listings: row.archived,
+        units_in_stock: row.units,
+        low_stock_listings: row.low,
+    })
+}
+
+/// A line of the supplier's listings table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnedListing {
+    /// Database id.
+    pub id: i64,
+    /// Product name.
+    pub name: String,
+    /// Maker.
+    pub manufacturer: String,
+    /// Model or part number.
+    pub model: String,
+    /// Current price.
+    pub price: Cents,
+    /// Units in stock.
+    pub stock: i64,
+    /// Picture file stem.
+    pub image_key: Option<String>,
+    /// Out of the catalogue.
+    pub archived: bool,
+}
+
+/// A supplier's own parts, active or archived, optionally narrowed by a text found in name,
+/// maker or model; most recently changed first.
+pub async fn owned_listings(
+    db: impl SqliteExecutor<'_>,
+    supplier_id: i64,
+    archived: bool,
+    text: &str,
+) -> sqlx::Result<Vec<OwnedListing>> {
+    let pattern = contains_pattern(text.trim());
+    let rows = sqlx::query!(
+        r#"SELECT id AS "id!", name, manufacturer, model, price_cents, stock, image_key,
+                  archived AS "archived: bool"
+           FROM parts WHERE supplier_id = ?1 AND archived = ?2
+           AND (name LIKE ?3 ESCAPE '\' OR manufacturer LIKE ?3 ESCAPE '\' OR model LIKE ?3 ESCAPE '\')
+           ORDER BY updated_at DESC, id DESC LIMIT 1000"#,
+        supplier_id,
+        archived,
+        pattern,
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| OwnedListing {
+            id: r.id,
+            name: r.name,
+            manufacturer: r.manufacturer,
+            model: r.model,
+            price: Cents(r.price_cents),
+            stock: r.stock,
+            image_key: r.image_key,
+            archived: r.archived,
+        })
+        .collect())
+}
+
+/// A supplier's own part with every field the listing form edits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnedPart {
+    /// Product name.
+    pub name: String,
+    /// Maker.
+    pub manufacturer: String,
+    /// Model or part number.
+    pub model: String,
+    /// Description.
+    pub description: String,
+    /// Price.
+    pub price: Cents,
+    /// Units in stock.
+    pub stock: i64,
+    /// Delivery time.
+    pub delivery: DeliveryEstimate,
+    /// Picture file stem.
+    pub image_key: Option<String>,
+}
+
+/// A supplier's own part (archived or not); `None` when the part does not exist or belongs to
+/// someone else.
+pub async fn owned_part(
+    db: impl SqliteExecutor<'_>,
+    id: i64,
+    supplier_id: i64,
+) -> sqlx::Result<Option<OwnedPart>> {
+    let row = sqlx::query!(
+        r#"SELECT name, manufacturer, model, description, price_cents, stock,
+                  delivery_estimate AS "delivery: DeliveryEstimate", image_key
+           FROM parts WHERE id = ? AND supplier_id = ?"#,
+        id,
+        supplier_id,
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| OwnedPart {
+        name: r.name,
+        manufacturer: r.manufacturer,
+        model: r.model,
+        description: r.description,
+        price: Cents(r.price_cents),
+        stock: r.stock,
+        delivery: r.delivery,
+        image_key: r.image_key,
+    }))
+}
+
+/// Changes an owned part's fields and, if `image_key` is `Some`, its picture. Returns whether
+/// a part of this supplier was changed.
+pub async fn update_owned_part(
+    db: impl SqliteExecutor<'_>,
+    id: i64,
+    supplier_id: i64,
+    fields: &PartFields<'_>,
+    image_key: Option<&str>,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        "UPDATE parts SET name = ?, manufacturer = ?, model = ?, description = ?, \
+         price_cents = ?, stock = ?, delivery_estimate = ?, image_key = COALESCE(?, image_key), \
+         updated_at = unixepoch() WHERE id = ? AND supplier_id = ?",
+        fields.name,
+        fields.manufacturer,
+        fields.model,
+        fields.description,
+        fields.price.0,
+        fields.stock,
+        fields.delivery,
+        image_key,
+        id,
+        supplier_id,
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The picture key of an owned part (to delete the old files after a replacement): `None` when
+/// the part is not the supplier's, `Some(None)` when it has no picture.
+pub async fn owned_image_key(
+    db: impl SqliteExecutor<'_>,
+    id: i64,
+    supplier_id: i64,
+) -> sqlx::Result<Option<Option<String>>> {
+    sqlx::query_scalar!(
+        "SELECT image_key FROM parts WHERE id = ? AND supplier_id = ?",
+        id,
+        supplier_id,
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// A change the listings table makes in place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OwnedChange {
+    /// A new price.
+    Price(Cents),
+    /// A new stock count.
+    Stock(i64),
+    /// Archived (out of the catalogue) or not.
+    Archived(bool),
+}
+
+/// Applies `change` to a part of this supplier. Returns whether such a part was changed.
+pub async fn change_owned_part(
+    db: impl SqliteExecutor<'_>,
+    id: i64,
+    supplier_id: i64,
+    change: OwnedChange,
+) -> sqlx::Result<bool> {
+    let done = match change {
+        OwnedChange::Price(price) => {
+            sqlx::query!(
+                "UPDATE parts SET price_cents = ?, updated_at = unixepoch() \
+                 WHERE id = ? AND supplier_id = ?",
+                price.0,
+                id,
+                supplier_id,
+            )
+            .execute(db)
+            .await?
+        }
+        OwnedChange::Stock(stock) => {
+            sqlx::query!(
+                "UPDATE parts SET stock = ?, updated_at = unixepoch() \
+                 WHERE id = ? AND supplier_id = ?",
+                stock,
+                id,
+                supplier_id,
+            )
+            .execute(db)
+            .await?
+        }
+        OwnedChange::Archived(archived) => {
+            sqlx::query!(
+                "UPDATE parts SET archived = ?, updated_at = unixepoch() \
+                 WHERE id = ? AND supplier_id = ?",
+                archived,
+                id,
+                supplier_id,
+            )
+            .execute(db)
+            .await?
+        }
+    };
+    Ok(done.rows_affected() == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parts::db::{
+        active_part,
+        fixtures::{part, supplier},
+        insert_part, newest_parts,
+    };
+    use sqlx::SqlitePool;
+
+    #[test]
+    fn like_wildcards_in_the_text_are_text() {
+        assert_eq!(contains_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
+    }
+
+    #[sqlx::test]
+    async fn supplier_stats_counts_only_own_parts(pool: SqlitePool) {
+        let s = supplier(&pool, "acme").await;
+        let other = supplier(&pool, "other").await;
+        insert_part(&pool, &part(s, "A", 10)).await.unwrap();
+        insert_part(&pool, &part(s, "B", 3)).await.unwrap();
+        let c = insert_part(&pool, &part(s, "C", 7)).await.unwrap();
+        insert_part(&pool, &part(other, "D", 50)).await.unwrap();
+        assert!(change_owned_part(&pool, c, s, OwnedChange::Archived(true))
+            .await
+            .unwrap());
+        let summary = supplier_stats(&pool, s).await.unwrap();
+        assert_eq!(
+            summary,
+            ShopStats {
+                active_listings: 2,
+                archived_listings: 1,
+                units_in_stock: 13,
+                low_stock_listings: 1,
+            }
+        );
+        // At the low-stock line itself, a listing counts as low.
+        insert_part(&pool, &part(s, "E", Availability::LOW_STOCK))
+            .await
+            .unwrap();
+        assert_eq!(
+            supplier_stats(&pool, s).await.unwrap().low_stock_listings,
+            2
+        );
+    }
+
+    #[sqlx::test]
+    async fn archive_and_restore_only_touch_own_parts(pool: SqlitePool) {
+        let s = supplier(&pool, "acme").await;
+        let other = supplier(&pool, "other").await;
+        let id = insert_part(&pool, &part(s, "Disc", 10)).await.unwrap();
+        assert!(
+            !change_owned_part(&pool, id, other, OwnedChange::Archived(true))
+                .await
+                .unwrap()
+        );
+        assert_eq!(newest_parts(&pool, 10).await.unwrap().len(), 1);
+        assert!(change_owned_part(&pool, id, s, OwnedChange::Archived(true))
+            .await
+            .unwrap());
+        assert!(newest_parts(&pool, 10).await.unwrap().is_empty());
+        assert!(active_part(&pool, id).await.unwrap().is_none());
+        assert_eq!(owned_listings(&pool, s, true, "").await.unwrap().len(), 1);
+        assert!(owned_listings(&pool, s, false, "")
+            .await
+            .unwrap()
+            .is_empty());
+        assert!(
+            change_owned_part(&pool, id, s, OwnedChange::Archived(false))
+                .await
+                .unwrap()
+        );
+        assert_eq!(newest_parts(&pool, 10).await.unwrap().len(), 1);
+    }
+
+    #[sqlx::test]
+    async fn owners_alone_see_and_change_their_parts(pool: SqlitePool) {
+        let s = supplier(&pool, "acme").await;
+        let other = supplier(&pool, "other").await;
+        let id = insert_part(&pool, &part(s, "Disc", 10)).await.unwrap();
+        insert_part(&pool, &part(other, "Theirs", 10))
+            .await
+            .unwrap();
+
+        assert!(owned_part(&pool, id, other).await.unwrap().is_none());
+        assert!(
+            !change_owned_part(&pool, id, other, OwnedChange::Price(Cents(1)))
+                .await
+                .unwrap()
+        );
+        assert!(!change_owned_part(&pool, id, other, OwnedChange::Stock(0))
+            .await
+            .unwrap());
+        let fields = PartFields {
+            name: "Hijacked",
+            manufacturer: "X",
+            model: "Y",
+            description: "Z",
+            price: Cents(1),
+            stock: 0,
+            delivery: DeliveryEstimate::Weeks2To4,
+        };
+        assert!(!update_owned_part(&pool, id, other, &fields, None)
+            .await
+            .unwrap());
+        let mine = owned_part(&pool, id, s).await.unwrap().unwrap();
+        assert_eq!(mine.name, "Disc");
+        assert_eq!(mine.price, Cents(1999));
+        assert_eq!(mine.delivery, DeliveryEstimate::Days1To2);
+
+        assert!(
+            change_owned_part(&pool, id, s, OwnedChange::Price(Cents(2500)))
+                .await
+                .unwrap()
+        );
+        assert!(change_owned_part(&pool, id, s, OwnedChange::Stock(3))
+            .await
+            .unwrap());
+        let listed = owned_listings(&pool, s, false, "").await.unwrap();
+        assert_eq!(listed.len(), 1, "only own parts are listed");
+        assert_eq!((listed[0].price, listed[0].stock), (Cents(2500), 3));
+        assert!(update_owned_part(&pool, id, s, &fields, Some("newkey"))
+            .await
+            .unwrap());
+        let changed = owned_part(&pool, id, s).await.unwrap().unwrap();
+        assert_eq!(changed.name, "Hijacked");
+        assert_eq!(changed.delivery, DeliveryEstimate::Weeks2To4);
+        assert_eq!(changed.image_key.as_deref(), Some("newkey"));
+        // No picture given: the old one stays.
+        assert!(update_owned_part(&pool, id, s, &fields, None)
+            .await
+            .unwrap());
+        assert_eq!(
+            owned_image_key(&pool, id, s).await.unwrap(),
+            Some(Some("newkey".into()))
+        );
+        assert_eq!(owned_image_key(&pool, id, other).await.unwrap(), None);
+        // Search within own listings.
+        assert_eq!(
+            owned_listings(&pool, s, false, "hijack")
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        assert!(owned_listings(&pool, s, false, "theirs")
+            .await
+            .unwrap()
+            .is_empty());
+    }
+}
