@@ -2,16 +2,21 @@
 //! logged out / a customer / another supplier / the owner, gets the intended answer, and a
 //! refusal leaves the database exactly as it was.
 
-use crate::common;
+use crate::common::{self, FnCall, World};
 
 use axum::{
     body::Body,
     http::{header, Request, StatusCode},
 };
-use common::TestApp;
+use partwatch::{
+    auth::api::{CurrentUser, UpdateEmail},
+    cart::api::{AddToCart, CartContents, CartCount, RemoveCartLine, UpdateCartLine},
+    catalogue::api::SearchCatalogue,
+    listings::api::{ArchiveListing, ListingForm, MyListings, RestoreListing, UpdateListingField},
+    orders::api::{MyOrders, OrderDetail, OrdersToShip, SetOrderStatus},
+    parts::api::{NewestParts, PartDetail, SupplierStats},
+};
 use sqlx::SqlitePool;
-
-const PW: &str = "a-long-password";
 
 /// Who calls.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -32,238 +37,148 @@ const ACTORS: [Actor; 4] = [
     Actor::Owner,
 ];
 
-struct World {
-    app: TestApp,
-    bob: String,
-    brakeco: String,
-    acme: String,
-    anna: String,
-    /// Acme's part (anna has one in her cart and one in her order).
-    part: i64,
-    /// Anna's order of acme's part, awaiting payment.
-    order: i64,
+/// The shared world, with one more of acme's discs in anna's cart (she has one in her order).
+async fn world(pool: SqlitePool) -> World {
+    let world = World::new(pool).await;
+    world.add_to_cart(&world.anna, world.disc, 1).await;
+    world
 }
 
-impl World {
-    async fn new(pool: SqlitePool) -> Self {
-        let app = TestApp::new(pool);
-        let acme = app
-            .register("acme", "acme@example.com", PW, "supplier")
-            .await;
-        let brakeco = app
-            .register("brakeco", "brakeco@example.com", PW, "supplier")
-            .await;
-        let anna = app
-            .register("anna", "anna@example.com", PW, "customer")
-            .await;
-        let bob = app.register("bob", "bob@example.com", PW, "customer").await;
-        let part: i64 = sqlx::query_scalar(
-            "INSERT INTO parts (supplier_id, name, manufacturer, model, description, \
-             price_cents, stock, delivery_estimate) \
-             VALUES ((SELECT id FROM users WHERE username = 'acme'), 'Disc', 'Brembo', 'X1', \
-             'A disc.', 6490, 10, '1-2_days') RETURNING id",
-        )
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-        let world = World {
-            app,
-            bob,
-            brakeco,
-            acme,
-            anna,
-            part,
-            order: 0,
-        };
-        world
-            .ok(
-                "add_to_cart",
-                &[("part_id", &part.to_string()), ("quantity", "1")],
-                &world.anna,
-            )
-            .await;
-        let reply = world
-            .app
-            .call(
-                "place_order",
-                &[
-                    ("shipping_name", "Anna Berg"),
-                    ("shipping_address", "Hauptstr. 1\n10115 Berlin"),
-                    ("checkout_key", "accesskey00000000001"),
-                    ("expected_total", "6490"),
-                ],
-                Some(&world.anna),
-            )
-            .await;
-        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-        let order = reply.json()[0].as_i64().unwrap();
-        world
-            .ok(
-                "add_to_cart",
-                &[("part_id", &part.to_string()), ("quantity", "1")],
-                &world.anna,
-            )
-            .await;
-        World { order, ..world }
-    }
-
-    async fn ok(&self, endpoint: &str, form: &[(&str, &str)], cookie: &str) {
-        let reply = self.app.call(endpoint, form, Some(cookie)).await;
-        assert_eq!(reply.status, StatusCode::OK, "{endpoint}: {}", reply.body);
-    }
-
-    /// The cookie of `actor` for an object owned by `owner`.
-    fn cookie(&self, actor: Actor, owner: &str) -> Option<&str> {
-        match actor {
-            Actor::Visitor => None,
-            Actor::Customer => Some(&self.bob),
-            Actor::OtherSupplier => Some(&self.brakeco),
-            Actor::Owner => Some(if owner == "anna" {
-                &self.anna
-            } else {
-                &self.acme
-            }),
-        }
-    }
-
-    /// Everything a call could change (sessions excluded: reading them is not changing data).
-    async fn fingerprint(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        for sql in [
-            "SELECT group_concat(id || email || password_hash, ',') FROM users",
-            "SELECT group_concat(id || price_cents || '/' || stock || '/' || archived || name, ',') FROM parts",
-            "SELECT group_concat(id || status || total_cents, ',') FROM orders",
-            "SELECT group_concat(user_id || '/' || part_id || '/' || quantity, ',') FROM cart_items",
-            "SELECT COUNT(*) || '' FROM purchases",
-            "SELECT COUNT(*) || '' FROM checkouts",
-        ] {
-            let value: Option<String> = sqlx::query_scalar(sql).fetch_one(&self.app.pool).await.unwrap();
-            out.push(value.unwrap_or_default());
-        }
-        out
+/// The cookie of `actor` for an object owned by `owner`.
+fn cookie<'w>(world: &'w World, actor: Actor, owner: &str) -> Option<&'w str> {
+    match actor {
+        Actor::Visitor => None,
+        Actor::Customer => Some(&world.bob),
+        Actor::OtherSupplier => Some(&world.brakeco),
+        Actor::Owner => Some(if owner == "anna" {
+            &world.anna
+        } else {
+            &world.acme
+        }),
     }
 }
 
-/// One row of the matrix: a server function, its arguments, whose object it touches, and the
-/// status each actor must get (visitor, customer, other supplier, owner).
+/// One row of the matrix: a server-function call, whose object it touches, and the status
+/// each actor must get (visitor, customer, other supplier, owner).
 struct Case {
-    endpoint: &'static str,
-    form: Vec<(&'static str, String)>,
+    call: FnCall,
     owner: &'static str,
     expect: [u16; 4],
 }
 
 fn cases(part: i64, order: i64) -> Vec<Case> {
-    let p = part.to_string();
-    let o = order.to_string();
-    let case = |endpoint, form: &[(&'static str, &str)], owner, expect| Case {
-        endpoint,
-        form: form.iter().map(|(k, v)| (*k, v.to_string())).collect(),
+    let case = |call, owner, expect| Case {
+        call,
         owner,
         expect,
     };
+    let field = |field: &str, value: &str| {
+        FnCall::of(UpdateListingField {
+            id: part,
+            field: field.into(),
+            value: value.into(),
+        })
+    };
+    let status = |status: &str| {
+        FnCall::of(SetOrderStatus {
+            id: order,
+            status: status.into(),
+        })
+    };
     vec![
         // Public reads.
-        case("current_user", &[], "acme", [200, 200, 200, 200]),
-        case("cart_count", &[], "anna", [200, 200, 200, 200]),
-        case("orders_to_ship", &[], "acme", [200, 200, 200, 200]),
+        case(FnCall::of(CurrentUser {}), "acme", [200, 200, 200, 200]),
+        case(FnCall::of(CartCount {}), "anna", [200, 200, 200, 200]),
+        case(FnCall::of(OrdersToShip {}), "acme", [200, 200, 200, 200]),
         case(
-            "newest_parts",
-            &[("limit", "8")],
+            FnCall::of(NewestParts { limit: 8 }),
             "acme",
             [200, 200, 200, 200],
         ),
-        case("part_detail", &[("id", &p)], "acme", [200, 200, 200, 200]),
         case(
-            "search_catalogue",
-            &[("query", "q=disc")],
+            FnCall::of(PartDetail { id: part }),
+            "acme",
+            [200, 200, 200, 200],
+        ),
+        case(
+            FnCall::of(SearchCatalogue {
+                query: "q=disc".into(),
+            }),
             "acme",
             [200, 200, 200, 200],
         ),
         // A customer's own things: their cart, their orders.
-        case("cart_contents", &[], "anna", [401, 200, 200, 200]),
+        case(FnCall::of(CartContents {}), "anna", [401, 200, 200, 200]),
         case(
-            "my_orders",
-            &[("view", "purchases"), ("page", "1")],
+            FnCall::of(MyOrders {
+                view: "purchases".into(),
+                page: 1,
+            }),
             "anna",
             [401, 200, 200, 200],
         ),
-        case("order_detail", &[("id", &o)], "anna", [401, 404, 404, 200]),
+        case(
+            FnCall::of(OrderDetail { id: order }),
+            "anna",
+            [401, 404, 404, 200],
+        ),
         // Bob has no line for the part: nothing to change (404); anna changes her own line.
         case(
-            "update_cart_line",
-            &[("part_id", &p), ("quantity", "1")],
+            FnCall::of(UpdateCartLine {
+                part_id: part,
+                quantity: 1,
+            }),
             "anna",
             [401, 404, 404, 200],
         ),
         // Only the order's customer may say it is paid; strangers do not even see it.
-        case(
-            "set_order_status",
-            &[("id", &o), ("status", "paid")],
-            "anna",
-            [401, 404, 404, 200],
-        ),
+        case(status("paid"), "anna", [401, 404, 404, 200]),
         // Only the order's supplier ships, and only once paid (it just was): 200 for acme.
-        case(
-            "set_order_status",
-            &[("id", &o), ("status", "shipped")],
-            "acme",
-            [401, 404, 404, 200],
-        ),
+        case(status("shipped"), "acme", [401, 404, 404, 200]),
         // The supplier may never confirm receipt; the customer may, now that it shipped.
-        case(
-            "set_order_status",
-            &[("id", &o), ("status", "completed")],
-            "anna",
-            [401, 404, 404, 200],
-        ),
+        case(status("completed"), "anna", [401, 404, 404, 200]),
         // Buying: suppliers cannot buy their own part.
         case(
-            "add_to_cart",
-            &[("part_id", &p), ("quantity", "1")],
+            FnCall::of(AddToCart {
+                part_id: part,
+                quantity: 1,
+            }),
             "acme",
             [401, 200, 200, 403],
         ),
         // A supplier's own shop.
-        case("supplier_stats", &[], "acme", [401, 403, 200, 200]),
+        case(FnCall::of(SupplierStats {}), "acme", [401, 403, 200, 200]),
         case(
-            "my_listings",
-            &[("status", ""), ("q", "")],
+            FnCall::of(MyListings {
+                status: String::new(),
+                q: String::new(),
+            }),
             "acme",
             [401, 403, 200, 200],
         ),
-        case("listing_form", &[("id", &p)], "acme", [401, 403, 404, 200]),
         case(
-            "update_listing_field",
-            &[("id", &p), ("field", "price"), ("value", "70")],
+            FnCall::of(ListingForm { id: Some(part) }),
+            "acme",
+            [401, 403, 404, 200],
+        ),
+        case(field("price", "70"), "acme", [401, 403, 404, 200]),
+        case(field("stock", "12"), "acme", [401, 403, 404, 200]),
+        case(
+            FnCall::of(ArchiveListing { id: part }),
             "acme",
             [401, 403, 404, 200],
         ),
         case(
-            "update_listing_field",
-            &[("id", &p), ("field", "stock"), ("value", "12")],
-            "acme",
-            [401, 403, 404, 200],
-        ),
-        case(
-            "archive_listing",
-            &[("id", &p)],
-            "acme",
-            [401, 403, 404, 200],
-        ),
-        case(
-            "restore_listing",
-            &[("id", &p)],
+            FnCall::of(RestoreListing { id: part }),
             "acme",
             [401, 403, 404, 200],
         ),
         // Account changes act on the caller's own account only.
         case(
-            "update_email",
-            &[
-                ("email", "new@example.com"),
-                ("current_password", "wrong-password"),
-            ],
+            FnCall::of(UpdateEmail {
+                email: "new@example.com".into(),
+                current_password: "wrong-password".into(),
+            }),
             "anna",
             [401, 422, 422, 422],
         ),
@@ -272,32 +187,31 @@ fn cases(part: i64, order: i64) -> Vec<Case> {
 
 #[sqlx::test]
 async fn every_server_function_answers_each_actor_as_intended(pool: SqlitePool) {
-    let world = World::new(pool).await;
+    let world = world(pool).await;
     let mut checked = 0;
     let mut refused = 0;
-    for case in cases(world.part, world.order) {
+    for case in cases(world.disc, world.order) {
         for (i, actor) in ACTORS.into_iter().enumerate() {
-            let before = world.fingerprint().await;
-            let form: Vec<(&str, &str)> = case.form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let before = common::snapshot(&world.app.pool).await;
             let reply = world
                 .app
-                .call(case.endpoint, &form, world.cookie(actor, case.owner))
+                .send_call(&case.call, cookie(&world, actor, case.owner))
                 .await;
             assert_eq!(
                 reply.status.as_u16(),
                 case.expect[i],
-                "{} {:?} as {actor:?}: {}",
-                case.endpoint,
-                case.form,
+                "{} {} as {actor:?}: {}",
+                case.call.path,
+                case.call.body,
                 reply.body
             );
             if !reply.status.is_success() {
                 refused += 1;
                 assert_eq!(
-                    world.fingerprint().await,
+                    common::snapshot(&world.app.pool).await,
                     before,
                     "{} as {actor:?} was refused but changed data",
-                    case.endpoint
+                    case.call.path
                 );
                 // A refusal explains itself.
                 let error: partwatch::error::AppError = serde_json::from_str(&reply.body).unwrap();
@@ -309,69 +223,45 @@ async fn every_server_function_answers_each_actor_as_intended(pool: SqlitePool) 
     assert_eq!(checked, 22 * 4);
     assert!(refused >= 40, "{refused}");
     // The owner's successful calls did what they said.
-    let status: String = sqlx::query_scalar("SELECT status FROM orders WHERE id = ?")
-        .bind(world.order)
-        .fetch_one(&world.app.pool)
-        .await
-        .unwrap();
-    assert_eq!(status, "completed");
+    assert_eq!(world.app.order_status(world.order).await, "completed");
 }
 
 #[sqlx::test]
 async fn cancel_and_remove_are_the_owners_alone(pool: SqlitePool) {
-    let world = World::new(pool).await;
-    let o = world.order.to_string();
-    let p = world.part.to_string();
+    let world = world(pool).await;
+    let remove = || RemoveCartLine {
+        part_id: world.disc,
+    };
     for (actor, expect) in [
         (Actor::Visitor, 401),
         (Actor::Customer, 404),
         (Actor::OtherSupplier, 404),
     ] {
-        let before = world.fingerprint().await;
+        let before = common::snapshot(&world.app.pool).await;
         let reply = world
-            .app
-            .call(
-                "set_order_status",
-                &[("id", &o), ("status", "cancelled")],
-                world.cookie(actor, "anna"),
-            )
+            .step(cookie(&world, actor, "anna"), world.order, "cancelled")
             .await;
         assert_eq!(reply.status.as_u16(), expect, "{actor:?}");
-        assert_eq!(world.fingerprint().await, before);
+        assert_eq!(common::snapshot(&world.app.pool).await, before);
     }
     // The supplier of the order may not cancel it either.
     let reply = world
-        .app
-        .call(
-            "set_order_status",
-            &[("id", &o), ("status", "cancelled")],
-            Some(&world.acme),
-        )
+        .step(Some(&world.acme), world.order, "cancelled")
         .await;
     assert_eq!(reply.status, StatusCode::CONFLICT);
     // Removing acts on the caller's own cart only: bob's remove leaves anna's line.
-    let reply = world
-        .app
-        .call("remove_cart_line", &[("part_id", &p)], Some(&world.bob))
-        .await;
+    let reply = world.app.call_fn(remove(), Some(&world.bob)).await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(world.app.count("cart_items").await, 1);
-    let reply = world
-        .app
-        .call("remove_cart_line", &[("part_id", &p)], None)
-        .await;
+    let reply = world.app.call_fn(remove(), None).await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
-    world
-        .ok("remove_cart_line", &[("part_id", &p)], &world.anna)
-        .await;
+    let reply = world.app.call_fn(remove(), Some(&world.anna)).await;
+    assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(world.app.count("cart_items").await, 0);
-    world
-        .ok(
-            "set_order_status",
-            &[("id", &o), ("status", "cancelled")],
-            &world.anna,
-        )
+    let reply = world
+        .step(Some(&world.anna), world.order, "cancelled")
         .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
 }
 
 /// A page as `actor` sees it: its status and where a redirect points.
@@ -381,14 +271,14 @@ async fn page(
     actor: Actor,
     owner: &str,
 ) -> (u16, Option<String>, String) {
-    let reply = world.app.get(path, world.cookie(actor, owner)).await;
+    let reply = world.app.get(path, cookie(world, actor, owner)).await;
     (reply.status.as_u16(), reply.location(), reply.body)
 }
 
 #[sqlx::test]
 async fn every_protected_page_answers_each_actor_as_intended(pool: SqlitePool) {
-    let world = World::new(pool).await;
-    let edit = format!("/listings/{}/edit", world.part);
+    let world = world(pool).await;
+    let edit = format!("/listings/{}/edit", world.disc);
     let order = format!("/orders/{}", world.order);
     for (path, owner, want) in [
         // (status, text that must be on the page) per actor: visitor, customer, other, owner.
@@ -492,8 +382,8 @@ async fn every_protected_page_answers_each_actor_as_intended(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn the_listing_form_post_edits_only_the_owners_part(pool: SqlitePool) {
-    let world = World::new(pool).await;
-    let edit = format!("/listings/{}/edit", world.part);
+    let world = world(pool).await;
+    let edit = format!("/listings/{}/edit", world.disc);
     let form = "--x\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nHijacked\r\n\
                 --x\r\nContent-Disposition: form-data; name=\"manufacturer\"\r\n\r\nBrembo\r\n\
                 --x\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\nX1\r\n\
@@ -506,11 +396,11 @@ async fn the_listing_form_post_edits_only_the_owners_part(pool: SqlitePool) {
         (Actor::Customer, 200),
         (Actor::OtherSupplier, 404),
     ] {
-        let before = world.fingerprint().await;
+        let before = common::snapshot(&world.app.pool).await;
         let mut request = Request::post(&edit)
             .header(header::ACCEPT, "text/html")
             .header(header::CONTENT_TYPE, "multipart/form-data; boundary=x");
-        if let Some(cookie) = world.cookie(actor, "acme") {
+        if let Some(cookie) = cookie(&world, actor, "acme") {
             request = request.header(header::COOKIE, cookie);
         }
         let reply = world
@@ -519,7 +409,7 @@ async fn the_listing_form_post_edits_only_the_owners_part(pool: SqlitePool) {
             .await;
         assert_eq!(reply.status.as_u16(), expect, "{actor:?}");
         assert_eq!(
-            world.fingerprint().await,
+            common::snapshot(&world.app.pool).await,
             before,
             "{actor:?} changed the part"
         );
@@ -535,10 +425,6 @@ async fn the_listing_form_post_edits_only_the_owners_part(pool: SqlitePool) {
         )
         .await;
     assert!(reply.status.is_redirection(), "{}", reply.status);
-    let name: String = sqlx::query_scalar("SELECT name FROM parts WHERE id = ?")
-        .bind(world.part)
-        .fetch_one(&world.app.pool)
-        .await
-        .unwrap();
+    let name: String = world.app.part_column(world.disc, "name").await;
     assert_eq!(name, "Hijacked", "the owner's edit went through");
 }

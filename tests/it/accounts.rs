@@ -3,11 +3,37 @@
 use crate::common;
 
 use axum::{body::Body, http::StatusCode, routing::get};
-use common::{state_for, test_config, TestApp};
-use partwatch::server::router;
+use common::{login_args, register_args, state_for, test_config, FnCall, TestApp};
+use leptos::server_fn::ServerFn as _;
+use partwatch::{
+    auth::api::{ChangePassword, Logout, Register, UpdateEmail},
+    parts::api::{NewestParts, SupplierStats},
+    server::router,
+};
 use sqlx::SqlitePool;
 
-const PW: &str = "a-long-password";
+use common::PW;
+
+fn update_email(email: &str, current_password: &str) -> UpdateEmail {
+    UpdateEmail {
+        email: email.into(),
+        current_password: current_password.into(),
+    }
+}
+
+/// A change from [`PW`] to `new`, confirmed.
+fn change_password(new: &str) -> ChangePassword {
+    ChangePassword {
+        current_password: PW.into(),
+        new_password: new.into(),
+        new_password_confirm: new.into(),
+    }
+}
+
+/// A supplier's registration with [`PW`].
+fn supplier(username: &str, email: &str) -> Register {
+    register_args(username, email, PW, "supplier")
+}
 
 #[sqlx::test]
 async fn register_login_profile_change_logout(pool: SqlitePool) {
@@ -20,7 +46,7 @@ async fn register_login_profile_change_logout(pool: SqlitePool) {
     assert_eq!(me["role"], "customer");
 
     // Logout deletes the session on the server: the old cookie no longer logs anybody in.
-    let out = app.call("logout", &[], Some(&cookie)).await;
+    let out = app.call_fn(Logout {}, Some(&cookie)).await;
     assert_eq!(out.status, StatusCode::OK, "{}", out.body);
     assert!(app.whoami(Some(&cookie)).await.is_null());
     assert_eq!(app.count("tower_sessions").await, 0);
@@ -33,38 +59,19 @@ async fn register_login_profile_change_logout(pool: SqlitePool) {
 
     // Change the email (needs the current password).
     let wrong = app
-        .call(
-            "update_email",
-            &[
-                ("email", "anna@new.example"),
-                ("current_password", "nope-nope"),
-            ],
-            Some(&cookie),
-        )
+        .call_fn(update_email("anna@new.example", "nope-nope"), Some(&cookie))
         .await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(wrong.body.contains("current_password"), "{}", wrong.body);
     let changed = app
-        .call(
-            "update_email",
-            &[("email", "Anna@New.example"), ("current_password", PW)],
-            Some(&cookie),
-        )
+        .call_fn(update_email("Anna@New.example", PW), Some(&cookie))
         .await;
     assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
     assert_eq!(app.whoami(Some(&cookie)).await["email"], "anna@new.example");
 
     // Change the password; this session stays logged in under a new id.
     let reply = app
-        .call(
-            "change_password",
-            &[
-                ("current_password", PW),
-                ("new_password", "another-password"),
-                ("new_password_confirm", "another-password"),
-            ],
-            Some(&cookie),
-        )
+        .call_fn(change_password("another-password"), Some(&cookie))
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     let cookie = reply.session_cookie().expect("a renewed session id");
@@ -80,7 +87,7 @@ async fn register_login_profile_change_logout(pool: SqlitePool) {
         StatusCode::OK
     );
 
-    let out = app.call("logout", &[], Some(&cookie)).await;
+    let out = app.call_fn(Logout {}, Some(&cookie)).await;
     assert_eq!(out.status, StatusCode::OK);
     assert!(app.whoami(Some(&cookie)).await.is_null());
 }
@@ -103,18 +110,7 @@ async fn duplicate_email_or_username_is_refused_with_a_field_message(pool: Sqlit
     let app = TestApp::new(pool);
     app.register("anna", "anna@example.com", PW, "customer")
         .await;
-    let form = |username: &'static str, email: &'static str| {
-        [
-            ("username", username),
-            ("email", email),
-            ("password", PW),
-            ("password_confirm", PW),
-            ("role", "supplier"),
-        ]
-    };
-    let same_email = app
-        .call("register", &form("bob", "ANNA@Example.com"), None)
-        .await;
+    let same_email = app.call_fn(supplier("bob", "ANNA@Example.com"), None).await;
     assert_eq!(same_email.status, StatusCode::CONFLICT);
     let err = same_email.json();
     assert_eq!(err["Conflict"]["field"], "email");
@@ -124,7 +120,7 @@ async fn duplicate_email_or_username_is_refused_with_a_field_message(pool: Sqlit
         .contains("already exists"));
 
     let same_name = app
-        .call("register", &form("Anna", "other@example.com"), None)
+        .call_fn(supplier("Anna", "other@example.com"), None)
         .await;
     assert_eq!(same_name.status, StatusCode::CONFLICT);
     assert_eq!(same_name.json()["Conflict"]["field"], "username");
@@ -136,18 +132,9 @@ async fn look_alike_usernames_are_refused(pool: SqlitePool) {
     let app = TestApp::new(pool.clone());
     app.register("NordBrake", "shop@nordbrake.example", PW, "supplier")
         .await;
-    let form = |username: &'static str, email: &'static str| {
-        [
-            ("username", username),
-            ("email", email),
-            ("password", PW),
-            ("password_confirm", PW),
-            ("role", "supplier"),
-        ]
-    };
     // A Cyrillic "а" among Latin letters.
     let mixed = app
-        .call("register", &form("NordBr\u{430}ke", "a@example.com"), None)
+        .call_fn(supplier("NordBr\u{430}ke", "a@example.com"), None)
         .await;
     assert_eq!(
         mixed.status,
@@ -161,14 +148,14 @@ async fn look_alike_usernames_are_refused(pool: SqlitePool) {
         ("N0rdBrake", "b@example.com"),
         ("nordbrake", "c@example.com"),
     ] {
-        let reply = app.call("register", &form(name, email), None).await;
+        let reply = app.call_fn(supplier(name, email), None).await;
         assert_eq!(reply.status, StatusCode::CONFLICT, "{name}: {}", reply.body);
         assert_eq!(reply.json()["Conflict"]["field"], "username");
     }
     app.register("Brembo", "b@brembo.example", PW, "supplier")
         .await;
     let reply = app
-        .call("register", &form("Brernbo", "d@example.com"), None)
+        .call_fn(supplier("Brernbo", "d@example.com"), None)
         .await;
     assert!(reply.json()["Conflict"]["message"]
         .as_str()
@@ -188,13 +175,9 @@ async fn look_alike_usernames_are_refused(pool: SqlitePool) {
         .await
         .unwrap();
     assert_eq!(filled, 1);
-    let reply = app
-        .call("register", &form("Ame", "e@example.com"), None)
-        .await;
+    let reply = app.call_fn(supplier("Ame", "e@example.com"), None).await;
     assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.body);
-    let reply = app
-        .call("register", &form("Arnie", "f@example.com"), None)
-        .await;
+    let reply = app.call_fn(supplier("Arnie", "f@example.com"), None).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
 }
 
@@ -237,9 +220,8 @@ async fn pages_show_only_errors_the_server_made_and_keep_what_was_typed(pool: Sq
     // A real failure without JavaScript: the message, and the email as typed (never the
     // password) come back.
     let bad = app
-        .post_html_form(
-            "login",
-            &[("email", "anna@example.com"), ("password", "wrong-one")],
+        .post_html_fn(
+            login_args("anna@example.com", "wrong-one", None),
             "http://127.0.0.1:3000/login",
             None,
         )
@@ -270,15 +252,8 @@ async fn pages_show_only_errors_the_server_made_and_keep_what_was_typed(pool: Sq
 
     // A failed registration keeps name, email and the chosen role.
     let bad = app
-        .post_html_form(
-            "register",
-            &[
-                ("username", "bernd"),
-                ("email", "bernd@example.com"),
-                ("password", "123123123"),
-                ("password_confirm", "123123123"),
-                ("role", "supplier"),
-            ],
+        .post_html_fn(
+            register_args("bernd", "bernd@example.com", "123123123", "supplier"),
             "http://127.0.0.1:3000/register",
             None,
         )
@@ -306,17 +281,7 @@ async fn pages_show_only_errors_the_server_made_and_keep_what_was_typed(pool: Sq
 async fn invalid_registration_lists_every_bad_field_and_stores_nothing(pool: SqlitePool) {
     let app = TestApp::new(pool);
     let reply = app
-        .call(
-            "register",
-            &[
-                ("username", "x"),
-                ("email", "nope"),
-                ("password", "short"),
-                ("password_confirm", "short"),
-                ("role", "admin"),
-            ],
-            None,
-        )
+        .call_fn(register_args("x", "nope", "short", "admin"), None)
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     let fields: Vec<String> = reply.json()["Validation"]
@@ -329,7 +294,9 @@ async fn invalid_registration_lists_every_bad_field_and_stores_nothing(pool: Sql
     assert_eq!(app.count("users").await, 0);
 
     // A missing argument is a clear 400, not a crash.
-    let missing = app.call("register", &[("username", "anna")], None).await;
+    let missing = app
+        .call_form(Register::PATH, &[("username", "anna")], None)
+        .await;
     assert_eq!(missing.status, StatusCode::BAD_REQUEST, "{}", missing.body);
     assert!(missing.body.contains("could not be read"));
 }
@@ -341,11 +308,7 @@ async fn session_id_is_renewed_at_login(pool: SqlitePool) {
         .register("anna", "anna@example.com", PW, "customer")
         .await;
     let again = app
-        .call(
-            "login",
-            &[("email", "anna@example.com"), ("password", PW)],
-            Some(&first),
-        )
+        .call_fn(login_args("anna@example.com", PW, None), Some(&first))
         .await;
     assert_eq!(again.status, StatusCode::OK);
     let second = again.session_cookie().expect("a new cookie");
@@ -359,15 +322,8 @@ async fn session_id_is_renewed_at_login(pool: SqlitePool) {
 async fn session_cookie_is_http_only_and_same_site_lax(pool: SqlitePool) {
     let app = TestApp::new(pool);
     let reply = app
-        .call(
-            "register",
-            &[
-                ("username", "anna"),
-                ("email", "anna@example.com"),
-                ("password", PW),
-                ("password_confirm", PW),
-                ("role", "customer"),
-            ],
+        .call_fn(
+            register_args("anna", "anna@example.com", PW, "customer"),
             None,
         )
         .await;
@@ -396,15 +352,7 @@ async fn password_change_ends_the_other_sessions(pool: SqlitePool) {
         .session_cookie()
         .unwrap();
     let reply = app
-        .call(
-            "change_password",
-            &[
-                ("current_password", PW),
-                ("new_password", "brand-new-password"),
-                ("new_password_confirm", "brand-new-password"),
-            ],
-            Some(&laptop),
-        )
+        .call_fn(change_password("brand-new-password"), Some(&laptop))
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     let laptop = reply.session_cookie().unwrap();
@@ -422,14 +370,14 @@ async fn customer_cannot_reach_supplier_functions(pool: SqlitePool) {
         .register("acme", "acme@example.com", PW, "supplier")
         .await;
 
-    let refused = app.call("supplier_stats", &[], Some(&customer)).await;
+    let refused = app.call_fn(SupplierStats {}, Some(&customer)).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
     assert!(refused.body.contains("Only supplier accounts"));
 
-    let visitor = app.call("supplier_stats", &[], None).await;
+    let visitor = app.call_fn(SupplierStats {}, None).await;
     assert_eq!(visitor.status, StatusCode::UNAUTHORIZED);
 
-    let allowed = app.call("supplier_stats", &[], Some(&supplier)).await;
+    let allowed = app.call_fn(SupplierStats {}, Some(&supplier)).await;
     assert_eq!(allowed.status, StatusCode::OK, "{}", allowed.body);
     assert_eq!(allowed.json()["active_listings"], 0);
 }
@@ -441,25 +389,16 @@ async fn logged_out_user_cannot_reach_profile(pool: SqlitePool) {
     assert_eq!(page.status, StatusCode::FOUND, "{}", page.body);
     assert_eq!(page.location().as_deref(), Some("/login?next=/profile"));
 
-    for (endpoint, form) in [
-        (
-            "update_email",
-            vec![("email", "a@b.de"), ("current_password", PW)],
-        ),
-        (
-            "change_password",
-            vec![
-                ("current_password", PW),
-                ("new_password", "xxxxxxxxxx"),
-                ("new_password_confirm", "xxxxxxxxxx"),
-            ],
-        ),
+    for call in [
+        FnCall::of(update_email("a@b.de", PW)),
+        FnCall::of(change_password("xxxxxxxxxx")),
     ] {
-        let reply = app.call(endpoint, &form, None).await;
+        let reply = app.send_call(&call, None).await;
         assert_eq!(
             reply.status,
             StatusCode::UNAUTHORIZED,
-            "{endpoint}: {}",
+            "{}: {}",
+            call.path,
             reply.body
         );
     }
@@ -481,13 +420,8 @@ async fn plain_form_posts_redirect_with_and_without_errors(pool: SqlitePool) {
 
     // Success: straight to the page the user came from.
     let ok = app
-        .post_html_form(
-            "login",
-            &[
-                ("email", "anna@example.com"),
-                ("password", PW),
-                ("next", "/faq"),
-            ],
+        .post_html_fn(
+            login_args("anna@example.com", PW, Some("/faq")),
             "http://127.0.0.1:3000/login?next=/faq",
             None,
         )
@@ -498,13 +432,8 @@ async fn plain_form_posts_redirect_with_and_without_errors(pool: SqlitePool) {
 
     // Failure: back to the form, with the error in the URL for the page to show.
     let bad = app
-        .post_html_form(
-            "login",
-            &[
-                ("email", "anna@example.com"),
-                ("password", "wrong-one"),
-                ("next", "/faq"),
-            ],
+        .post_html_fn(
+            login_args("anna@example.com", "wrong-one", Some("/faq")),
             "http://127.0.0.1:3000/login?next=/faq",
             None,
         )
@@ -522,13 +451,8 @@ async fn plain_form_posts_redirect_with_and_without_errors(pool: SqlitePool) {
 
     // An off-site "next" is ignored.
     let evil = app
-        .post_html_form(
-            "login",
-            &[
-                ("email", "anna@example.com"),
-                ("password", PW),
-                ("next", "//evil.example/x"),
-            ],
+        .post_html_fn(
+            login_args("anna@example.com", PW, Some("//evil.example/x")),
             "http://127.0.0.1:3000/login",
             None,
         )
@@ -607,7 +531,7 @@ async fn a_panic_becomes_a_500_page_without_internals(pool: SqlitePool) {
 async fn database_failure_shows_a_generic_message(pool: SqlitePool) {
     let app = TestApp::new(pool.clone());
     pool.close().await;
-    let reply = app.call("newest_parts", &[("limit", "8")], None).await;
+    let reply = app.call_fn(NewestParts { limit: 8 }, None).await;
     assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(reply.json(), serde_json::json!("Internal"));
     assert!(!reply.body.to_lowercase().contains("sqlx"));

@@ -3,14 +3,15 @@
 use crate::common;
 
 use axum::http::StatusCode;
-use common::TestApp;
-use partwatch::parts::{
-    db::{insert_part, NewPart, PartFields},
-    Cents, DeliveryEstimate,
+use common::{TestApp, TestPart};
+use leptos::server_fn::ServerFn as _;
+use partwatch::{
+    cart::api::{AddToCart, CartCount},
+    catalogue::api::SearchCatalogue,
 };
 use sqlx::SqlitePool;
 
-const PW: &str = "a-long-password";
+use common::PW;
 
 /// A supplier with three parts: a disc (4 in stock), an archived disc, an out-of-stock filter.
 /// Returns (supplier cookie, disc id, archived id, filter id).
@@ -18,36 +19,20 @@ async fn shop(app: &TestApp) -> (String, i64, i64, i64) {
     let cookie = app
         .register("acme", "acme@example.com", PW, "supplier")
         .await;
-    let supplier_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'acme'")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
     let mut ids = Vec::new();
     for (name, model, stock) in [
         ("Brake disc, front", "BP-123", 4),
         ("Brake disc, old", "BP-999", 9),
         ("Oil filter", "W 712/95", 0),
     ] {
-        ids.push(
-            insert_part(
-                &app.pool,
-                &NewPart {
-                    supplier_id,
-                    fields: PartFields {
-                        name,
-                        manufacturer: "Brembo",
-                        model,
-                        description: "A dependable part.\n\nSecond paragraph <b>not bold</b>.",
-                        price: Cents(6490),
-                        stock,
-                        delivery: DeliveryEstimate::Days1To2,
-                    },
-                    image_key: None,
-                },
-            )
-            .await
-            .unwrap(),
-        );
+        let part = TestPart {
+            name,
+            model,
+            description: "A dependable part.\n\nSecond paragraph <b>not bold</b>.",
+            price_cents: 6490,
+            stock,
+        };
+        ids.push(app.insert_part("acme", part).await);
     }
     sqlx::query("UPDATE parts SET archived = 1 WHERE id = ?")
         .bind(ids[1])
@@ -124,27 +109,22 @@ async fn adding_to_the_cart_respects_login_stock_and_ownership(pool: SqlitePool)
     let customer = app
         .register("anna", "anna@example.com", PW, "customer")
         .await;
-    let add = |part: i64, qty: &'static str, cookie: Option<String>| {
-        let part = part.to_string();
+    let add = |part_id: i64, quantity: i64, cookie: Option<String>| {
         let app = &app;
         async move {
-            app.call(
-                "add_to_cart",
-                &[("part_id", &part), ("quantity", qty)],
-                cookie.as_deref(),
-            )
-            .await
+            app.call_fn(AddToCart { part_id, quantity }, cookie.as_deref())
+                .await
         }
     };
 
-    assert_eq!(add(disc, "1", None).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(add(disc, 1, None).await.status, StatusCode::UNAUTHORIZED);
 
-    let ok = add(disc, "3", Some(customer.clone())).await;
+    let ok = add(disc, 3, Some(customer.clone())).await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
     assert_eq!(ok.json(), 3);
-    assert_eq!(app.call("cart_count", &[], Some(&customer)).await.json(), 3);
+    assert_eq!(app.call_fn(CartCount {}, Some(&customer)).await.json(), 3);
 
-    let too_many = add(disc, "2", Some(customer.clone())).await;
+    let too_many = add(disc, 2, Some(customer.clone())).await;
     assert_eq!(too_many.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         too_many
@@ -154,29 +134,29 @@ async fn adding_to_the_cart_respects_login_stock_and_ownership(pool: SqlitePool)
         too_many.body
     );
 
-    let out = add(filter, "1", Some(customer.clone())).await;
+    let out = add(filter, 1, Some(customer.clone())).await;
     assert_eq!(out.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(out.body.contains("out of stock"));
 
     assert_eq!(
-        add(archived, "1", Some(customer.clone())).await.status,
+        add(archived, 1, Some(customer.clone())).await.status,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        add(disc, "0", Some(customer.clone())).await.status,
+        add(disc, 0, Some(customer.clone())).await.status,
         StatusCode::UNPROCESSABLE_ENTITY
     );
     assert_eq!(
-        add(disc, "-5", Some(customer.clone())).await.status,
+        add(disc, -5, Some(customer.clone())).await.status,
         StatusCode::UNPROCESSABLE_ENTITY
     );
     assert_eq!(
-        add(disc, "1", Some(supplier.clone())).await.status,
+        add(disc, 1, Some(supplier.clone())).await.status,
         StatusCode::FORBIDDEN
     );
     let garbage = app
-        .call(
-            "add_to_cart",
+        .call_form(
+            AddToCart::PATH,
             &[("part_id", "x"), ("quantity", "1e99")],
             Some(&customer),
         )
@@ -200,9 +180,11 @@ async fn add_to_cart_works_as_a_plain_form_post(pool: SqlitePool) {
         .await;
     let referer = format!("http://127.0.0.1:3000/parts/{disc}");
     let ok = app
-        .post_html_form(
-            "add_to_cart",
-            &[("part_id", &disc.to_string()), ("quantity", "2")],
+        .post_html_fn(
+            AddToCart {
+                part_id: disc,
+                quantity: 2,
+            },
             &referer,
             Some(&customer),
         )
@@ -217,9 +199,11 @@ async fn add_to_cart_works_as_a_plain_form_post(pool: SqlitePool) {
     );
 
     let refused = app
-        .post_html_form(
-            "add_to_cart",
-            &[("part_id", &disc.to_string()), ("quantity", "9")],
+        .post_html_fn(
+            AddToCart {
+                part_id: disc,
+                quantity: 9,
+            },
             &referer,
             Some(&customer),
         )
@@ -241,6 +225,12 @@ async fn add_to_cart_works_as_a_plain_form_post(pool: SqlitePool) {
         .contains("Only 4 in stock, and 2 already in your cart."));
 }
 
+fn search(query: &str) -> SearchCatalogue {
+    SearchCatalogue {
+        query: query.into(),
+    }
+}
+
 #[sqlx::test]
 async fn search_function_takes_any_text(pool: SqlitePool) {
     let app = TestApp::new(pool);
@@ -252,15 +242,10 @@ async fn search_function_takes_any_text(pool: SqlitePool) {
         "m=&m=&sort=zzz",
         "q=*",
     ] {
-        let reply = app
-            .call("search_catalogue", &[("query", query)], None)
-            .await;
+        let reply = app.call_fn(search(query), None).await;
         assert_eq!(reply.status, StatusCode::OK, "{query}: {}", reply.body);
     }
-    let found = app
-        .call("search_catalogue", &[("query", "q=BP+123")], None)
-        .await
-        .json();
+    let found = app.call_fn(search("q=BP+123"), None).await.json();
     assert_eq!(found["total"], 1);
     assert_eq!(found["parts"][0]["model"], "BP-123");
 }

@@ -19,12 +19,22 @@ use axum::{
     body::Body,
     http::{header, Request, StatusCode},
 };
-use common::{state_for, test_config, Reply, TestApp};
-use partwatch::{error::AppError, server::router};
+use common::{changed_tables, snapshot, state_for, urlencode, Reply, TestApp, World, TABLES};
+use leptos::server_fn::ServerFn as _;
+use partwatch::{
+    auth::api::{ChangePassword, CurrentUser, Login, Logout, Register, UpdateEmail},
+    cart::api::{AddToCart, CartContents, CartCount, RemoveCartLine, UpdateCartLine},
+    catalogue::api::SearchCatalogue,
+    error::AppError,
+    listings::api::{ArchiveListing, ListingForm, MyListings, RestoreListing, UpdateListingField},
+    orders::api::{MyOrders, OrderDetail, OrdersToShip, PlaceOrder, SetOrderStatus},
+    parts::api::{NewestParts, PartDetail, SupplierStats},
+    server::{router, security::FORM_BODY_LIMIT, throttle::Action},
+};
 use sqlx::SqlitePool;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-const PW: &str = "a-long-password";
+use common::PW;
 
 // ---------------------------------------------------------------------------------------------
 // Hostile values
@@ -161,62 +171,9 @@ fn hostile_values() -> Vec<Value> {
 /// What hostile text would look like if a refusal echoed it back.
 const ECHO_MARKERS: [&str; 5] = ["<script", "onerror=", "DROP TABLE", "OR 1=1", "javascript:"];
 
-fn urlencode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
 // ---------------------------------------------------------------------------------------------
 // The server functions
 // ---------------------------------------------------------------------------------------------
-
-/// Every server function and the tables a successful call may change (sessions aside).
-const SERVER_FNS: [(&str, &[&str]); 25] = [
-    ("register", &["users"]),
-    ("login", &[]),
-    ("logout", &[]),
-    ("current_user", &[]),
-    ("update_email", &["users"]),
-    ("change_password", &["users"]),
-    (
-        "place_order",
-        &["orders", "purchases", "cart_items", "parts", "checkouts"],
-    ),
-    ("my_orders", &[]),
-    ("order_detail", &[]),
-    ("set_order_status", &["orders", "parts"]),
-    ("orders_to_ship", &[]),
-    ("cart_count", &[]),
-    ("add_to_cart", &["cart_items"]),
-    ("cart_contents", &[]),
-    ("update_cart_line", &["cart_items"]),
-    ("remove_cart_line", &["cart_items"]),
-    ("newest_parts", &[]),
-    ("supplier_stats", &[]),
-    ("part_detail", &[]),
-    ("my_listings", &[]),
-    ("update_listing_field", &["parts"]),
-    ("archive_listing", &["parts"]),
-    ("restore_listing", &["parts"]),
-    ("listing_form", &[]),
-    ("search_catalogue", &[]),
-];
-
-fn may_change(endpoint: &str) -> &'static [&'static str] {
-    SERVER_FNS
-        .iter()
-        .find(|(name, _)| *name == endpoint)
-        .map(|(_, tables)| *tables)
-        .unwrap_or_else(|| panic!("unknown server function {endpoint}"))
-}
 
 /// Where a hostile value goes in a call.
 #[derive(Debug, Clone, Copy)]
@@ -233,69 +190,326 @@ enum Slot {
     StockValue,
 }
 
-/// The slots of a server function: each argument, or an extra field when it takes none.
-fn slots(endpoint: &str) -> Vec<Slot> {
-    use Slot::*;
-    match endpoint {
-        "register" => vec![
-            Field("username"),
-            Field("email"),
-            Field("password"),
-            Field("password_confirm"),
-            Field("role"),
-            Field("next"),
-        ],
-        "login" => vec![Field("email"), Field("password"), Field("next")],
-        "update_email" => vec![Field("email"), Field("current_password")],
-        "change_password" => vec![
-            Field("current_password"),
-            Field("new_password"),
-            Field("new_password_confirm"),
-        ],
-        "place_order" => vec![
-            Field("shipping_name"),
-            Field("shipping_address"),
-            Field("checkout_key"),
-            Field("expected_total"),
-        ],
-        "my_orders" => vec![Field("view"), Field("page")],
-        "order_detail" | "part_detail" | "archive_listing" | "restore_listing" | "listing_form" => {
-            vec![Field("id")]
-        }
-        "set_order_status" => vec![Field("id"), Field("status")],
-        "add_to_cart" | "update_cart_line" => vec![Field("part_id"), Field("quantity")],
-        "remove_cart_line" => vec![Field("part_id")],
-        "newest_parts" => vec![Field("limit")],
-        "my_listings" => vec![Field("status"), Field("q")],
-        "update_listing_field" => vec![Field("id"), Field("field"), Field("value"), StockValue],
-        "search_catalogue" => vec![
-            Field("query"),
-            QueryKey("q"),
-            QueryKey("m"),
-            QueryKey("min"),
-            QueryKey("page"),
-            EveryQueryKey,
-        ],
-        "logout" | "current_user" | "orders_to_ship" | "cart_count" | "cart_contents"
-        | "supplier_stats" => vec![Extra],
-        other => panic!("no slots for {other}"),
+/// What the valid arguments of a call are made of: the state of the harness at the call.
+struct BaseInput {
+    /// A number new for every call (fresh usernames, emails, checkout keys).
+    n: u64,
+    /// The calling role's account email as it is now.
+    email: String,
+    /// The calling role's cart total in cents.
+    cart_total: i64,
+    /// anna's order, acme's part p1, brakeco's parts p2 (in both carts) and p3 (in none).
+    order: i64,
+    p1: i64,
+    p2: i64,
+    p3: i64,
+}
+
+/// An attempt limit a server function counts against: calls of one group share an
+/// application instance's allowance.
+#[derive(Debug, Clone, Copy)]
+struct Limit {
+    group: &'static str,
+    /// The limits involved; one instance takes one call fewer than the smallest allows.
+    actions: &'static [Action],
+}
+
+impl Limit {
+    fn budget(&self) -> u32 {
+        self.actions
+            .iter()
+            .map(|action| action.rule().0)
+            .min()
+            .expect("a limit has an action")
+            - 1
     }
 }
 
-/// Which attempt limit a server function counts against, and how many calls one application
-/// instance takes before the harness moves on (one below the smallest limit involved).
-fn limit_group(endpoint: &str) -> Option<(&'static str, u32)> {
-    match endpoint {
-        // 20 registrations per address.
-        "register" => Some(("register", 19)),
-        // 10 attempts per email, 30 per address.
-        "login" => Some(("login", 9)),
-        // 5 password checks per account, 20 per address.
-        "update_email" | "change_password" => Some(("password", 4)),
-        // 10 checkouts per user and minute.
-        "place_order" => Some(("checkout", 9)),
-        _ => None,
-    }
+/// One server function as every part of the harness sees it.
+#[derive(Clone, Copy)]
+struct Endpoint {
+    /// The `endpoint = "…"` of its `#[server]`.
+    name: &'static str,
+    /// Where it is posted: its argument struct's `ServerFn::PATH`.
+    path: &'static str,
+    /// Where hostile values go: each argument, or an extra field when it takes none.
+    slots: &'static [Slot],
+    /// The tables a successful call may change (sessions aside).
+    may_change: &'static [&'static str],
+    /// The attempt limit it counts against, if any.
+    limit: Option<Limit>,
+    /// A call may end or replace the caller's session (the harness logs the role in again).
+    ends_session: bool,
+    /// Puts a pad back into the carts before each call (checkouts empty them).
+    fills_carts: bool,
+    /// Valid arguments: called with these, it would succeed (or refuse for a reason other than
+    /// the input, such as not being logged in).
+    base: fn(&BaseInput) -> Vec<(&'static str, String)>,
+}
+
+const REGISTER: Limit = Limit {
+    group: "register",
+    actions: &[Action::RegisterByAddress],
+};
+const LOGIN: Limit = Limit {
+    group: "login",
+    actions: &[Action::LoginByAccount, Action::LoginByAddress],
+};
+const PASSWORD: Limit = Limit {
+    group: "password",
+    actions: &[Action::PasswordByAccount, Action::PasswordByAddress],
+};
+const CHECKOUT: Limit = Limit {
+    group: "checkout",
+    actions: &[Action::CheckoutByUser],
+};
+
+fn s(v: &str) -> String {
+    v.to_string()
+}
+
+/// Every server function, once.
+fn endpoints() -> Vec<Endpoint> {
+    use Slot::*;
+    let e = |name, path, slots, may_change, base| Endpoint {
+        name,
+        path,
+        slots,
+        may_change,
+        limit: None,
+        ends_session: false,
+        fills_carts: false,
+        base,
+    };
+    let id = &[Field("id")];
+    let p1 = |b: &BaseInput| vec![("id", b.p1.to_string())];
+    vec![
+        Endpoint {
+            limit: Some(REGISTER),
+            ends_session: true,
+            ..e(
+                "register",
+                Register::PATH,
+                &[
+                    Field("username"),
+                    Field("email"),
+                    Field("password"),
+                    Field("password_confirm"),
+                    Field("role"),
+                    Field("next"),
+                ],
+                &["users"],
+                |b| {
+                    vec![
+                        ("username", format!("fuzz{}", b.n)),
+                        ("email", format!("fuzz{}@example.com", b.n)),
+                        ("password", s(PW)),
+                        ("password_confirm", s(PW)),
+                        ("role", s("customer")),
+                        ("next", s("/catalogue")),
+                    ]
+                },
+            )
+        },
+        Endpoint {
+            limit: Some(LOGIN),
+            ends_session: true,
+            ..e(
+                "login",
+                Login::PATH,
+                &[Field("email"), Field("password"), Field("next")],
+                &[],
+                |b| {
+                    vec![
+                        ("email", b.email.clone()),
+                        ("password", s(PW)),
+                        ("next", s("/orders")),
+                    ]
+                },
+            )
+        },
+        Endpoint {
+            ends_session: true,
+            ..e("logout", Logout::PATH, &[Extra], &[], |_| vec![])
+        },
+        e("current_user", CurrentUser::PATH, &[Extra], &[], |_| vec![]),
+        Endpoint {
+            limit: Some(PASSWORD),
+            ..e(
+                "update_email",
+                UpdateEmail::PATH,
+                &[Field("email"), Field("current_password")],
+                &["users"],
+                |b| {
+                    vec![
+                        ("email", format!("moved{}@example.com", b.n)),
+                        ("current_password", s(PW)),
+                    ]
+                },
+            )
+        },
+        // A hostile value in one field never succeeds: a new password never matches the
+        // confirmation, a current password is never the right one. When the whole form goes
+        // through (a malformed body the decoder still reads), the password stays the same so
+        // that the role can log in again.
+        Endpoint {
+            limit: Some(PASSWORD),
+            ends_session: true,
+            ..e(
+                "change_password",
+                ChangePassword::PATH,
+                &[
+                    Field("current_password"),
+                    Field("new_password"),
+                    Field("new_password_confirm"),
+                ],
+                &["users"],
+                |_| {
+                    vec![
+                        ("current_password", s(PW)),
+                        ("new_password", s(PW)),
+                        ("new_password_confirm", s(PW)),
+                    ]
+                },
+            )
+        },
+        Endpoint {
+            limit: Some(CHECKOUT),
+            fills_carts: true,
+            ..e(
+                "place_order",
+                PlaceOrder::PATH,
+                &[
+                    Field("shipping_name"),
+                    Field("shipping_address"),
+                    Field("checkout_key"),
+                    Field("expected_total"),
+                ],
+                &["orders", "purchases", "cart_items", "parts", "checkouts"],
+                |b| {
+                    vec![
+                        ("shipping_name", s("Anna Berg")),
+                        ("shipping_address", s("Hauptstr. 1\n10115 Berlin")),
+                        ("checkout_key", format!("fuzzkey{:016}", b.n)),
+                        ("expected_total", b.cart_total.to_string()),
+                    ]
+                },
+            )
+        },
+        e(
+            "my_orders",
+            MyOrders::PATH,
+            &[Field("view"), Field("page")],
+            &[],
+            |_| vec![("view", s("purchases")), ("page", s("1"))],
+        ),
+        e("order_detail", OrderDetail::PATH, id, &[], |b| {
+            vec![("id", b.order.to_string())]
+        }),
+        e(
+            "set_order_status",
+            SetOrderStatus::PATH,
+            &[Field("id"), Field("status")],
+            &["orders", "parts"],
+            |b| vec![("id", b.order.to_string()), ("status", s("paid"))],
+        ),
+        e(
+            "orders_to_ship",
+            OrdersToShip::PATH,
+            &[Extra],
+            &[],
+            |_| vec![],
+        ),
+        e("cart_count", CartCount::PATH, &[Extra], &[], |_| vec![]),
+        e(
+            "add_to_cart",
+            AddToCart::PATH,
+            &[Field("part_id"), Field("quantity")],
+            &["cart_items"],
+            |b| vec![("part_id", b.p2.to_string()), ("quantity", s("1"))],
+        ),
+        e(
+            "cart_contents",
+            CartContents::PATH,
+            &[Extra],
+            &[],
+            |_| vec![],
+        ),
+        e(
+            "update_cart_line",
+            UpdateCartLine::PATH,
+            &[Field("part_id"), Field("quantity")],
+            &["cart_items"],
+            |b| vec![("part_id", b.p2.to_string()), ("quantity", s("1"))],
+        ),
+        e(
+            "remove_cart_line",
+            RemoveCartLine::PATH,
+            &[Field("part_id")],
+            &["cart_items"],
+            |b| vec![("part_id", b.p3.to_string())],
+        ),
+        e(
+            "newest_parts",
+            NewestParts::PATH,
+            &[Field("limit")],
+            &[],
+            |_| vec![("limit", s("8"))],
+        ),
+        e(
+            "supplier_stats",
+            SupplierStats::PATH,
+            &[Extra],
+            &[],
+            |_| vec![],
+        ),
+        e("part_detail", PartDetail::PATH, id, &[], p1),
+        e(
+            "my_listings",
+            MyListings::PATH,
+            &[Field("status"), Field("q")],
+            &[],
+            |_| vec![("status", s("active")), ("q", s(""))],
+        ),
+        e(
+            "update_listing_field",
+            UpdateListingField::PATH,
+            &[Field("id"), Field("field"), Field("value"), StockValue],
+            &["parts"],
+            |b| {
+                vec![
+                    ("id", b.p1.to_string()),
+                    ("field", s("price")),
+                    ("value", s("12.50")),
+                ]
+            },
+        ),
+        e("archive_listing", ArchiveListing::PATH, id, &["parts"], p1),
+        e("restore_listing", RestoreListing::PATH, id, &["parts"], p1),
+        e("listing_form", ListingForm::PATH, id, &[], p1),
+        e(
+            "search_catalogue",
+            SearchCatalogue::PATH,
+            &[
+                Field("query"),
+                QueryKey("q"),
+                QueryKey("m"),
+                QueryKey("min"),
+                QueryKey("page"),
+                EveryQueryKey,
+            ],
+            &[],
+            |_| vec![("query", s("q=disc&sort=price_asc"))],
+        ),
+    ]
+}
+
+/// The descriptor of the server function `name`.
+fn endpoint(name: &str) -> Endpoint {
+    endpoints()
+        .into_iter()
+        .find(|e| e.name == name)
+        .unwrap_or_else(|| panic!("unknown server function {name}"))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -313,60 +527,6 @@ enum Role {
 
 const ROLES: [Role; 3] = [Role::Visitor, Role::Customer, Role::Supplier];
 
-/// The six tables, each as a string of all its rows (sessions excluded).
-type Fingerprint = BTreeMap<&'static str, String>;
-
-const FINGERPRINT_SQL: &str = "SELECT \
-    (SELECT COUNT(*) || ':' || COALESCE(group_concat(r, '|'), '') FROM (SELECT id || ',' || \
-        hex(username) || ',' || hex(email) || ',' || hex(password_hash) || ',' || role AS r \
-        FROM users ORDER BY id)), \
-    (SELECT COUNT(*) || ':' || COALESCE(group_concat(r, '|'), '') FROM (SELECT id || ',' || \
-        supplier_id || ',' || hex(name) || ',' || hex(manufacturer) || ',' || hex(model) || \
-        ',' || hex(description) || ',' || price_cents || ',' || stock || ',' || \
-        delivery_estimate || ',' || hex(COALESCE(image_key, '')) || ',' || archived AS r \
-        FROM parts ORDER BY id)), \
-    (SELECT COUNT(*) || ':' || COALESCE(group_concat(r, '|'), '') FROM (SELECT id || ',' || \
-        customer_id || ',' || supplier_id || ',' || status || ',' || total_cents || ',' || \
-        hex(shipping_name) || ',' || hex(shipping_address) || ',' || \
-        COALESCE(payment_reference, '') || ',' || COALESCE(paid_at, '') || ',' || \
-        COALESCE(shipped_at, '') || ',' || COALESCE(completed_at, '') || ',' || \
-        COALESCE(cancelled_at, '') || ',' || COALESCE(checkout_id, '') AS r \
-        FROM orders ORDER BY id)), \
-    (SELECT COUNT(*) || ':' || COALESCE(group_concat(r, '|'), '') FROM (SELECT id || ',' || \
-        order_id || ',' || part_id || ',' || hex(part_name) || ',' || quantity || ',' || \
-        unit_price_cents || ',' || line_total_cents AS r FROM purchases ORDER BY id)), \
-    (SELECT COUNT(*) || ':' || COALESCE(group_concat(r, '|'), '') FROM (SELECT user_id || \
-        ',' || part_id || ',' || quantity AS r FROM cart_items ORDER BY user_id, part_id)), \
-    (SELECT COUNT(*) || ':' || COALESCE(group_concat(r, '|'), '') FROM (SELECT id || ',' || \
-        customer_id || ',' || hex(idempotency_key) AS r FROM checkouts ORDER BY id))";
-
-const TABLES: [&str; 6] = [
-    "users",
-    "parts",
-    "orders",
-    "purchases",
-    "cart_items",
-    "checkouts",
-];
-
-async fn fingerprint(pool: &SqlitePool) -> Fingerprint {
-    let row: (String, String, String, String, String, String) = sqlx::query_as(FINGERPRINT_SQL)
-        .fetch_one(pool)
-        .await
-        .expect("fingerprint (are all tables still there?)");
-    TABLES
-        .into_iter()
-        .zip([row.0, row.1, row.2, row.3, row.4, row.5])
-        .collect()
-}
-
-fn changed_tables(before: &Fingerprint, after: &Fingerprint) -> Vec<&'static str> {
-    TABLES
-        .into_iter()
-        .filter(|t| before.get(t) != after.get(t))
-        .collect()
-}
-
 /// How the calls of one server function went.
 #[derive(Debug, Default, Clone, Copy)]
 struct Tally {
@@ -376,8 +536,8 @@ struct Tally {
     rate_limited: u32,
 }
 
-/// A database with two suppliers, a customer, three parts, an order and two carts, and the
-/// application in front of it.
+/// The shared world (two suppliers, two customers, an order) with a third part and two carts,
+/// and the application in front of it.
 struct Harness {
     pool: SqlitePool,
     config: partwatch::server::Config,
@@ -404,93 +564,32 @@ struct Harness {
 
 impl Harness {
     async fn new(pool: SqlitePool) -> Self {
-        common::init_tracing();
-        let config = test_config();
-        let app = instance(&pool, &config);
-        let supplier = app
-            .register("acme", "acme@example.com", PW, "supplier")
-            .await;
-        app.register("brakeco", "brakeco@example.com", PW, "supplier")
-            .await;
-        let customer = app
-            .register("anna", "anna@example.com", PW, "customer")
-            .await;
-        let id = |name: &'static str| {
-            let pool = pool.clone();
-            async move {
-                sqlx::query_scalar::<_, i64>("SELECT id FROM users WHERE username = ?")
-                    .bind(name)
-                    .fetch_one(&pool)
-                    .await
-                    .unwrap()
-            }
-        };
-        let (anna, acme, brakeco) = (id("anna").await, id("acme").await, id("brakeco").await);
-        let mut parts = Vec::new();
-        for (supplier_id, name, price) in [
-            (acme, "Brake disc", 6490),
-            (brakeco, "Brake pad set", 1950),
-            (brakeco, "Oil filter", 890),
-        ] {
-            let part: i64 = sqlx::query_scalar(
-                "INSERT INTO parts (supplier_id, name, manufacturer, model, description, \
-                 price_cents, stock, delivery_estimate) \
-                 VALUES (?, ?, 'Brembo', 'BP-123', 'A dependable part.', ?, 1000, '1-2_days') \
-                 RETURNING id",
-            )
-            .bind(supplier_id)
-            .bind(name)
-            .bind(price)
-            .fetch_one(&pool)
+        let world = World::new(pool).await;
+        // Enough stock that the calls never run out, and a part in nobody's cart.
+        sqlx::query("UPDATE parts SET stock = 1000")
+            .execute(&world.app.pool)
             .await
             .unwrap();
-            parts.push(part);
-        }
-        let mut harness = Harness {
-            pool,
-            config,
-            app,
+        let p3 = world.app.part("brakeco", "Oil filter", 890, 1000).await;
+        let harness = Harness {
+            pool: world.app.pool.clone(),
+            config: world.app.config.clone(),
+            // The setup used up some attempts: the calls start on a fresh instance.
+            app: instance(&world.app.pool, &world.app.config),
             limited_calls: HashMap::new(),
             instances: 1,
-            customer,
-            supplier,
-            anna,
-            acme,
-            p1: parts[0],
-            p2: parts[1],
-            p3: parts[2],
-            order: 0,
+            anna: world.app.user_id("anna").await,
+            acme: world.app.user_id("acme").await,
+            customer: world.anna,
+            supplier: world.acme,
+            p1: world.disc,
+            p2: world.pad,
+            p3,
+            order: world.order,
             serial: 0,
             tally: BTreeMap::new(),
         };
-        let customer = harness.customer.clone();
-        let reply = harness
-            .app
-            .call(
-                "add_to_cart",
-                &[("part_id", &harness.p1.to_string()), ("quantity", "2")],
-                Some(&customer),
-            )
-            .await;
-        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-        let reply = harness
-            .app
-            .call(
-                "place_order",
-                &[
-                    ("shipping_name", "Anna Berg"),
-                    ("shipping_address", "Hauptstr. 1\n10115 Berlin"),
-                    ("checkout_key", "setupkey000000000001"),
-                    ("expected_total", "12980"),
-                ],
-                Some(&customer),
-            )
-            .await;
-        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-        harness.order = reply.json()[0].as_i64().unwrap();
         harness.fill_carts().await;
-        // The setup used up some attempts: start the calls on a fresh instance.
-        harness.app = instance(&harness.pool, &harness.config);
         harness
     }
 
@@ -547,10 +646,11 @@ impl Harness {
     /// Counts a call against its attempt limit, moving to a fresh application instance on the
     /// same database before the limit could be reached.
     fn count_attempt(&mut self, endpoint: &str) {
-        let Some((group, budget)) = limit_group(endpoint) else {
+        let Some(limit) = self::endpoint(endpoint).limit else {
             return;
         };
-        if self.limited_calls.get(group).copied().unwrap_or(0) >= budget {
+        let group = limit.group;
+        if self.limited_calls.get(group).copied().unwrap_or(0) >= limit.budget() {
             self.app = instance(&self.pool, &self.config);
             self.limited_calls.clear();
             self.instances += 1;
@@ -562,65 +662,20 @@ impl Harness {
     /// (or refuse for a reason other than the input, such as not being logged in).
     async fn base(&mut self, endpoint: &str, role: Role) -> Vec<(&'static str, String)> {
         self.serial += 1;
-        let n = self.serial;
-        let s = |v: &str| v.to_string();
-        match endpoint {
-            "register" => vec![
-                ("username", format!("fuzz{n}")),
-                ("email", format!("fuzz{n}@example.com")),
-                ("password", s(PW)),
-                ("password_confirm", s(PW)),
-                ("role", s("customer")),
-                ("next", s("/catalogue")),
-            ],
-            "login" => vec![
-                ("email", self.email(role).await),
-                ("password", s(PW)),
-                ("next", s("/orders")),
-            ],
-            "update_email" => vec![
-                ("email", format!("moved{n}@example.com")),
-                ("current_password", s(PW)),
-            ],
-            // A hostile value in one field never succeeds: a new password never matches the
-            // confirmation, a current password is never the right one. When the whole form goes
-            // through (a malformed body the decoder still reads), the password stays the same
-            // so that the role can log in again.
-            "change_password" => vec![
-                ("current_password", s(PW)),
-                ("new_password", s(PW)),
-                ("new_password_confirm", s(PW)),
-            ],
-            "place_order" => {
-                self.fill_carts().await;
-                vec![
-                    ("shipping_name", s("Anna Berg")),
-                    ("shipping_address", s("Hauptstr. 1\n10115 Berlin")),
-                    ("checkout_key", format!("fuzzkey{n:016}")),
-                    ("expected_total", self.cart_total(role).await.to_string()),
-                ]
-            }
-            "my_orders" => vec![("view", s("purchases")), ("page", s("1"))],
-            "order_detail" => vec![("id", self.order.to_string())],
-            "set_order_status" => vec![("id", self.order.to_string()), ("status", s("paid"))],
-            "add_to_cart" | "update_cart_line" => {
-                vec![("part_id", self.p2.to_string()), ("quantity", s("1"))]
-            }
-            "remove_cart_line" => vec![("part_id", self.p3.to_string())],
-            "newest_parts" => vec![("limit", s("8"))],
-            "part_detail" => vec![("id", self.p1.to_string())],
-            "search_catalogue" => vec![("query", s("q=disc&sort=price_asc"))],
-            "my_listings" => vec![("status", s("active")), ("q", s(""))],
-            "update_listing_field" => vec![
-                ("id", self.p1.to_string()),
-                ("field", s("price")),
-                ("value", s("12.50")),
-            ],
-            "archive_listing" | "restore_listing" | "listing_form" => {
-                vec![("id", self.p1.to_string())]
-            }
-            _ => vec![],
+        let endpoint = self::endpoint(endpoint);
+        if endpoint.fills_carts {
+            self.fill_carts().await;
         }
+        let input = BaseInput {
+            n: self.serial,
+            email: self.email(role).await,
+            cart_total: self.cart_total(role).await,
+            order: self.order,
+            p1: self.p1,
+            p2: self.p2,
+            p3: self.p3,
+        };
+        (endpoint.base)(&input)
     }
 
     /// The form body of `endpoint` with `value` in `slot`.
@@ -672,7 +727,8 @@ impl Harness {
         role: Role,
     ) -> Reply {
         self.count_attempt(endpoint);
-        let mut request = Request::post(format!("/api/{endpoint}")).header(header::ACCEPT, accept);
+        let path = self::endpoint(endpoint).path;
+        let mut request = Request::post(path).header(header::ACCEPT, accept);
         if let Some(content_type) = content_type {
             request = request.header(header::CONTENT_TYPE, content_type);
         }
@@ -692,11 +748,11 @@ impl Harness {
         body: Vec<u8>,
         content_type: Option<&str>,
     ) -> Reply {
-        let before = fingerprint(&self.pool).await;
+        let before = snapshot(&self.pool).await;
         let reply = self
             .send(endpoint, body, content_type, "application/json", role)
             .await;
-        let after = fingerprint(&self.pool).await;
+        let after = snapshot(&self.pool).await;
         let context = format!("{endpoint} as {role:?} with {what}");
         check_reply(&reply, &context);
         let tally = self.tally.entry(endpoint.to_string()).or_default();
@@ -715,17 +771,13 @@ impl Harness {
             );
         } else {
             tally.ok += 1;
-            let allowed = may_change(endpoint);
+            let allowed = self::endpoint(endpoint).may_change;
             assert!(
                 changed.iter().all(|t| allowed.contains(t)),
                 "{context}: succeeded but changed {changed:?}, only {allowed:?} may change"
             );
         }
-        if matches!(
-            endpoint,
-            "login" | "register" | "logout" | "change_password"
-        ) && role != Role::Visitor
-        {
+        if self::endpoint(endpoint).ends_session && role != Role::Visitor {
             self.restore_session(role, &reply).await;
         }
         reply
@@ -740,7 +792,7 @@ impl Harness {
         value: &Value,
     ) -> Option<Reply> {
         let body = self.hostile_body(endpoint, role, slot, value).await;
-        if body.len() >= 64 * 1024 {
+        if body.len() >= FORM_BODY_LIMIT {
             // A value encoded into a query string and then into the form can outgrow the body
             // limit; bodies over it are refused whole (tests/security.rs).
             return None;
@@ -759,19 +811,19 @@ impl Harness {
     }
 
     /// Every hostile value in every slot of `endpoint`, as every role.
-    async fn fuzz(&mut self, endpoint: &str) {
+    async fn fuzz(&mut self, name: &str) {
         let values = hostile_values();
         for role in ROLES {
-            for slot in slots(endpoint) {
+            for &slot in endpoint(name).slots {
                 for value in &values {
-                    self.hostile_call(endpoint, role, slot, value).await;
+                    self.hostile_call(name, role, slot, value).await;
                 }
             }
         }
     }
 
     async fn username_of(&self, cookie: &str) -> Option<String> {
-        let reply = self.app.call("current_user", &[], Some(cookie)).await;
+        let reply = self.app.call_fn(CurrentUser {}, Some(cookie)).await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
         reply.json()["username"].as_str().map(str::to_string)
     }
@@ -1053,13 +1105,19 @@ fn every_server_function_is_fuzzed() {
         &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
         &mut found,
     );
-    let fuzzed: BTreeSet<String> = SERVER_FNS.iter().map(|(n, _)| n.to_string()).collect();
+    let fuzzed: BTreeSet<String> = endpoints().iter().map(|e| e.name.to_string()).collect();
     assert_eq!(
         found, fuzzed,
         "server functions without hostile-input coverage"
     );
-    for name in &fuzzed {
-        assert!(!slots(name).is_empty());
+    for endpoint in endpoints() {
+        assert!(!endpoint.slots.is_empty());
+        assert_eq!(
+            endpoint.path,
+            format!("/api/{}", endpoint.name),
+            "the struct of {}",
+            endpoint.name
+        );
     }
 }
 
@@ -1072,7 +1130,7 @@ async fn malformed_bodies_are_refused_cleanly_by_every_function(pool: SqlitePool
     let mut harness = Harness::new(pool).await;
     const FORM: &str = "application/x-www-form-urlencoded";
     for role in ROLES {
-        for (endpoint, _) in SERVER_FNS {
+        for endpoint in endpoints().iter().map(|e| e.name) {
             let base = harness.base(endpoint, role).await;
             let encode = |pairs: &[(&str, String)]| {
                 pairs
@@ -1204,7 +1262,7 @@ async fn malformed_bodies_are_refused_cleanly_by_every_function(pool: SqlitePool
             }
         }
     }
-    let all: Vec<&str> = SERVER_FNS.iter().map(|(n, _)| *n).collect();
+    let all: Vec<&str> = endpoints().iter().map(|e| e.name).collect();
     harness.finish(&all).await;
 }
 
@@ -1215,8 +1273,16 @@ async fn hostile_plain_form_posts_redirect_back_to_the_site(pool: SqlitePool) {
     let mut harness = Harness::new(pool).await;
     let values = hostile_values();
     for role in ROLES {
-        for (endpoint, _) in SERVER_FNS {
-            let Some(slot @ Slot::Field(_)) = slots(endpoint).first().copied() else {
+        for Endpoint {
+            name: endpoint,
+            path,
+            slots,
+            may_change,
+            ends_session,
+            ..
+        } in endpoints()
+        {
+            let Some(slot @ Slot::Field(_)) = slots.first().copied() else {
                 continue;
             };
             for value in values.iter().step_by(3) {
@@ -1225,9 +1291,9 @@ async fn hostile_plain_form_posts_redirect_back_to_the_site(pool: SqlitePool) {
                     "{endpoint} as {role:?}, plain form, {slot:?} = {}",
                     value.label()
                 );
-                let before = fingerprint(&harness.pool).await;
+                let before = snapshot(&harness.pool).await;
                 harness.count_attempt(endpoint);
-                let mut request = Request::post(format!("/api/{endpoint}"))
+                let mut request = Request::post(path)
                     .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                     .header(header::ACCEPT, "text/html,application/xhtml+xml")
                     .header(header::REFERER, "http://localhost/catalogue");
@@ -1262,24 +1328,19 @@ async fn hostile_plain_form_posts_redirect_back_to_the_site(pool: SqlitePool) {
                         );
                     }
                 }
-                let changed = changed_tables(&before, &fingerprint(&harness.pool).await);
+                let changed = changed_tables(&before, &snapshot(&harness.pool).await);
                 if refused {
                     assert!(
                         changed.is_empty(),
                         "{context}: refused but changed {changed:?}"
                     );
                 } else {
-                    let allowed = may_change(endpoint);
                     assert!(
-                        changed.iter().all(|t| allowed.contains(t)),
+                        changed.iter().all(|t| may_change.contains(t)),
                         "{context}: changed {changed:?}"
                     );
                 }
-                if matches!(
-                    endpoint,
-                    "login" | "register" | "logout" | "change_password"
-                ) && role != Role::Visitor
-                {
+                if ends_session && role != Role::Visitor {
                     harness.restore_session(role, &reply).await;
                 }
             }
@@ -1424,11 +1485,11 @@ fn hostile_page_urls(payload: &str, encoded: &str) -> Vec<String> {
         format!("/faq#{e}"),
     ];
     for (page, action) in [
-        ("/login", "/api/login"),
-        ("/register", "/api/register"),
-        ("/profile", "/api/update_email"),
-        ("/cart", "/api/place_order"),
-        ("/catalogue", "/api/add_to_cart"),
+        ("/login", Login::PATH),
+        ("/register", Register::PATH),
+        ("/profile", UpdateEmail::PATH),
+        ("/cart", PlaceOrder::PATH),
+        ("/catalogue", AddToCart::PATH),
     ] {
         urls.push(format!("{page}?__path={action}&__err={forged_error}"));
     }
@@ -1522,30 +1583,30 @@ async fn stored_hostile_text_is_shown_escaped(pool: SqlitePool) {
     .fetch_one(&harness.pool)
     .await
     .unwrap();
+    let users = harness.app.count("users").await;
     let customer = harness.customer.clone();
     let reply = harness
         .app
-        .call(
-            "add_to_cart",
-            &[("part_id", &part.to_string()), ("quantity", "1")],
+        .call_fn(
+            AddToCart {
+                part_id: part,
+                quantity: 1,
+            },
             Some(&customer),
         )
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    let total = harness.cart_total(Role::Customer).await.to_string();
+    let total = harness.cart_total(Role::Customer).await;
     let reply = harness
         .app
-        .call(
-            "place_order",
-            &[
-                ("shipping_name", "<script>alert(1)</script>"),
-                (
-                    "shipping_address",
-                    "\"><img src=x onerror=alert(1)>\n1; DROP TABLE users; --\n10115 Berlin",
-                ),
-                ("checkout_key", "storedxsskey00000001"),
-                ("expected_total", &total),
-            ],
+        .call_fn(
+            PlaceOrder {
+                shipping_name: "<script>alert(1)</script>".into(),
+                shipping_address:
+                    "\"><img src=x onerror=alert(1)>\n1; DROP TABLE users; --\n10115 Berlin".into(),
+                checkout_key: "storedxsskey00000001".into(),
+                expected_total: total,
+            },
             Some(&customer),
         )
         .await;
@@ -1560,7 +1621,7 @@ async fn stored_hostile_text_is_shown_escaped(pool: SqlitePool) {
             .unwrap();
     assert_eq!(stored.0, "<script>alert(1)</script>");
     assert!(stored.1.contains("DROP TABLE users"));
-    assert_eq!(harness.app.count("users").await, 3);
+    assert_eq!(harness.app.count("users").await, users);
     harness.fill_carts().await;
     sqlx::query("INSERT INTO cart_items (user_id, part_id, quantity) VALUES (?, ?, 1)")
         .bind(harness.anna)
@@ -1603,10 +1664,7 @@ async fn stored_hostile_text_is_shown_escaped(pool: SqlitePool) {
         assert!(page.body.contains(escaped), "{url} does not show the text");
     }
     // The same text through the server functions comes back as data, unchanged.
-    let reply = harness
-        .app
-        .call("part_detail", &[("id", &part.to_string())], None)
-        .await;
+    let reply = harness.app.call_fn(PartDetail { id: part }, None).await;
     assert_eq!(reply.json()["summary"]["name"], "<script>alert(1)</script>");
 }
 
@@ -1663,7 +1721,12 @@ async fn search_text_with_nul_is_not_a_server_error(pool: SqlitePool) {
         let query = format!("q={}", urlencode(q));
         let reply = harness
             .app
-            .call("search_catalogue", &[("query", &query)], None)
+            .call_fn(
+                SearchCatalogue {
+                    query: query.clone(),
+                },
+                None,
+            )
             .await;
         if reply.status.is_server_error() {
             problems.push(format!(

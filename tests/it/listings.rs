@@ -7,12 +7,14 @@ use axum::{
     body::Body,
     http::{header, Request, StatusCode},
 };
-use common::TestApp;
+use common::{FnCall, TestApp, PW};
 use image::{ImageFormat, Rgb, RgbImage};
+use partwatch::{
+    listings::api::{ArchiveListing, ListingForm, MyListings, RestoreListing, UpdateListingField},
+    media::images::MAX_UPLOAD_BYTES,
+};
 use sqlx::SqlitePool;
 use std::io::Cursor;
-
-const PW: &str = "a-long-password";
 const BOUNDARY: &str = "----partwatch-test-boundary";
 
 fn picture(format: ImageFormat, w: u32, h: u32) -> Vec<u8> {
@@ -112,6 +114,39 @@ async fn list_disc_with_photo(app: &TestApp) -> common::Reply {
     reply
 }
 
+/// Registers acme, who lists a "Disc" at €10.00 (7 in stock) without a photo through the
+/// form; acme's cookie and the part's id.
+async fn acme_lists_a_disc(app: &TestApp) -> (String, i64) {
+    let acme = app
+        .register("acme", "acme@example.com", PW, "supplier")
+        .await;
+    post_listing(
+        app,
+        "/listings/new",
+        Some(&acme),
+        multipart(&fields("Disc", "10"), None),
+    )
+    .await;
+    (acme, part_ids(app).await[0])
+}
+
+/// A change of one field of listing `id` inline.
+fn change(id: i64, field: &str, value: &str) -> UpdateListingField {
+    UpdateListingField {
+        id,
+        field: field.into(),
+        value: value.into(),
+    }
+}
+
+/// The listings of `cookie`'s account with `status`.
+fn my_listings(status: &str) -> MyListings {
+    MyListings {
+        status: status.into(),
+        q: String::new(),
+    }
+}
+
 #[sqlx::test]
 async fn supplier_creates_a_listing_with_a_real_photo(pool: SqlitePool) {
     let app = TestApp::new(pool);
@@ -206,8 +241,10 @@ async fn bad_images_are_refused_and_nothing_is_stored(pool: SqlitePool) {
         .register("acme", "acme@example.com", PW, "supplier")
         .await;
     let png = picture(ImageFormat::Png, 300, 200);
-    let mut six_mb = picture(ImageFormat::Jpeg, 64, 64);
-    six_mb.resize(6 * 1024 * 1024, 0);
+    // A megabyte over the limit, whose message names it in MB.
+    let mut too_big = picture(ImageFormat::Jpeg, 64, 64);
+    too_big.resize(MAX_UPLOAD_BYTES + 1024 * 1024, 0);
+    let limit = format!("{} MB", MAX_UPLOAD_BYTES / (1024 * 1024));
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         (
             "notes.jpg",
@@ -224,7 +261,7 @@ async fn bad_images_are_refused_and_nothing_is_stored(pool: SqlitePool) {
             png[..png.len() / 2].to_vec(),
             "damaged or incomplete",
         ),
-        ("huge.jpg", six_mb, "5 MB"),
+        ("huge.jpg", too_big, &limit),
     ];
     let before: Vec<_> = std::fs::read_dir(&app.config.upload_dir)
         .map(|d| d.count())
@@ -393,24 +430,13 @@ async fn replacing_a_photo_removes_the_old_files(pool: SqlitePool) {
 #[sqlx::test]
 async fn nobody_but_the_owner_edits_a_listing(pool: SqlitePool) {
     let app = TestApp::new(pool);
-    let owner = app
-        .register("acme", "acme@example.com", PW, "supplier")
-        .await;
+    let (_, id) = acme_lists_a_disc(&app).await;
     let rival = app
         .register("rival", "rival@example.com", PW, "supplier")
         .await;
     let customer = app
         .register("anna", "anna@example.com", PW, "customer")
         .await;
-    post_listing(
-        &app,
-        "/listings/new",
-        Some(&owner),
-        multipart(&fields("Disc", "10"), None),
-    )
-    .await;
-    let id = part_ids(&app).await[0];
-    let id_s = id.to_string();
 
     // The edit form post by another supplier: not found, nothing changed.
     let reply = post_listing(
@@ -427,29 +453,21 @@ async fn nobody_but_the_owner_edits_a_listing(pool: SqlitePool) {
         (Some(customer.as_str()), StatusCode::FORBIDDEN),
         (None, StatusCode::UNAUTHORIZED),
     ] {
-        for (endpoint, form) in [
-            (
-                "update_listing_field",
-                vec![("id", id_s.as_str()), ("field", "price"), ("value", "1.00")],
-            ),
-            (
-                "update_listing_field",
-                vec![("id", id_s.as_str()), ("field", "stock"), ("value", "0")],
-            ),
-            ("archive_listing", vec![("id", id_s.as_str())]),
-            ("restore_listing", vec![("id", id_s.as_str())]),
-            ("listing_form", vec![("id", id_s.as_str())]),
+        for call in [
+            FnCall::of(change(id, "price", "1.00")),
+            FnCall::of(change(id, "stock", "0")),
+            FnCall::of(ArchiveListing { id }),
+            FnCall::of(RestoreListing { id }),
+            FnCall::of(ListingForm { id: Some(id) }),
         ] {
-            let reply = app.call(endpoint, &form, cookie).await;
-            assert_eq!(reply.status, status, "{endpoint} {form:?}: {}", reply.body);
+            let reply = app.send_call(&call, cookie).await;
+            assert_eq!(reply.status, status, "{call:?}: {}", reply.body);
         }
     }
     // The rival's listing page does not show it; the edit page is a 404.
     let page = app.get(&format!("/listings/{id}/edit"), Some(&rival)).await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
-    let mine = app
-        .call("my_listings", &[("status", ""), ("q", "")], Some(&rival))
-        .await;
+    let mine = app.call_fn(my_listings(""), Some(&rival)).await;
     assert_eq!(mine.json(), serde_json::json!([]));
     // A customer posting the form gets the page's explanation, and nothing is stored.
     let reply = post_listing(
@@ -487,50 +505,21 @@ async fn nobody_but_the_owner_edits_a_listing(pool: SqlitePool) {
 #[sqlx::test]
 async fn owner_edits_inline_and_archives_which_hides_the_part(pool: SqlitePool) {
     let app = TestApp::new(pool);
-    let owner = app
-        .register("acme", "acme@example.com", PW, "supplier")
-        .await;
-    post_listing(
-        &app,
-        "/listings/new",
-        Some(&owner),
-        multipart(&fields("Disc", "10"), None),
-    )
-    .await;
-    let id = part_ids(&app).await[0].to_string();
+    let (owner, id) = acme_lists_a_disc(&app).await;
+    let owner = Some(owner.as_str());
 
-    let price = app
-        .call(
-            "update_listing_field",
-            &[("id", &id), ("field", "price"), ("value", "12,5")],
-            Some(&owner),
-        )
-        .await;
+    let price = app.call_fn(change(id, "price", "12,5"), owner).await;
     assert_eq!(price.json(), "12.50");
-    let bad = app
-        .call(
-            "update_listing_field",
-            &[("id", &id), ("field", "stock"), ("value", "-3")],
-            Some(&owner),
-        )
-        .await;
+    let bad = app.call_fn(change(id, "stock", "-3"), owner).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let other = app
-        .call(
-            "update_listing_field",
-            &[("id", &id), ("field", "name"), ("value", "x")],
-            Some(&owner),
-        )
-        .await;
+    let other = app.call_fn(change(id, "name", "x"), owner).await;
     assert_eq!(other.status, StatusCode::BAD_REQUEST);
 
     assert_eq!(
         app.get(&format!("/parts/{id}"), None).await.status,
         StatusCode::OK
     );
-    let archived = app
-        .call("archive_listing", &[("id", &id)], Some(&owner))
-        .await;
+    let archived = app.call_fn(ArchiveListing { id }, owner).await;
     assert_eq!(archived.status, StatusCode::OK);
     assert_eq!(
         app.get(&format!("/parts/{id}"), None).await.status,
@@ -541,17 +530,9 @@ async fn owner_edits_inline_and_archives_which_hides_the_part(pool: SqlitePool) 
         .await
         .body
         .contains("Disc"));
-    let listed = app
-        .call(
-            "my_listings",
-            &[("status", "archived"), ("q", "")],
-            Some(&owner),
-        )
-        .await
-        .json();
+    let listed = app.call_fn(my_listings("archived"), owner).await.json();
     assert_eq!(listed[0]["name"], "Disc");
-    app.call("restore_listing", &[("id", &id)], Some(&owner))
-        .await;
+    app.call_fn(RestoreListing { id }, owner).await;
     assert_eq!(
         app.get(&format!("/parts/{id}"), None).await.status,
         StatusCode::OK

@@ -1,170 +1,58 @@
 //! Cart, checkout and the order workflow through the real router, with real cookies: who may
 //! see and change which order, and that a replayed checkout does not order twice.
 
-use crate::common;
+use crate::common::{self, checkout, FnCall, World};
 
 use axum::http::StatusCode;
-use common::TestApp;
-use partwatch::parts::{
-    db::{insert_part, NewPart, PartFields},
-    Cents, DeliveryEstimate,
+use partwatch::{
+    cart::api::{AddToCart, CartContents, RemoveCartLine, UpdateCartLine},
+    orders::{
+        api::{MyOrders, OrderDetail, OrdersToShip, PlaceOrder},
+        MAX_UNPAID_UNITS_PER_PART,
+    },
 };
 use sqlx::SqlitePool;
 
-const PW: &str = "a-long-password";
 const KEY: &str = "checkoutkey0000000001";
+const CART: &str = "http://localhost/cart";
 
-/// Two suppliers with one part each, two customers. Everyone's session cookie and the parts.
-struct Shop {
-    app: TestApp,
-    acme: String,
-    brakeco: String,
-    anna: String,
-    bob: String,
-    /// Acme's disc: €64.90, 5 in stock.
-    disc: i64,
-    /// Brakeco's pad: €19.50, 3 in stock.
-    pad: i64,
+/// Posts the checkout form (as the hydrated page does) with the total the customer saw.
+async fn place(shop: &World, total: i64, cookie: Option<&str>) -> common::Reply {
+    shop.app.call_fn(checkout(KEY, total), cookie).await
 }
 
-async fn user_id(app: &TestApp, name: &str) -> i64 {
-    sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
-        .bind(name)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
+/// Anna buys 2 discs and 1 pad; returns the two order ids (Acme's first).
+async fn anna_orders(shop: &World) -> (i64, i64) {
+    shop.add_to_cart(&shop.anna, shop.disc, 2).await;
+    shop.add_to_cart(&shop.anna, shop.pad, 1).await;
+    let reply = place(shop, 14930, Some(&shop.anna)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let ids: Vec<i64> = serde_json::from_value(reply.json()).unwrap();
+    assert_eq!(ids.len(), 2);
+    (ids[0], ids[1])
 }
 
-async fn part(app: &TestApp, supplier: &str, name: &str, price: i64, stock: i64) -> i64 {
-    insert_part(
-        &app.pool,
-        &NewPart {
-            supplier_id: user_id(app, supplier).await,
-            fields: PartFields {
-                name,
-                manufacturer: "Brembo",
-                model: "X-1",
-                description: "A dependable part.",
-                price: Cents(price),
-                stock,
-                delivery: DeliveryEstimate::Days1To2,
-            },
-            image_key: None,
-        },
-    )
-    .await
-    .unwrap()
-}
-
-async fn shop(pool: SqlitePool) -> Shop {
-    let app = TestApp::new(pool);
-    let acme = app
-        .register("acme", "acme@example.com", PW, "supplier")
-        .await;
-    let brakeco = app
-        .register("brakeco", "brakeco@example.com", PW, "supplier")
-        .await;
-    let anna = app
-        .register("anna", "anna@example.com", PW, "customer")
-        .await;
-    let bob = app.register("bob", "bob@example.com", PW, "customer").await;
-    let disc = part(&app, "acme", "Brake disc", 6490, 5).await;
-    let pad = part(&app, "brakeco", "Brake pad set", 1950, 3).await;
-    Shop {
-        app,
-        acme,
-        brakeco,
-        anna,
-        bob,
-        disc,
-        pad,
-    }
-}
-
-impl Shop {
-    async fn add(&self, cookie: &str, part: i64, quantity: i64) {
-        let reply = self
-            .app
-            .call(
-                "add_to_cart",
-                &[
-                    ("part_id", &part.to_string()),
-                    ("quantity", &quantity.to_string()),
-                ],
-                Some(cookie),
-            )
-            .await;
-        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    }
-
-    fn checkout_form(&self, total: &str) -> Vec<(&'static str, String)> {
-        vec![
-            ("shipping_name", "Anna Berg".into()),
-            ("shipping_address", "Hauptstr. 1\n10115 Berlin".into()),
-            ("checkout_key", KEY.into()),
-            ("expected_total", total.into()),
-        ]
-    }
-
-    /// Posts the checkout form (as the hydrated page does) with the total the customer saw.
-    async fn place(&self, total: &str, cookie: Option<&str>) -> common::Reply {
-        let form = self.checkout_form(total);
-        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        self.app.call("place_order", &form, cookie).await
-    }
-
-    /// Anna buys 2 discs and 1 pad; returns the two order ids (Acme's first).
-    async fn anna_orders(&self) -> (i64, i64) {
-        self.add(&self.anna, self.disc, 2).await;
-        self.add(&self.anna, self.pad, 1).await;
-        let reply = self.place("14930", Some(&self.anna)).await;
-        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-        let ids: Vec<i64> = serde_json::from_value(reply.json()).unwrap();
-        assert_eq!(ids.len(), 2);
-        (ids[0], ids[1])
-    }
-
-    async fn step(&self, cookie: &str, id: i64, status: &str) -> common::Reply {
-        self.app
-            .call(
-                "set_order_status",
-                &[("id", &id.to_string()), ("status", status)],
-                Some(cookie),
-            )
-            .await
-    }
-
-    async fn status(&self, id: i64) -> String {
-        sqlx::query_scalar("SELECT status FROM orders WHERE id = ?")
-            .bind(id)
-            .fetch_one(&self.app.pool)
-            .await
-            .unwrap()
-    }
-
-    async fn stock(&self, part: i64) -> i64 {
-        sqlx::query_scalar("SELECT stock FROM parts WHERE id = ?")
-            .bind(part)
-            .fetch_one(&self.app.pool)
-            .await
-            .unwrap()
-    }
+/// The orders view of `cookie`'s account.
+async fn my_orders(shop: &World, view: &str, cookie: &str) -> serde_json::Value {
+    let args = MyOrders {
+        view: view.into(),
+        page: 1,
+    };
+    shop.app.call_fn(args, Some(cookie)).await.json()
 }
 
 #[sqlx::test]
 async fn customer_cannot_see_or_change_another_customers_order(pool: SqlitePool) {
-    let shop = shop(pool).await;
-    let (acme_order, _) = shop.anna_orders().await;
+    let shop = World::shop(pool).await;
+    let (acme_order, _) = anna_orders(&shop).await;
     let id = acme_order.to_string();
+    let detail = || OrderDetail { id: acme_order };
 
     // Bob: not found, everywhere, and nothing changes.
-    let reply = shop
-        .app
-        .call("order_detail", &[("id", &id)], Some(&shop.bob))
-        .await;
+    let reply = shop.app.call_fn(detail(), Some(&shop.bob)).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND, "{}", reply.body);
     for status in ["paid", "cancelled", "completed", "shipped"] {
-        let reply = shop.step(&shop.bob, acme_order, status).await;
+        let reply = shop.step(Some(&shop.bob), acme_order, status).await;
         assert_eq!(
             reply.status,
             StatusCode::NOT_FOUND,
@@ -172,7 +60,7 @@ async fn customer_cannot_see_or_change_another_customers_order(pool: SqlitePool)
             reply.body
         );
     }
-    assert_eq!(shop.status(acme_order).await, "awaiting_payment");
+    assert_eq!(shop.app.order_status(acme_order).await, "awaiting_payment");
     assert_eq!(
         shop.stock(shop.disc).await,
         3,
@@ -188,16 +76,13 @@ async fn customer_cannot_see_or_change_another_customers_order(pool: SqlitePool)
     assert!(!list.body.contains("PW-"), "bob's list shows no orders");
 
     // The other supplier: not found too.
-    let reply = shop
-        .app
-        .call("order_detail", &[("id", &id)], Some(&shop.brakeco))
-        .await;
+    let reply = shop.app.call_fn(detail(), Some(&shop.brakeco)).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
 
     // Visitors: asked to log in.
-    let reply = shop.app.call("order_detail", &[("id", &id)], None).await;
+    let reply = shop.app.call_fn(detail(), None).await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
-    let reply = shop.step("", acme_order, "paid").await;
+    let reply = shop.step(None, acme_order, "paid").await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     let page = shop.app.get(&format!("/orders/{id}"), None).await;
     assert!(page.status.is_redirection(), "{}", page.status);
@@ -205,7 +90,7 @@ async fn customer_cannot_see_or_change_another_customers_order(pool: SqlitePool)
         page.location().as_deref(),
         Some(format!("/login?next=/orders/{id}").as_str())
     );
-    assert_eq!(shop.status(acme_order).await, "awaiting_payment");
+    assert_eq!(shop.app.order_status(acme_order).await, "awaiting_payment");
 
     // Anna and Acme see it.
     let page = shop
@@ -225,12 +110,12 @@ async fn customer_cannot_see_or_change_another_customers_order(pool: SqlitePool)
 
 #[sqlx::test]
 async fn supplier_cannot_ship_another_suppliers_order_or_before_payment(pool: SqlitePool) {
-    let shop = shop(pool).await;
-    let (acme_order, brakeco_order) = shop.anna_orders().await;
+    let shop = World::shop(pool).await;
+    let (acme_order, brakeco_order) = anna_orders(&shop).await;
 
-    let reply = shop.step(&shop.brakeco, acme_order, "shipped").await;
+    let reply = shop.step(Some(&shop.brakeco), acme_order, "shipped").await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND, "{}", reply.body);
-    let reply = shop.step(&shop.acme, acme_order, "shipped").await;
+    let reply = shop.step(Some(&shop.acme), acme_order, "shipped").await;
     assert_eq!(reply.status, StatusCode::CONFLICT);
     assert!(
         reply.body.contains("cannot be shipped before it is paid"),
@@ -238,60 +123,52 @@ async fn supplier_cannot_ship_another_suppliers_order_or_before_payment(pool: Sq
         reply.body
     );
     // A supplier cannot mark its order paid either, nor the customer ship it.
-    let reply = shop.step(&shop.acme, acme_order, "paid").await;
+    let reply = shop.step(Some(&shop.acme), acme_order, "paid").await;
     assert_eq!(reply.status, StatusCode::CONFLICT);
-    assert_eq!(shop.status(acme_order).await, "awaiting_payment");
+    assert_eq!(shop.app.order_status(acme_order).await, "awaiting_payment");
 
-    let reply = shop.step(&shop.anna, acme_order, "paid").await;
+    let reply = shop.step(Some(&shop.anna), acme_order, "paid").await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    let reply = shop.step(&shop.anna, acme_order, "shipped").await;
+    let reply = shop.step(Some(&shop.anna), acme_order, "shipped").await;
     assert_eq!(reply.status, StatusCode::CONFLICT);
     assert!(reply.body.contains("Only the supplier"), "{}", reply.body);
-    let count = shop.app.call("orders_to_ship", &[], Some(&shop.acme)).await;
+    let count = shop.app.call_fn(OrdersToShip {}, Some(&shop.acme)).await;
     assert_eq!(count.json(), 1);
-    let count = shop
-        .app
-        .call("orders_to_ship", &[], Some(&shop.brakeco))
-        .await;
+    let count = shop.app.call_fn(OrdersToShip {}, Some(&shop.brakeco)).await;
     assert_eq!(count.json(), 0);
-    let reply = shop.step(&shop.brakeco, acme_order, "shipped").await;
+    let reply = shop.step(Some(&shop.brakeco), acme_order, "shipped").await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
-    assert_eq!(shop.status(acme_order).await, "paid");
+    assert_eq!(shop.app.order_status(acme_order).await, "paid");
 
-    let reply = shop.step(&shop.acme, acme_order, "shipped").await;
+    let reply = shop.step(Some(&shop.acme), acme_order, "shipped").await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    let reply = shop.step(&shop.anna, acme_order, "completed").await;
+    let reply = shop.step(Some(&shop.anna), acme_order, "completed").await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    assert_eq!(shop.status(acme_order).await, "completed");
+    assert_eq!(shop.app.order_status(acme_order).await, "completed");
 
     // Unknown statuses are a clear 400, not a 500.
-    let reply = shop.step(&shop.anna, brakeco_order, "refunded").await;
+    let reply = shop.step(Some(&shop.anna), brakeco_order, "refunded").await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     // Cancelling the other order puts its stock back.
     assert_eq!(shop.stock(shop.pad).await, 2);
-    let reply = shop.step(&shop.anna, brakeco_order, "cancelled").await;
+    let reply = shop
+        .step(Some(&shop.anna), brakeco_order, "cancelled")
+        .await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(shop.stock(shop.pad).await, 3);
 }
 
 #[sqlx::test]
 async fn replaying_a_checkout_form_post_creates_no_second_order(pool: SqlitePool) {
-    let shop = shop(pool).await;
-    shop.add(&shop.anna, shop.disc, 1).await;
-    shop.add(&shop.anna, shop.pad, 1).await;
-    let form = shop.checkout_form("8440");
-    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let shop = World::shop(pool).await;
+    shop.add_to_cart(&shop.anna, shop.disc, 1).await;
+    shop.add_to_cart(&shop.anna, shop.pad, 1).await;
     // A browser without JavaScript posts the form, then posts it again (double click, back
     // and resubmit).
     for _ in 0..3 {
         let reply = shop
             .app
-            .post_html_form(
-                "place_order",
-                &form,
-                "http://localhost/cart",
-                Some(&shop.anna),
-            )
+            .post_html_fn(checkout(KEY, 8440), CART, Some(&shop.anna))
             .await;
         assert!(
             reply.status.is_redirection(),
@@ -302,7 +179,7 @@ async fn replaying_a_checkout_form_post_creates_no_second_order(pool: SqlitePool
         assert_eq!(reply.location().as_deref(), Some("/orders?placed=2"));
     }
     // And the hydrated page's call too.
-    let reply = shop.app.call("place_order", &form, Some(&shop.anna)).await;
+    let reply = place(&shop, 8440, Some(&shop.anna)).await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(shop.app.count("orders").await, 2);
     assert_eq!(shop.app.count("purchases").await, 2);
@@ -315,15 +192,15 @@ async fn replaying_a_checkout_form_post_creates_no_second_order(pool: SqlitePool
 
 #[sqlx::test]
 async fn a_checkout_that_cannot_be_served_names_the_line_and_writes_nothing(pool: SqlitePool) {
-    let shop = shop(pool).await;
-    shop.add(&shop.anna, shop.disc, 1).await;
-    shop.add(&shop.anna, shop.pad, 3).await;
+    let shop = World::shop(pool).await;
+    shop.add_to_cart(&shop.anna, shop.disc, 1).await;
+    shop.add_to_cart(&shop.anna, shop.pad, 3).await;
     // Bob buys a pad first.
-    shop.add(&shop.bob, shop.pad, 1).await;
-    let reply = shop.place("1950", Some(&shop.bob)).await;
+    shop.add_to_cart(&shop.bob, shop.pad, 1).await;
+    let reply = place(&shop, 1950, Some(&shop.bob)).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
 
-    let reply = shop.place("12340", Some(&shop.anna)).await;
+    let reply = place(&shop, 12340, Some(&shop.anna)).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         reply.body.contains("Brake pad set: Only 2 left"),
@@ -341,62 +218,71 @@ async fn a_checkout_that_cannot_be_served_names_the_line_and_writes_nothing(pool
     assert!(page.body.contains("Fix the flagged lines"));
 
     // Anna lowers the quantity: too many is refused, what is left is fine.
-    let set = |q: &'static str| {
-        let pad = shop.pad.to_string();
-        let anna = shop.anna.clone();
-        let app = &shop.app;
-        async move {
-            app.call(
-                "update_cart_line",
-                &[("part_id", &pad), ("quantity", q)],
-                Some(&anna),
-            )
-            .await
-        }
+    let set = |quantity| {
+        let line = UpdateCartLine {
+            part_id: shop.pad,
+            quantity,
+        };
+        shop.app.call_fn(line, Some(&shop.anna))
     };
-    assert_eq!(set("3").await.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(set("0").await.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(set("2").await.json(), 3);
+    assert_eq!(set(3).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(set(0).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(set(2).await.json(), 3);
     // The price the customer saw is part of the form: a stale total is refused.
-    let reply = shop.place("12340", Some(&shop.anna)).await;
+    let reply = place(&shop, 12340, Some(&shop.anna)).await;
     assert_eq!(reply.status, StatusCode::CONFLICT);
     assert!(
         reply.body.contains("the total is now €103.90"),
         "{}",
         reply.body
     );
-    let reply = shop.place("10390", Some(&shop.anna)).await;
+    let reply = place(&shop, 10390, Some(&shop.anna)).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     assert_eq!(shop.stock(shop.pad).await, 0);
 }
 
 #[sqlx::test]
 async fn checkout_input_is_checked(pool: SqlitePool) {
-    let shop = shop(pool).await;
-    shop.add(&shop.anna, shop.disc, 1).await;
-    for (field, value, expect) in [
-        ("shipping_name", "", "Enter the name"),
-        ("shipping_address", "x", "Enter the full address"),
-        ("checkout_key", "short", "form has expired"),
-        ("expected_total", "lots", "could not be read"),
+    let shop = World::shop(pool).await;
+    shop.add_to_cart(&shop.anna, shop.disc, 1).await;
+    let with = |change: fn(&mut PlaceOrder)| {
+        let mut form = checkout(KEY, 6490);
+        change(&mut form);
+        form
+    };
+    // A total that is not a number does not fit the typed form: sent as the raw body.
+    let mut not_a_number = FnCall::of(checkout(KEY, 6490));
+    not_a_number.body = not_a_number
+        .body
+        .replace("expected_total=6490", "expected_total=lots");
+    for (field, call, expect) in [
+        (
+            "shipping_name",
+            FnCall::of(with(|f| f.shipping_name.clear())),
+            "Enter the name",
+        ),
+        (
+            "shipping_address",
+            FnCall::of(with(|f| f.shipping_address = "x".into())),
+            "Enter the full address",
+        ),
+        (
+            "checkout_key",
+            FnCall::of(with(|f| f.checkout_key = "short".into())),
+            "form has expired",
+        ),
+        ("expected_total", not_a_number, "could not be read"),
     ] {
-        let mut form = shop.checkout_form("6490");
-        form.iter_mut().find(|(k, _)| *k == field).unwrap().1 = value.into();
-        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let reply = shop.app.call("place_order", &form, Some(&shop.anna)).await;
+        let reply = shop.app.send_call(&call, Some(&shop.anna)).await;
         assert!(reply.status.is_client_error(), "{field}: {}", reply.status);
         assert!(reply.body.contains(expect), "{field}: {}", reply.body);
     }
     // Without JavaScript the error comes back to the cart page, beside the field.
-    let mut form = shop.checkout_form("6490");
-    form[0].1 = "A".into();
-    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let reply = shop
         .app
-        .post_html_form(
-            "place_order",
-            &form,
-            "http://localhost/cart",
+        .post_html_fn(
+            with(|f| f.shipping_name = "A".into()),
+            CART,
             Some(&shop.anna),
         )
         .await;
@@ -408,45 +294,32 @@ async fn checkout_input_is_checked(pool: SqlitePool) {
     assert!(page.body.contains("Enter the full name."), "{}", page.body);
     assert!(page.body.contains("Brake disc"), "the cart is still there");
 
-    let reply = shop.place("6490", None).await;
+    let reply = place(&shop, 6490, None).await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     assert_eq!(shop.app.count("orders").await, 0);
     assert_eq!(shop.app.count("checkouts").await, 0);
     // An empty cart has nothing to order.
-    let reply = shop.place("6490", Some(&shop.bob)).await;
+    let reply = place(&shop, 6490, Some(&shop.bob)).await;
     assert_eq!(reply.status, StatusCode::CONFLICT);
     assert!(reply.body.contains("Your cart is empty"));
 }
 
 #[sqlx::test]
 async fn cart_lines_are_changed_and_removed_by_their_owner_only(pool: SqlitePool) {
-    let shop = shop(pool).await;
-    shop.add(&shop.anna, shop.disc, 1).await;
-    let disc = shop.disc.to_string();
-    let reply = shop
-        .app
-        .call(
-            "update_cart_line",
-            &[("part_id", &disc), ("quantity", "2")],
-            Some(&shop.bob),
-        )
-        .await;
+    let shop = World::shop(pool).await;
+    shop.add_to_cart(&shop.anna, shop.disc, 1).await;
+    let line = |quantity| UpdateCartLine {
+        part_id: shop.disc,
+        quantity,
+    };
+    let remove = || RemoveCartLine { part_id: shop.disc };
+    let reply = shop.app.call_fn(line(2), Some(&shop.bob)).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND, "bob has no such line");
-    let reply = shop
-        .app
-        .call(
-            "update_cart_line",
-            &[("part_id", &disc), ("quantity", "2")],
-            None,
-        )
-        .await;
+    let reply = shop.app.call_fn(line(2), None).await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
-    let reply = shop
-        .app
-        .call("remove_cart_line", &[("part_id", &disc)], Some(&shop.bob))
-        .await;
+    let reply = shop.app.call_fn(remove(), Some(&shop.bob)).await;
     assert_eq!(reply.json(), 0);
-    let cart = shop.app.call("cart_contents", &[], Some(&shop.anna)).await;
+    let cart = shop.app.call_fn(CartContents {}, Some(&shop.anna)).await;
     assert_eq!(
         cart.json()["lines"][0]["quantity"],
         1,
@@ -454,25 +327,14 @@ async fn cart_lines_are_changed_and_removed_by_their_owner_only(pool: SqlitePool
     );
     assert_eq!(cart.json()["total"], 6490);
     // No-JS stepper: a plain post goes back to the cart.
-    let reply = shop
-        .app
-        .post_html_form(
-            "update_cart_line",
-            &[("part_id", &disc), ("quantity", "3")],
-            "http://localhost/cart",
-            Some(&shop.anna),
-        )
-        .await;
+    let reply = shop.app.post_html_fn(line(3), CART, Some(&shop.anna)).await;
     assert!(reply.status.is_redirection());
     assert!(reply
         .location()
         .is_some_and(|to| to.starts_with("http://localhost/cart")));
     let page = shop.app.get("/cart", Some(&shop.anna)).await;
     assert!(page.body.contains("€194.70"), "3 × €64.90");
-    let reply = shop
-        .app
-        .call("remove_cart_line", &[("part_id", &disc)], Some(&shop.anna))
-        .await;
+    let reply = shop.app.call_fn(remove(), Some(&shop.anna)).await;
     assert_eq!(reply.json(), 0);
     let page = shop.app.get("/cart", Some(&shop.anna)).await;
     assert!(page.body.contains("Your cart is empty"));
@@ -482,50 +344,31 @@ async fn cart_lines_are_changed_and_removed_by_their_owner_only(pool: SqlitePool
 
 #[sqlx::test]
 async fn suppliers_buy_from_others_but_never_their_own_parts(pool: SqlitePool) {
-    let shop = shop(pool).await;
+    let shop = World::shop(pool).await;
     let reply = shop
         .app
-        .call(
-            "add_to_cart",
-            &[("part_id", &shop.disc.to_string()), ("quantity", "1")],
+        .call_fn(
+            AddToCart {
+                part_id: shop.disc,
+                quantity: 1,
+            },
             Some(&shop.acme),
         )
         .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
-    shop.add(&shop.acme, shop.pad, 1).await;
-    let reply = shop.place("1950", Some(&shop.acme)).await;
+    shop.add_to_cart(&shop.acme, shop.pad, 1).await;
+    let reply = place(&shop, 1950, Some(&shop.acme)).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    let list = shop
-        .app
-        .call(
-            "my_orders",
-            &[("view", "purchases"), ("page", "1")],
-            Some(&shop.acme),
-        )
-        .await;
-    assert_eq!(list.json()["orders"].as_array().unwrap().len(), 1);
-    let list = shop
-        .app
-        .call(
-            "my_orders",
-            &[("view", "sales"), ("page", "1")],
-            Some(&shop.brakeco),
-        )
-        .await;
-    assert_eq!(list.json()["orders"][0]["customer"], "acme");
+    let list = my_orders(&shop, "purchases", &shop.acme).await;
+    assert_eq!(list["orders"].as_array().unwrap().len(), 1);
+    let list = my_orders(&shop, "sales", &shop.brakeco).await;
+    assert_eq!(list["orders"][0]["customer"], "acme");
     // A customer asking for the sales view gets their purchases.
-    let list = shop
-        .app
-        .call(
-            "my_orders",
-            &[("view", "sales"), ("page", "1")],
-            Some(&shop.bob),
-        )
-        .await;
-    assert_eq!(list.json()["view"], "Purchases");
+    let list = my_orders(&shop, "sales", &shop.bob).await;
+    assert_eq!(list["view"], "Purchases");
 }
 
-async fn placed_at(app: &TestApp, order: i64) -> i64 {
+async fn placed_at(app: &common::TestApp, order: i64) -> i64 {
     sqlx::query_scalar("SELECT created_at FROM orders WHERE id = ?")
         .bind(order)
         .fetch_one(&app.pool)
@@ -537,8 +380,8 @@ async fn placed_at(app: &TestApp, order: i64) -> i64 {
 async fn the_customer_sees_the_payment_deadline_and_why_an_unpaid_order_was_cancelled(
     pool: SqlitePool,
 ) {
-    let shop = shop(pool).await;
-    let (acme_order, brakeco_order) = shop.anna_orders().await;
+    let shop = World::shop(pool).await;
+    let (acme_order, brakeco_order) = anna_orders(&shop).await;
     let window = shop.app.config.payment_window;
     assert_eq!(
         window.as_secs(),
@@ -571,11 +414,7 @@ async fn the_customer_sees_the_payment_deadline_and_why_an_unpaid_order_was_canc
     );
     let detail = shop
         .app
-        .call(
-            "order_detail",
-            &[("id", &acme_order.to_string())],
-            Some(&shop.anna),
-        )
+        .call_fn(OrderDetail { id: acme_order }, Some(&shop.anna))
         .await;
     assert_eq!(detail.json()["pay_by"], deadline);
     // The supplier is told when an unpaid order lapses.
@@ -624,7 +463,7 @@ async fn the_customer_sees_the_payment_deadline_and_why_an_unpaid_order_was_canc
         "no payment asked any more"
     );
     // Paying it late is refused.
-    let reply = shop.step(&shop.anna, acme_order, "paid").await;
+    let reply = shop.step(Some(&shop.anna), acme_order, "paid").await;
     assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.body);
 }
 
@@ -632,29 +471,22 @@ async fn the_customer_sees_the_payment_deadline_and_why_an_unpaid_order_was_canc
 async fn a_checkout_over_the_unpaid_cap_is_refused_naming_the_part_and_what_is_left(
     pool: SqlitePool,
 ) {
-    let shop = shop(pool).await;
-    let plugs = part(&shop.app, "acme", "Spark plug", 300, 100).await;
-    let place = |key: &'static str, total: &'static str| {
-        let app = &shop.app;
-        let anna = shop.anna.clone();
-        async move {
-            let form = [
-                ("shipping_name", "Anna Berg"),
-                ("shipping_address", "Hauptstr. 1\n10115 Berlin"),
-                ("checkout_key", key),
-                ("expected_total", total),
-            ];
-            app.call("place_order", &form, Some(&anna)).await
-        }
+    let cap = MAX_UNPAID_UNITS_PER_PART;
+    let (held, left, asked) = (cap - 5, 5, 10);
+    let shop = World::shop(pool).await;
+    let plugs = shop.app.part("acme", "Spark plug", 300, 5 * cap).await;
+    let place = |key: &'static str, units: i64| {
+        shop.app
+            .call_fn(checkout(key, units * 300), Some(&shop.anna))
     };
-    shop.add(&shop.anna, plugs, 15).await;
-    let reply = place("capkey00000000000001", "4500").await;
+    shop.add_to_cart(&shop.anna, plugs, held).await;
+    let reply = place("capkey00000000000001", held).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     let first: Vec<i64> = serde_json::from_value(reply.json()).unwrap();
 
-    // 15 unpaid, 10 more asked for: the cap is 20.
-    shop.add(&shop.anna, plugs, 10).await;
-    let reply = place("capkey00000000000002", "3000").await;
+    // Some unpaid, more asked for than the cap leaves.
+    shop.add_to_cart(&shop.anna, plugs, asked).await;
+    let reply = place("capkey00000000000002", asked).await;
     assert_eq!(
         reply.status,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -662,29 +494,22 @@ async fn a_checkout_over_the_unpaid_cap_is_refused_naming_the_part_and_what_is_l
         reply.body
     );
     assert!(
-        reply.body.contains(
-            "Spark plug: Your unpaid orders already hold 15 of this part, and at most 20 can \
-             wait for payment at a time: you may order 5 more now."
-        ),
+        reply.body.contains(&format!(
+            "Spark plug: Your unpaid orders already hold {held} of this part, and at most {cap} \
+             can wait for payment at a time: you may order {left} more now."
+        )),
         "{}",
         reply.body
     );
     assert_eq!(shop.app.count("orders").await, 1, "nothing written");
-    assert_eq!(shop.stock(plugs).await, 85);
+    assert_eq!(shop.stock(plugs).await, 5 * cap - held);
 
     // Without JavaScript the message comes back on the cart page.
-    let form = [
-        ("shipping_name", "Anna Berg"),
-        ("shipping_address", "Hauptstr. 1\n10115 Berlin"),
-        ("checkout_key", "capkey00000000000003"),
-        ("expected_total", "3000"),
-    ];
     let reply = shop
         .app
-        .post_html_form(
-            "place_order",
-            &form,
-            "http://localhost/cart",
+        .post_html_fn(
+            checkout("capkey00000000000003", asked * 300),
+            CART,
             Some(&shop.anna),
         )
         .await;
@@ -693,16 +518,17 @@ async fn a_checkout_over_the_unpaid_cap_is_refused_naming_the_part_and_what_is_l
     let back = back.trim_start_matches("http://localhost");
     let page = shop.app.get(back, Some(&shop.anna)).await;
     assert!(
-        page.body.contains("you may order 5 more now"),
+        page.body
+            .contains(&format!("you may order {left} more now")),
         "{}",
         page.body
     );
     assert_eq!(shop.app.count("orders").await, 1);
 
-    // Once the first order is paid, the 10 may be ordered.
-    let reply = shop.step(&shop.anna, first[0], "paid").await;
+    // Once the first order is paid, the rest may be ordered.
+    let reply = shop.step(Some(&shop.anna), first[0], "paid").await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    let reply = place("capkey00000000000004", "3000").await;
+    let reply = place("capkey00000000000004", asked).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    assert_eq!(shop.stock(plugs).await, 75);
+    assert_eq!(shop.stock(plugs).await, 5 * cap - held - asked);
 }

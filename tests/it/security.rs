@@ -7,39 +7,48 @@ use axum::{
     body::Body,
     http::{header, Request, StatusCode},
 };
-use common::{state_for, test_config, TestApp};
-use partwatch::server::router;
+use common::{state_for, test_config, FnCall, TestApp, World};
+use leptos::server_fn::ServerFn as _;
+use partwatch::{
+    auth::api::{ChangePassword, CurrentUser, Login, Logout, Register, UpdateEmail},
+    cart::api::{AddToCart, CartContents, CartCount, RemoveCartLine, UpdateCartLine},
+    catalogue::api::SearchCatalogue,
+    listings::api::{ArchiveListing, ListingForm, MyListings, RestoreListing, UpdateListingField},
+    orders::api::{MyOrders, OrderDetail, OrdersToShip, PlaceOrder, SetOrderStatus},
+    parts::api::{NewestParts, PartDetail, SupplierStats},
+    server::{router, security::FORM_BODY_LIMIT},
+};
 use sqlx::SqlitePool;
 
-const PW: &str = "a-long-password";
+use common::PW;
 
-/// Every server function, with arguments that would change something if it ran.
+/// Every server function's path, with arguments that would change something if it ran.
 const SERVER_FNS: [(&str, &str); 25] = [
-    ("register", "username=mallory&email=m%40evil.example&password=a-long-password&password_confirm=a-long-password&role=customer"),
-    ("login", "email=anna%40example.com&password=a-long-password"),
-    ("logout", ""),
-    ("current_user", ""),
-    ("update_email", "email=evil%40evil.example&current_password=a-long-password"),
-    ("change_password", "current_password=a-long-password&new_password=taken-over-1&new_password_confirm=taken-over-1"),
-    ("place_order", "shipping_name=Evil&shipping_address=Somewhere+1%0A12345+Town&checkout_key=evilkey000000000001&expected_total=6490"),
-    ("my_orders", "view=purchases&page=1"),
-    ("order_detail", "id=1"),
-    ("set_order_status", "id=1&status=cancelled"),
-    ("orders_to_ship", ""),
-    ("cart_count", ""),
-    ("add_to_cart", "part_id=1&quantity=1"),
-    ("cart_contents", ""),
-    ("update_cart_line", "part_id=1&quantity=2"),
-    ("remove_cart_line", "part_id=1"),
-    ("newest_parts", ""),
-    ("supplier_stats", ""),
-    ("part_detail", "id=1"),
-    ("my_listings", "status=&q="),
-    ("update_listing_field", "id=1&field=price&value=1"),
-    ("archive_listing", "id=1"),
-    ("restore_listing", "id=1"),
-    ("listing_form", ""),
-    ("search_catalogue", "query="),
+    (Register::PATH, "username=mallory&email=m%40evil.example&password=a-long-password&password_confirm=a-long-password&role=customer"),
+    (Login::PATH, "email=anna%40example.com&password=a-long-password"),
+    (Logout::PATH, ""),
+    (CurrentUser::PATH, ""),
+    (UpdateEmail::PATH, "email=evil%40evil.example&current_password=a-long-password"),
+    (ChangePassword::PATH, "current_password=a-long-password&new_password=taken-over-1&new_password_confirm=taken-over-1"),
+    (PlaceOrder::PATH, "shipping_name=Evil&shipping_address=Somewhere+1%0A12345+Town&checkout_key=evilkey000000000001&expected_total=6490"),
+    (MyOrders::PATH, "view=purchases&page=1"),
+    (OrderDetail::PATH, "id=1"),
+    (SetOrderStatus::PATH, "id=1&status=cancelled"),
+    (OrdersToShip::PATH, ""),
+    (CartCount::PATH, ""),
+    (AddToCart::PATH, "part_id=1&quantity=1"),
+    (CartContents::PATH, ""),
+    (UpdateCartLine::PATH, "part_id=1&quantity=2"),
+    (RemoveCartLine::PATH, "part_id=1"),
+    (NewestParts::PATH, ""),
+    (SupplierStats::PATH, ""),
+    (PartDetail::PATH, "id=1"),
+    (MyListings::PATH, "status=&q="),
+    (UpdateListingField::PATH, "id=1&field=price&value=1"),
+    (ArchiveListing::PATH, "id=1"),
+    (RestoreListing::PATH, "id=1"),
+    (ListingForm::PATH, ""),
+    (SearchCatalogue::PATH, "query="),
 ];
 
 /// A snapshot of everything a forged request could change.
@@ -59,21 +68,11 @@ async fn fingerprint(pool: &SqlitePool) -> Vec<i64> {
     out
 }
 
-async fn shop(app: &TestApp) -> (String, String) {
-    let supplier = app
-        .register("acme", "acme@example.com", PW, "supplier")
-        .await;
-    let customer = app
-        .register("anna", "anna@example.com", PW, "customer")
-        .await;
-    sqlx::query(
-        "INSERT INTO parts (supplier_id, name, manufacturer, model, description, price_cents, \
-         stock, delivery_estimate) VALUES (1, 'Disc', 'M', 'X', 'D', 6490, 5, '1-2_days')",
-    )
-    .execute(&app.pool)
-    .await
-    .unwrap();
-    (supplier, customer)
+fn listings(status: &str) -> MyListings {
+    MyListings {
+        status: status.into(),
+        q: String::new(),
+    }
 }
 
 fn post(path: &str, body: &str, cookie: &str) -> axum::http::request::Builder {
@@ -87,17 +86,10 @@ fn post(path: &str, body: &str, cookie: &str) -> axum::http::request::Builder {
 
 #[sqlx::test]
 async fn cross_site_posts_to_every_server_function_and_form_route_are_refused(pool: SqlitePool) {
-    let app = TestApp::new(pool);
-    let (supplier, customer) = shop(&app).await;
+    let world = World::shop(pool).await;
+    let (app, supplier, customer) = (&world.app, &world.acme, &world.anna);
     // Anna has something in her cart for the forged checkout to take.
-    let reply = app
-        .call(
-            "add_to_cart",
-            &[("part_id", "1"), ("quantity", "1")],
-            Some(&customer),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::OK);
+    world.add_to_cart(customer, world.disc, 1).await;
     let before = fingerprint(&app.pool).await;
     let mut refused = 0;
     for cookie in [&customer, &supplier] {
@@ -110,7 +102,7 @@ async fn cross_site_posts_to_every_server_function_and_form_route_are_refused(po
                 (None, Some("https://evil.example")),
                 (None, Some("null")),
             ] {
-                let mut request = post(&format!("/api/{name}"), body, cookie);
+                let mut request = post(name, body, cookie);
                 if let Some(site) = fetch_site {
                     request = request.header("sec-fetch-site", site);
                 }
@@ -146,10 +138,10 @@ async fn cross_site_posts_to_every_server_function_and_form_route_are_refused(po
     }
     assert_eq!(refused, 2 * (25 * 4 + 2));
     assert_eq!(fingerprint(&app.pool).await, before, "nothing changed");
-    assert_eq!(app.whoami(Some(&customer)).await["username"], "anna");
+    assert_eq!(app.whoami(Some(customer)).await["username"], "anna");
 
     // The same requests from the site itself pass: a hydrated call and a plain form post.
-    let request = post("/api/add_to_cart", "", &customer)
+    let request = post(AddToCart::PATH, "", customer)
         .header("sec-fetch-site", "same-origin")
         .header(header::ORIGIN, "http://localhost")
         .body(Body::from("part_id=1&quantity=1"))
@@ -157,13 +149,13 @@ async fn cross_site_posts_to_every_server_function_and_form_route_are_refused(po
     let reply = app.send(request).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     // An old browser without Sec-Fetch-Site, whose Origin matches the host.
-    let request = post("/api/cart_count", "", &customer)
+    let request = post(CartCount::PATH, "", customer)
         .header(header::ORIGIN, "http://localhost")
         .body(Body::empty())
         .unwrap();
     assert_eq!(app.send(request).await.status, StatusCode::OK);
     // A link typed into the address bar (`none`) is the user's own doing.
-    let request = post("/api/cart_count", "", &customer)
+    let request = post(CartCount::PATH, "", customer)
         .header("sec-fetch-site", "none")
         .body(Body::empty())
         .unwrap();
@@ -172,13 +164,11 @@ async fn cross_site_posts_to_every_server_function_and_form_route_are_refused(po
 
 #[sqlx::test]
 async fn no_server_function_runs_on_get(pool: SqlitePool) {
-    let app = TestApp::new(pool);
-    let (_, customer) = shop(&app).await;
+    let world = World::shop(pool).await;
+    let (app, customer) = (&world.app, world.anna.clone());
     let before = fingerprint(&app.pool).await;
     for (name, body) in SERVER_FNS {
-        let reply = app
-            .get(&format!("/api/{name}?{body}"), Some(&customer))
-            .await;
+        let reply = app.get(&format!("{name}?{body}"), Some(&customer)).await;
         assert_ne!(reply.status, StatusCode::OK, "{name} answered a GET");
         assert!(!reply.status.is_server_error(), "{name}: {}", reply.status);
     }
@@ -213,8 +203,8 @@ fn assert_hardened(reply: &common::Reply, what: &str) {
 
 #[sqlx::test]
 async fn every_kind_of_response_carries_the_security_headers(pool: SqlitePool) {
-    let app = TestApp::new(pool);
-    let (_, customer) = shop(&app).await;
+    let world = World::shop(pool).await;
+    let (app, customer) = (&world.app, world.anna.clone());
 
     // A page: its policy allows exactly the inline scripts carrying this response's nonce.
     let page = app.get("/", None).await;
@@ -242,17 +232,15 @@ async fn every_kind_of_response_carries_the_security_headers(pool: SqlitePool) {
     );
 
     // A server function, a refusal, the 404 page, a cross-site refusal, an upload.
-    let reply = app.call("cart_count", &[], Some(&customer)).await;
+    let reply = app.call_fn(CartCount {}, Some(&customer)).await;
     assert_hardened(&reply, "server function");
-    let reply = app
-        .call("my_listings", &[("status", ""), ("q", "")], Some(&customer))
-        .await;
+    let reply = app.call_fn(listings(""), Some(&customer)).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     assert_hardened(&reply, "refusal");
     let reply = app.get("/no-such-page", None).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     assert_hardened(&reply, "404");
-    let request = post("/api/logout", "", &customer)
+    let request = post(Logout::PATH, "", &customer)
         .header("sec-fetch-site", "cross-site")
         .body(Body::empty())
         .unwrap();
@@ -272,8 +260,8 @@ async fn every_kind_of_response_carries_the_security_headers(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn personal_pages_and_answers_are_never_stored_by_caches(pool: SqlitePool) {
-    let app = TestApp::new(pool);
-    let (supplier, customer) = shop(&app).await;
+    let world = World::shop(pool).await;
+    let (app, supplier, customer) = (&world.app, world.acme.clone(), world.anna.clone());
     let no_store = |reply: &common::Reply, what: &str| {
         assert_eq!(header_of(reply, "cache-control"), "no-store", "{what}");
     };
@@ -291,21 +279,19 @@ async fn personal_pages_and_answers_are_never_stored_by_caches(pool: SqlitePool)
         no_store(&app.get(path, Some(&supplier)).await, path);
     }
     // Server functions answering with personal data, and a redirect.
-    for (endpoint, form) in [
-        ("current_user", vec![]),
-        ("cart_contents", vec![]),
-        ("cart_count", vec![]),
-        ("my_orders", vec![("view", "purchases"), ("page", "1")]),
+    for call in [
+        FnCall::of(CurrentUser {}),
+        FnCall::of(CartContents {}),
+        FnCall::of(CartCount {}),
+        FnCall::of(MyOrders {
+            view: "purchases".into(),
+            page: 1,
+        }),
     ] {
-        no_store(&app.call(endpoint, &form, Some(&customer)).await, endpoint);
+        no_store(&app.send_call(&call, Some(&customer)).await, call.path);
     }
     no_store(
-        &app.call(
-            "my_listings",
-            &[("status", "active"), ("q", "")],
-            Some(&supplier),
-        )
-        .await,
+        &app.call_fn(listings("active"), Some(&supplier)).await,
         "my_listings",
     );
     no_store(&app.get("/profile", None).await, "redirect to login");
@@ -333,15 +319,8 @@ async fn hsts_and_secure_cookies_when_served_over_https(pool: SqlitePool) {
     }
     // And the session cookie is then only ever sent over HTTPS, and lives 7 idle days.
     let reply = app
-        .call(
-            "register",
-            &[
-                ("username", "anna"),
-                ("email", "anna@example.com"),
-                ("password", PW),
-                ("password_confirm", PW),
-                ("role", "customer"),
-            ],
+        .call_fn(
+            common::register_args("anna", "anna@example.com", PW, "customer"),
             None,
         )
         .await;
@@ -369,14 +348,14 @@ async fn hsts_and_secure_cookies_when_served_over_https(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn oversized_bodies_are_refused_and_change_nothing(pool: SqlitePool) {
-    let app = TestApp::new(pool);
-    let (_, customer) = shop(&app).await;
+    let world = World::shop(pool).await;
+    let (app, customer) = (&world.app, world.anna.clone());
     let before = fingerprint(&app.pool).await;
-    let huge = format!("part_id=1&quantity=1&pad={}", "x".repeat(100 * 1024));
+    let huge = format!("part_id=1&quantity=1&pad={}", "x".repeat(FORM_BODY_LIMIT));
     // Announced with Content-Length...
     let reply = app
         .send(
-            post("/api/add_to_cart", "", &customer)
+            post(AddToCart::PATH, "", &customer)
                 .header(header::CONTENT_LENGTH, huge.len())
                 .body(Body::from(huge.clone()))
                 .unwrap(),
@@ -387,7 +366,7 @@ async fn oversized_bodies_are_refused_and_change_nothing(pool: SqlitePool) {
     let chunks = futures_chunks(huge);
     let reply = app
         .send(
-            post("/api/add_to_cart", "", &customer)
+            post(AddToCart::PATH, "", &customer)
                 .body(Body::from_stream(chunks))
                 .unwrap(),
         )
@@ -396,10 +375,10 @@ async fn oversized_bodies_are_refused_and_change_nothing(pool: SqlitePool) {
     assert!(reply.body.contains("could not be read"), "{}", reply.body);
     let reply = app
         .send(
-            post("/api/register", "", "")
+            post(Register::PATH, "", "")
                 .body(Body::from(format!(
                     "username=big&email=big%40example.com&password={0}&password_confirm={0}&role=customer",
-                    "p".repeat(200 * 1024)
+                    "p".repeat(3 * FORM_BODY_LIMIT)
                 )))
                 .unwrap(),
         )

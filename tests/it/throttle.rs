@@ -8,23 +8,29 @@ use axum::{
     extract::ConnectInfo,
     http::{header, Request, StatusCode},
 };
-use common::{encode, Reply, TestApp};
+use common::{checkout, login_args, register_args, FnCall, Reply, TestApp};
+use leptos::server_fn::ServerFn;
+use partwatch::{
+    auth::api::{ChangePassword, UpdateEmail},
+    server::throttle::Action,
+};
+use serde::Serialize;
 use sqlx::SqlitePool;
 use std::net::SocketAddr;
 
-const PW: &str = "a-long-password";
+use common::PW;
 
 /// Calls a server function from the client at `address` (as the real server's socket would
 /// tell), optionally claiming another address in X-Forwarded-For.
-async fn call_from(
+async fn call_from<T: ServerFn + Serialize>(
     app: &TestApp,
     address: &str,
-    endpoint: &str,
-    form: &[(&str, &str)],
+    args: T,
     cookie: Option<&str>,
     forwarded_for: Option<&str>,
 ) -> Reply {
-    let mut request = Request::post(format!("/api/{endpoint}"))
+    let call = FnCall::of(args);
+    let mut request = Request::post(call.path)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ACCEPT, "application/json");
     if let Some(cookie) = cookie {
@@ -33,10 +39,15 @@ async fn call_from(
     if let Some(claimed) = forwarded_for {
         request = request.header("x-forwarded-for", claimed);
     }
-    let mut request = request.body(Body::from(encode(form))).unwrap();
+    let mut request = request.body(Body::from(call.body)).unwrap();
     let peer: SocketAddr = format!("{address}:40000").parse().unwrap();
     request.extensions_mut().insert(ConnectInfo(peer));
     app.send(request).await
+}
+
+/// How many attempts `action` allows in its window.
+fn allowance(action: Action) -> u32 {
+    action.rule().0
 }
 
 fn assert_limited(reply: &Reply) {
@@ -81,8 +92,7 @@ async fn strangers_guessing_cannot_lock_the_owner_out(pool: SqlitePool) {
             call_from(
                 app,
                 address,
-                "login",
-                &[("email", "anna@example.com"), ("password", password)],
+                login_args("anna@example.com", password, None),
                 cookie.as_deref(),
                 None,
             )
@@ -93,16 +103,17 @@ async fn strangers_guessing_cannot_lock_the_owner_out(pool: SqlitePool) {
     let first = login("192.0.2.10", PW, None).await;
     assert_eq!(first.status, StatusCode::OK, "{}", first.body);
     let laptop = device_cookie(&first);
+    let account = allowance(Action::LoginByAccount);
     // Logging in right again and again uses up nothing, from a new browser too.
-    for _ in 0..12 {
+    for _ in 0..account + 2 {
         let reply = login("192.0.2.11", PW, None).await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     }
     // A stranger guesses from many addresses until the account's allowance is gone.
-    for n in 0..15 {
+    for n in 0..account + 5 {
         let address: &'static str = Box::leak(format!("198.51.100.{n}").into_boxed_str());
         let reply = login(address, "wrong-guess", None).await;
-        if n < 10 {
+        if n < account {
             assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "guess {n}");
         } else {
             assert_limited(&reply);
@@ -120,8 +131,7 @@ async fn strangers_guessing_cannot_lock_the_owner_out(pool: SqlitePool) {
     let bobs = call_from(
         &app,
         "192.0.2.20",
-        "login",
-        &[("email", "bob@example.com"), ("password", PW)],
+        login_args("bob@example.com", PW, None),
         None,
         None,
     )
@@ -136,9 +146,10 @@ async fn strangers_guessing_cannot_lock_the_owner_out(pool: SqlitePool) {
         .await,
     );
     // Guessing from the laptop (stolen, say) is limited on its own.
-    for n in 0..12 {
+    let device = allowance(Action::LoginByDevice);
+    for n in 0..device + 2 {
         let reply = login("203.0.113.7", "wrong-guess", Some(laptop.clone())).await;
-        if n < 10 {
+        if n < device {
             assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "laptop guess {n}");
         } else {
             assert_limited(&reply);
@@ -153,17 +164,17 @@ async fn logins_are_limited_per_account_from_any_address(pool: SqlitePool) {
         .await;
     let sessions = app.count("tower_sessions").await;
     let mut refused = 0;
-    for n in 0..12 {
+    let account = allowance(Action::LoginByAccount);
+    for n in 0..account + 2 {
         let reply = call_from(
             &app,
             &format!("198.51.100.{n}"),
-            "login",
-            &[("email", "Anna@example.com"), ("password", "wrong-guess")],
+            login_args("Anna@example.com", "wrong-guess", None),
             None,
             None,
         )
         .await;
-        if n < 10 {
+        if n < account {
             assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "attempt {n}");
         } else {
             assert_limited(&reply);
@@ -176,8 +187,7 @@ async fn logins_are_limited_per_account_from_any_address(pool: SqlitePool) {
     let reply = call_from(
         &app,
         "198.51.100.99",
-        "login",
-        &[("email", "anna@example.com"), ("password", PW)],
+        login_args("anna@example.com", PW, None),
         None,
         None,
     )
@@ -192,8 +202,7 @@ async fn logins_are_limited_per_account_from_any_address(pool: SqlitePool) {
     let reply = call_from(
         &app,
         "198.51.100.1",
-        "login",
-        &[("email", "bob@example.com"), ("password", "wrong-guess")],
+        login_args("bob@example.com", "wrong-guess", None),
         None,
         None,
     )
@@ -204,20 +213,20 @@ async fn logins_are_limited_per_account_from_any_address(pool: SqlitePool) {
 #[sqlx::test]
 async fn logins_are_limited_per_address_and_forwarded_for_is_not_trusted(pool: SqlitePool) {
     let app = TestApp::new(pool);
-    for n in 0..32 {
+    let address = allowance(Action::LoginByAddress);
+    for n in 0..address + 2 {
         // A client naming a new address each time is still the same socket peer.
         let claimed = format!("203.0.113.{n}");
         let email = format!("user{n}@example.com");
         let reply = call_from(
             &app,
             "192.0.2.7",
-            "login",
-            &[("email", &email), ("password", "wrong-guess")],
+            login_args(&email, "wrong-guess", None),
             None,
             Some(&claimed),
         )
         .await;
-        if n < 30 {
+        if n < address {
             assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "attempt {n}");
         } else {
             assert_limited(&reply);
@@ -227,8 +236,7 @@ async fn logins_are_limited_per_address_and_forwarded_for_is_not_trusted(pool: S
     let reply = call_from(
         &app,
         "192.0.2.8",
-        "login",
-        &[("email", "user1@example.com"), ("password", "wrong-guess")],
+        login_args("user1@example.com", "wrong-guess", None),
         None,
         None,
     )
@@ -239,31 +247,25 @@ async fn logins_are_limited_per_address_and_forwarded_for_is_not_trusted(pool: S
 #[sqlx::test]
 async fn registrations_are_limited_per_address(pool: SqlitePool) {
     let app = TestApp::new(pool);
-    for n in 0..21 {
+    let allowed = allowance(Action::RegisterByAddress);
+    for n in 0..=allowed {
         let name = format!("user{n}");
         let email = format!("user{n}@example.com");
         let reply = call_from(
             &app,
             "192.0.2.9",
-            "register",
-            &[
-                ("username", &name),
-                ("email", &email),
-                ("password", PW),
-                ("password_confirm", PW),
-                ("role", "customer"),
-            ],
+            register_args(&name, &email, PW, "customer"),
             None,
             None,
         )
         .await;
-        if n < 20 {
+        if n < allowed {
             assert_eq!(reply.status, StatusCode::OK, "{n}: {}", reply.body);
         } else {
             assert_limited(&reply);
         }
     }
-    assert_eq!(app.count("users").await, 20);
+    assert_eq!(app.count("users").await, i64::from(allowed));
 }
 
 #[sqlx::test]
@@ -272,22 +274,16 @@ async fn password_checks_are_limited_per_account(pool: SqlitePool) {
     let cookie = app
         .register("anna", "anna@example.com", PW, "customer")
         .await;
-    for n in 0..6 {
+    let allowed = allowance(Action::PasswordByAccount);
+    for n in 0..=allowed {
         let address = format!("198.51.100.{n}");
-        let reply = call_from(
-            &app,
-            &address,
-            "change_password",
-            &[
-                ("current_password", "a-wrong-guess"),
-                ("new_password", "brand-new-secret"),
-                ("new_password_confirm", "brand-new-secret"),
-            ],
-            Some(&cookie),
-            None,
-        )
-        .await;
-        if n < 5 {
+        let change = ChangePassword {
+            current_password: "a-wrong-guess".into(),
+            new_password: "brand-new-secret".into(),
+            new_password_confirm: "brand-new-secret".into(),
+        };
+        let reply = call_from(&app, &address, change, Some(&cookie), None).await;
+        if n < allowed {
             assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{n}");
         } else {
             assert_limited(&reply);
@@ -297,8 +293,10 @@ async fn password_checks_are_limited_per_account(pool: SqlitePool) {
     let reply = call_from(
         &app,
         "198.51.100.50",
-        "update_email",
-        &[("email", "new@example.com"), ("current_password", PW)],
+        UpdateEmail {
+            email: "new@example.com".into(),
+            current_password: PW.into(),
+        },
         Some(&cookie),
         None,
     )
@@ -313,22 +311,17 @@ async fn checkouts_and_uploads_are_limited_per_user(pool: SqlitePool) {
     let customer = app
         .register("anna", "anna@example.com", PW, "customer")
         .await;
-    for n in 0..11 {
+    let checkouts = allowance(Action::CheckoutByUser);
+    for n in 0..=checkouts {
         let reply = call_from(
             &app,
             "198.51.100.1",
-            "place_order",
-            &[
-                ("shipping_name", "Anna Berg"),
-                ("shipping_address", "Hauptstr. 1\n10115 Berlin"),
-                ("checkout_key", &format!("key{n:020}")),
-                ("expected_total", "0"),
-            ],
+            checkout(&format!("key{n:020}"), 0),
             Some(&customer),
             None,
         )
         .await;
-        if n < 10 {
+        if n < checkouts {
             // An empty cart: refused for that reason, but counted.
             assert_eq!(reply.status, StatusCode::CONFLICT, "{n}: {}", reply.body);
         } else {
@@ -339,7 +332,8 @@ async fn checkouts_and_uploads_are_limited_per_user(pool: SqlitePool) {
     let supplier = app
         .register("acme", "acme@example.com", PW, "supplier")
         .await;
-    for n in 0..31 {
+    let uploads = allowance(Action::UploadByUser);
+    for n in 0..=uploads {
         let request = Request::post("/listings/new")
             .header(header::COOKIE, &supplier)
             .header(header::CONTENT_TYPE, "multipart/form-data; boundary=x")
@@ -348,7 +342,7 @@ async fn checkouts_and_uploads_are_limited_per_user(pool: SqlitePool) {
             ))
             .unwrap();
         let reply = app.send(request).await;
-        if n < 30 {
+        if n < uploads {
             assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{n}");
         } else {
             assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);

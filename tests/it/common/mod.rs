@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod process;
+mod world;
 
 use axum::{
     body::Body,
@@ -12,10 +13,87 @@ use axum::{
 };
 use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
+use leptos::server_fn::ServerFn;
+use partwatch::auth::api::{CurrentUser, Login, Register};
+use partwatch::parts::{
+    db::{insert_part, NewPart, PartFields},
+    Cents, DeliveryEstimate,
+};
 use partwatch::server::{cookies, router, AppState, Config};
+use serde::Serialize;
 use sqlx::SqlitePool;
-use std::sync::Arc;
+use std::{collections::BTreeMap, sync::Arc};
 use tower::ServiceExt;
+
+pub use world::{checkout, World};
+
+/// The password of every account the tests make.
+pub const PW: &str = "a-long-password";
+
+/// `Accept` of the hydrated app's server-function calls.
+pub const JSON: &str = "application/json";
+/// `Accept` of a browser posting a plain HTML form.
+pub const HTML: &str = "text/html,application/xhtml+xml";
+
+/// A server-function call ready to send: where it goes and its form body, encoded from the
+/// function's argument struct as leptos encodes it (`serde_qs`, the default `PostUrl` codec).
+#[derive(Debug, Clone)]
+pub struct FnCall {
+    pub path: &'static str,
+    pub body: String,
+}
+
+impl FnCall {
+    pub fn of<T: ServerFn + Serialize>(args: T) -> Self {
+        Self {
+            path: T::PATH,
+            body: serde_qs::to_string(&args).expect("server-function arguments encode"),
+        }
+    }
+}
+
+/// The arguments of a registration with the password confirmed.
+pub fn register_args(username: &str, email: &str, password: &str, role: &str) -> Register {
+    Register {
+        username: username.into(),
+        email: email.into(),
+        password: password.into(),
+        password_confirm: password.into(),
+        role: role.into(),
+        next: None,
+    }
+}
+
+/// The arguments of a login.
+pub fn login_args(email: &str, password: &str, next: Option<&str>) -> Login {
+    Login {
+        email: email.into(),
+        password: password.into(),
+        next: next.map(str::to_string),
+    }
+}
+
+/// What a test part is, for [`TestApp::insert_part`]; the defaults are a plain Brembo part.
+#[derive(Debug, Clone, Copy)]
+pub struct TestPart<'a> {
+    pub name: &'a str,
+    pub model: &'a str,
+    pub description: &'a str,
+    pub price_cents: i64,
+    pub stock: i64,
+}
+
+impl Default for TestPart<'_> {
+    fn default() -> Self {
+        Self {
+            name: "Brake disc",
+            model: "BP-123",
+            description: "A dependable part.",
+            price_cents: 6490,
+            stock: 5,
+        }
+    }
+}
 
 /// One test application on its own database.
 pub struct TestApp {
@@ -129,35 +207,61 @@ impl TestApp {
         }
     }
 
-    /// Calls a server function as the hydrated app does (form-encoded POST, JSON answer).
-    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Reply {
-        let mut request = Request::post(format!("/api/{endpoint}"))
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(header::ACCEPT, "application/json");
-        if let Some(cookie) = cookie {
-            request = request.header(header::COOKIE, cookie);
-        }
-        self.send(request.body(Body::from(encode(form))).unwrap())
+    /// Calls a server function as the hydrated app does (form-encoded POST, JSON answer), with
+    /// its typed arguments: `app.call_fn(ArchiveListing { id }, Some(&cookie))`.
+    pub async fn call_fn<T: ServerFn + Serialize>(&self, args: T, cookie: Option<&str>) -> Reply {
+        self.send_call(&FnCall::of(args), cookie).await
+    }
+
+    /// Sends a prepared server-function call as the hydrated app does.
+    pub async fn send_call(&self, call: &FnCall, cookie: Option<&str>) -> Reply {
+        self.post_form(call.path, call.body.clone(), JSON, None, cookie)
             .await
     }
 
     /// Posts a server function's form as a browser without JavaScript does.
-    pub async fn post_html_form(
+    pub async fn post_html_fn<T: ServerFn + Serialize>(
         &self,
-        endpoint: &str,
-        form: &[(&str, &str)],
+        args: T,
         referer: &str,
         cookie: Option<&str>,
     ) -> Reply {
-        let mut request = Request::post(format!("/api/{endpoint}"))
+        let call = FnCall::of(args);
+        self.post_form(call.path, call.body, HTML, Some(referer), cookie)
+            .await
+    }
+
+    /// Calls the server function at `path` with raw form pairs, for arguments its typed struct
+    /// cannot hold (missing, wrongly typed): `app.call_form(Register::PATH, &pairs, None)`.
+    pub async fn call_form(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> Reply {
+        self.post_form(path, encode(form), JSON, None, cookie).await
+    }
+
+    /// One form-encoded POST: `accept` says whether the hydrated app ([`JSON`]) or a plain
+    /// HTML form ([`HTML`], with its `referer`) sends it.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        body: String,
+        accept: &str,
+        referer: Option<&str>,
+        cookie: Option<&str>,
+    ) -> Reply {
+        let mut request = Request::post(path)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(header::ACCEPT, "text/html,application/xhtml+xml")
-            .header(header::REFERER, referer);
+            .header(header::ACCEPT, accept);
+        if let Some(referer) = referer {
+            request = request.header(header::REFERER, referer);
+        }
         if let Some(cookie) = cookie {
             request = request.header(header::COOKIE, cookie);
         }
-        self.send(request.body(Body::from(encode(form))).unwrap())
-            .await
+        self.send(request.body(Body::from(body)).unwrap()).await
     }
 
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
@@ -177,17 +281,7 @@ impl TestApp {
         role: &str,
     ) -> String {
         let reply = self
-            .call(
-                "register",
-                &[
-                    ("username", username),
-                    ("email", email),
-                    ("password", password),
-                    ("password_confirm", password),
-                    ("role", role),
-                ],
-                None,
-            )
+            .call_fn(register_args(username, email, password, role), None)
             .await;
         assert_eq!(
             reply.status,
@@ -202,15 +296,80 @@ impl TestApp {
 
     /// Logs in; returns the reply (cookie in it on success).
     pub async fn login(&self, email: &str, password: &str) -> Reply {
-        self.call("login", &[("email", email), ("password", password)], None)
-            .await
+        self.call_fn(login_args(email, password, None), None).await
     }
 
     /// The logged-in user as the server sees the cookie.
     pub async fn whoami(&self, cookie: Option<&str>) -> serde_json::Value {
-        let reply = self.call("current_user", &[], cookie).await;
+        let reply = self.call_fn(CurrentUser {}, cookie).await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
         reply.json()
+    }
+
+    /// The id of the account named `username`.
+    pub async fn user_id(&self, username: &str) -> i64 {
+        sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
+            .bind(username)
+            .fetch_one(&self.pool)
+            .await
+            .unwrap()
+    }
+
+    /// Lists a part for `supplier` (a username) through the parts feature's own insert.
+    pub async fn insert_part(&self, supplier: &str, part: TestPart<'_>) -> i64 {
+        insert_part(
+            &self.pool,
+            &NewPart {
+                supplier_id: self.user_id(supplier).await,
+                fields: PartFields {
+                    name: part.name,
+                    manufacturer: "Brembo",
+                    model: part.model,
+                    description: part.description,
+                    price: Cents(part.price_cents),
+                    stock: part.stock,
+                    delivery: DeliveryEstimate::Days1To2,
+                },
+                image_key: None,
+            },
+        )
+        .await
+        .unwrap()
+    }
+
+    /// A Brembo part named `name` of `supplier`, 1-2 days' delivery.
+    pub async fn part(&self, supplier: &str, name: &str, price_cents: i64, stock: i64) -> i64 {
+        self.insert_part(
+            supplier,
+            TestPart {
+                name,
+                price_cents,
+                stock,
+                ..TestPart::default()
+            },
+        )
+        .await
+    }
+
+    /// A column of one part (`stock`, `name`, `image_key`, …).
+    pub async fn part_column<T>(&self, part: i64, column: &str) -> T
+    where
+        T: for<'r> sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + Send + Unpin,
+    {
+        sqlx::query_scalar(&format!("SELECT {column} FROM parts WHERE id = ?"))
+            .bind(part)
+            .fetch_one(&self.pool)
+            .await
+            .unwrap()
+    }
+
+    /// An order's status as stored.
+    pub async fn order_status(&self, order: i64) -> String {
+        sqlx::query_scalar("SELECT status FROM orders WHERE id = ?")
+            .bind(order)
+            .fetch_one(&self.pool)
+            .await
+            .unwrap()
     }
 
     pub async fn count(&self, table: &str) -> i64 {
@@ -219,6 +378,61 @@ impl TestApp {
             .await
             .unwrap()
     }
+}
+
+/// Everything a call could change: the six tables, each as a string of all its rows
+/// (sessions excluded: reading them is not changing data).
+pub type Snapshot = BTreeMap<&'static str, String>;
+
+const FINGERPRINT_SQL: &str = "SELECT \
+    (SELECT COUNT(*) || ':' || COALESCE(group_concat(r, '|'), '') FROM (SELECT id || ',' || \
+        hex(username) || ',' || hex(email) || ',' || hex(password_hash) || ',' || role AS r \
+        FROM users ORDER BY id)), \
+    (SELECT COUNT(*) || ':' || COALESCE(group_concat(r, '|'), '') FROM (SELECT id || ',' || \
+        supplier_id || ',' || hex(name) || ',' || hex(manufacturer) || ',' || hex(model) || \
+        ',' || hex(description) || ',' || price_cents || ',' || stock || ',' || \
+        delivery_estimate || ',' || hex(COALESCE(image_key, '')) || ',' || archived AS r \
+        FROM parts ORDER BY id)), \
+    (SELECT COUNT(*) || ':' || COALESCE(group_concat(r, '|'), '') FROM (SELECT id || ',' || \
+        customer_id || ',' || supplier_id || ',' || status || ',' || total_cents || ',' || \
+        hex(shipping_name) || ',' || hex(shipping_address) || ',' || \
+        COALESCE(payment_reference, '') || ',' || COALESCE(paid_at, '') || ',' || \
+        COALESCE(shipped_at, '') || ',' || COALESCE(completed_at, '') || ',' || \
+        COALESCE(cancelled_at, '') || ',' || COALESCE(checkout_id, '') AS r \
+        FROM orders ORDER BY id)), \
+    (SELECT COUNT(*) || ':' || COALESCE(group_concat(r, '|'), '') FROM (SELECT id || ',' || \
+        order_id || ',' || part_id || ',' || hex(part_name) || ',' || quantity || ',' || \
+        unit_price_cents || ',' || line_total_cents AS r FROM purchases ORDER BY id)), \
+    (SELECT COUNT(*) || ':' || COALESCE(group_concat(r, '|'), '') FROM (SELECT user_id || \
+        ',' || part_id || ',' || quantity AS r FROM cart_items ORDER BY user_id, part_id)), \
+    (SELECT COUNT(*) || ':' || COALESCE(group_concat(r, '|'), '') FROM (SELECT id || ',' || \
+        customer_id || ',' || hex(idempotency_key) AS r FROM checkouts ORDER BY id))";
+
+pub const TABLES: [&str; 6] = [
+    "users",
+    "parts",
+    "orders",
+    "purchases",
+    "cart_items",
+    "checkouts",
+];
+
+pub async fn snapshot(pool: &SqlitePool) -> Snapshot {
+    let row: (String, String, String, String, String, String) = sqlx::query_as(FINGERPRINT_SQL)
+        .fetch_one(pool)
+        .await
+        .expect("fingerprint (are all tables still there?)");
+    TABLES
+        .into_iter()
+        .zip([row.0, row.1, row.2, row.3, row.4, row.5])
+        .collect()
+}
+
+pub fn changed_tables(before: &Snapshot, after: &Snapshot) -> Vec<&'static str> {
+    TABLES
+        .into_iter()
+        .filter(|t| before.get(t) != after.get(t))
+        .collect()
 }
 
 /// Server logs in test output (shown for failing tests), filtered by RUST_LOG.
@@ -239,7 +453,8 @@ pub fn encode(form: &[(&str, &str)]) -> String {
         .join("&")
 }
 
-fn urlencode(s: &str) -> String {
+/// Percent-encodes every byte but the unreserved ones.
+pub fn urlencode(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {
@@ -260,4 +475,31 @@ pub fn gif_bomb() -> Vec<u8> {
         .step_by(2)
         .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
         .collect()
+}
+
+/// The form bodies `FnCall` makes are the ones leptos sends: `None` leaves the field out, a
+/// number is its digits, text is percent-encoded.
+#[test]
+fn server_function_arguments_are_encoded_as_leptos_encodes_them() {
+    assert_eq!(
+        FnCall::of(login_args("a@b.de", "pw d", None)).body,
+        "email=a%40b.de&password=pw+d"
+    );
+    assert_eq!(
+        FnCall::of(login_args("a@b.de", "pw", Some("/x?y=1"))).body,
+        "email=a%40b.de&password=pw&next=%2Fx%3Fy%3D1"
+    );
+    let order = FnCall::of(checkout("k", -5));
+    assert_eq!(order.path, "/api/place_order");
+    assert!(
+        order.body.ends_with("&checkout_key=k&expected_total=-5"),
+        "{}",
+        order.body
+    );
+    assert!(
+        order.body.contains("Hauptstr.+1%0A10115+Berlin"),
+        "{}",
+        order.body
+    );
+    assert_eq!(FnCall::of(CurrentUser {}).body, "");
 }

@@ -216,15 +216,15 @@ pub async fn send(
     read_answer(&mut stream).await
 }
 
-/// Calls a server function as the hydrated app does, from client address `client`.
-pub async fn call(
+/// Calls a server function with its typed arguments as the hydrated app does, from client
+/// address `client`.
+pub async fn call<T: leptos::server_fn::ServerFn + serde::Serialize>(
     addr: &str,
-    endpoint: &str,
-    form: &[(&str, &str)],
+    args: T,
     cookie: Option<&str>,
     client: &str,
 ) -> std::io::Result<Answer> {
-    let body = super::encode(form);
+    let super::FnCall { path, body } = super::FnCall::of(args);
     let mut headers = vec![
         ("Content-Type", "application/x-www-form-urlencoded"),
         ("Accept", "application/json"),
@@ -233,12 +233,5 @@ pub async fn call(
     if let Some(cookie) = cookie {
         headers.push(("Cookie", cookie));
     }
-    send(
-        addr,
-        "POST",
-        &format!("/api/{endpoint}"),
-        &headers,
-        body.as_bytes(),
-    )
-    .await
+    send(addr, "POST", path, &headers, body.as_bytes()).await
 }
