@@ -42,7 +42,7 @@ def say(text):
 def schema_stamp():
     """Generated catalogues are reused while migrations and generator are unchanged."""
     h = hashlib.sha256()
-    for path in sorted((ROOT / "migrations").glob("*.sql")) + [ROOT / "src/server/generate.rs"]:
+    for path in sorted((ROOT / "migrations").glob("*.sql")) + [ROOT / "src/demo/generate.rs"]:
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
 

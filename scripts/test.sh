@@ -15,6 +15,9 @@ cargo fetch --locked
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
+step "no import cycles among the modules of src/ (ARCHITECTURE.md)"
+python3 scripts/module-cycles.py
+
 step "clippy, server half (ssr)"
 cargo clippy --locked --features ssr --all-targets -- -D warnings
 step "clippy, browser half (hydrate, wasm32)"

@@ -1,4 +1,15 @@
-//! Times as people read them (compiled for the browser too, so both render the same text).
+//! Time: the server's clock in Unix seconds (what the tables record), and times as people
+//! read them (compiled for the browser too, so both render the same text).
+
+/// The time now, in Unix seconds.
+#[cfg(feature = "ssr")]
+pub fn unix_now() -> i64 {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
 
 /// A moment (Unix seconds) as shop customers in Germany read it: local time in Berlin (CET, or
 /// CEST from the last Sunday of March to the last Sunday of October), e.g. `24 Nov 2026, 09:12`.

@@ -166,12 +166,8 @@ async fn remember_this_device<U>(
         return Ok(());
     }
     let token = random_key();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
     let mut conn = cx.pool().acquire().await?;
-    db::remember_device(&mut conn, user_id, &token, now).await?;
+    db::remember_device(&mut conn, user_id, &token, crate::time::unix_now()).await?;
     let secure = cx.config().secure_cookies;
     let cookie = format!(
         "{}={token}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax{}",

@@ -79,13 +79,6 @@ pub async fn auth_session() -> Result<AuthSession, AppError> {
 /// The session key holding when the user logged in (Unix seconds).
 pub const LOGGED_IN_AT: &str = "pw.logged_in_at";
 
-pub fn now_unix() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
 pub fn session_failed<E: std::fmt::Display>(err: E) -> AppError {
     tracing::error!(error = %err, "session store failed");
     AppError::Internal
@@ -98,7 +91,7 @@ pub async fn start_session(session: &mut AuthSession, user: &UserRow) -> Result<
     session.login(user).await.map_err(session_failed)?;
     session
         .session
-        .insert(LOGGED_IN_AT, now_unix())
+        .insert(LOGGED_IN_AT, crate::time::unix_now())
         .await
         .map_err(session_failed)
 }

@@ -7,6 +7,7 @@
 
 use crate::auth::{db as users, password, Email, Role, Username};
 use crate::server::db;
+use crate::time::unix_now;
 use sqlx::{sqlite::SqliteConnectOptions, ConnectOptions, Connection, SqliteConnection};
 use std::{str::FromStr, time::Instant};
 
@@ -370,12 +371,6 @@ async fn create_account(
     users::create_user(&mut *tx, &username, &email, hash, role)
         .await
         .map_err(|e| format!("creating {}: {e:?}", username.as_str()))
-}
-
-fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
 }
 
 const STATUSES: [&str; 8] = [

@@ -1,7 +1,7 @@
 //! The background task that cancels unpaid orders at their payment deadline, so stock taken at
 //! checkout goes back on sale when the customer does not pay (see [`super::db::expire_unpaid`]).
 
-use super::clock::unix_now;
+use crate::time::unix_now;
 use sqlx::SqlitePool;
 use std::time::Duration;
 use tokio::{task::JoinHandle, time::MissedTickBehavior};

@@ -6,8 +6,6 @@
 
 pub mod api;
 #[cfg(feature = "ssr")]
-pub mod clock;
-#[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod expiry;

@@ -2,7 +2,8 @@
 //! sessions from the store.
 
 use super::state::AppState;
-use crate::auth::backend::{now_unix, AuthSession, LOGGED_IN_AT};
+use crate::auth::backend::{AuthSession, LOGGED_IN_AT};
+use crate::time::unix_now;
 use sqlx::SqlitePool;
 
 /// Middleware: logs out a session whose login is older than the configured absolute
@@ -15,12 +16,12 @@ pub async fn enforce_session_lifetime(
 ) -> axum::response::Response {
     if auth.user.is_some() {
         let logged_in_at = auth.session.get::<i64>(LOGGED_IN_AT).await.ok().flatten();
-        let age = logged_in_at.map(|at| now_unix().saturating_sub(at));
+        let age = logged_in_at.map(|at| unix_now().saturating_sub(at));
         let expired = match age {
             Some(age) => age >= state.config.session_lifetime.as_secs() as i64,
             // A session from before the timestamp existed: start counting now.
             None => {
-                let _ = auth.session.insert(LOGGED_IN_AT, now_unix()).await;
+                let _ = auth.session.insert(LOGGED_IN_AT, unix_now()).await;
                 false
             }
         };

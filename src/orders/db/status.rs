@@ -1,7 +1,8 @@
 //! The order workflow: moving an order one step on, for the side of it that may take the step.
 
 use super::cancel::cancel_unpaid;
-use crate::orders::{clock::unix_now, CancelReason, OrderStatus, Party};
+use crate::orders::{CancelReason, OrderStatus, Party};
+use crate::time::unix_now;
 use sqlx::SqlitePool;
 
 /// What a status change came to.

@@ -299,7 +299,7 @@ async fn two_expiry_runners_at_once_restore_the_stock_once() {
         (stock(&pool, disc).await, stock(&pool, pad).await),
         (1000 - 2 * 250, 500 - 250)
     );
-    let now = crate::orders::clock::unix_now() + 60;
+    let now = crate::time::unix_now() + 60;
     // The first DUE orders were placed more than a week ago.
     for &order in &orders[..DUE] {
         age(&pool, order, WEEK + 120).await;
