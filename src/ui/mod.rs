@@ -1,16 +1,22 @@
-//! Shared components: the page layout, header and footer, form fields and notices.
+//! Shared components: the page layout, header and footer, form fields, notices, page links,
+//! the login gate and the frame of a page that shows one thing by its id.
 
+pub mod by_id;
 pub mod form;
 pub mod gate;
 pub mod icons;
 pub mod layout;
+pub mod pager;
 
-pub use form::{FormAlert, RoleChoice, TextField};
+pub use by_id::{use_route_id, ByIdPage, RouteId};
+pub use form::{Control, Field, FormAlert, RoleChoice, SubmitButton};
 pub use gate::LoginGate;
-pub use layout::Layout;
+pub use layout::{here_url, Layout};
+pub use pager::Pager;
 
 use crate::error::AppError;
-use leptos::prelude::*;
+use form::{error_text, posted_error};
+use leptos::{prelude::*, server_fn::ServerFn};
 
 /// A full-width notice that something failed, with what to do next. Shows only the error's
 /// user-facing message.
@@ -21,6 +27,34 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
             <p class="notice-title">"Sorry, this did not work."</p>
             <p>{error.to_string()}</p>
         </div>
+    }
+}
+
+/// Shows, once above the page, why a plain (no-JavaScript) form post to `action` failed:
+/// `lead`, then the message (for `field`, when the error has one for it). Errors of
+/// submissions made with JavaScript are shown beside their controls instead.
+#[component]
+pub fn PostErrorNotice<S>(
+    /// A fresh action of the server function the form posts to.
+    action: ServerAction<S>,
+    /// The start of the message, e.g. "Could not add to your cart: ".
+    lead: &'static str,
+    /// The form field whose message to prefer.
+    #[prop(optional)]
+    field: Option<&'static str>,
+) -> impl IntoView
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    move || {
+        posted_error(action).map(|e| {
+            view! {
+                <div class="notice notice-error" role="alert">
+                    {lead}{error_text(&e, field)}
+                </div>
+            }
+        })
     }
 }
 
@@ -80,6 +114,19 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     era * 146_097 + doe - 719_468
+}
+
+/// What stands where a list would be when it has nothing: a heading, a sentence and what to
+/// do next (`children`: links).
+#[component]
+pub fn EmptyState(title: &'static str, text: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <div class="empty-state">
+            <h2>{title}</h2>
+            <p>{text}</p>
+            {children()}
+        </div>
+    }
 }
 
 /// A placeholder grid while part cards load.
