@@ -12,7 +12,7 @@ test("a visitor searches, filters, sorts, pages, opens a part and adds it to the
 
   // Typing searches after a pause, without a reload.
   await page.evaluate(() => ((window as any).__stillHere = true));
-  await page.locator("#catalogue-q").pressSequentially("brake disc", { delay: 30 });
+  await page.locator("#header-q").pressSequentially("brake disc", { delay: 30 });
   await expect(page).toHaveURL(/q=brake\+disc/);
   await expect(page.getByTestId("result-count")).toHaveText("4 parts");
   expect(await page.evaluate(() => (window as any).__stillHere)).toBe(true);
@@ -28,9 +28,14 @@ test("a visitor searches, filters, sorts, pages, opens a part and adds it to the
   // Sorting by price.
   await page.getByLabel("Sort by").selectOption("price_desc");
   await expect(page).toHaveURL(/sort=price_desc/);
-  const prices = await page.locator(".part-card-price").allTextContents();
-  const cents = prices.map((p) => Number(p.replace(/[€,.]/g, "")));
-  expect(cents).toEqual([...cents].sort((a, b) => b - a));
+  // The address changes at once, the results once they have loaded: wait for the new order.
+  await expect
+    .poll(async () => {
+      const prices = await page.locator(".part-card-price").allTextContents();
+      const cents = prices.map((p) => Number(p.replace(/[€,.]/g, "")));
+      return cents.length > 1 && cents.every((c, i) => i === 0 || cents[i - 1] >= c);
+    })
+    .toBe(true);
 
   // Open the dearest one; a visitor's Add to cart goes to login and back.
   const name = await page.locator(".part-card-name").first().textContent();
@@ -62,8 +67,8 @@ test("a visitor searches, filters, sorts, pages, opens a part and adds it to the
 test("back and forward restore the catalogue view", async ({ page }) => {
   await page.goto("/catalogue");
   await hydrated(page);
-  await page.locator("#catalogue-q").fill("filter");
-  await page.locator("#catalogue-q").press("Enter");
+  await page.locator("#header-q").fill("filter");
+  await page.locator("#header-q").press("Enter");
   await expect(page).toHaveURL(/q=filter/);
   const count = page.getByTestId("result-count");
   await expect(count).toHaveText("7 parts");
@@ -76,11 +81,11 @@ test("back and forward restore the catalogue view", async ({ page }) => {
   await expect(page).not.toHaveURL(/stock=1/);
   await expect(count).toHaveText("7 parts");
   await expect(page.getByRole("checkbox", { name: "In stock only" })).not.toBeChecked();
-  await expect(page.locator("#catalogue-q")).toHaveValue("filter");
+  await expect(page.locator("#header-q")).toHaveValue("filter");
 
   await page.goBack();
   await expect(page).toHaveURL(/\/catalogue$/);
-  await expect(page.locator("#catalogue-q")).toHaveValue("");
+  await expect(page.locator("#header-q")).toHaveValue("");
 
   await page.goForward();
   await page.goForward();
@@ -107,8 +112,8 @@ test.describe("without JavaScript", () => {
 
   test("search and filters work as a plain GET form", async ({ page }) => {
     await page.goto("/catalogue");
-    await page.locator("#catalogue-q").fill("GD 7202");
-    await page.locator(".catalogue-search").getByRole("button", { name: "Search" }).click();
+    await page.locator("#header-q").fill("GD 7202");
+    await page.getByRole("search").getByRole("button", { name: "Search" }).click();
     await expect(page).toHaveURL(/q=GD\+7202/);
     await expect(page.getByTestId("result-count")).toHaveText("1 part");
     await expect(page.locator(".part-card-name")).toHaveText("Drilled sport brake disc, front, 300 mm");
@@ -117,6 +122,70 @@ test.describe("without JavaScript", () => {
     await page.getByRole("checkbox", { name: "In stock only" }).check();
     await page.getByRole("button", { name: "Apply filters" }).click();
     await expect(page).toHaveURL(/stock=1/);
+    await expect(page).toHaveURL(/q=filter/);
     await expect(page.getByRole("checkbox", { name: "In stock only" })).toBeChecked();
+  });
+
+  test("the header's search box on the catalogue keeps the filters", async ({ page }) => {
+    await page.goto("/catalogue?stock=1");
+    await expect(page.getByRole("searchbox")).toHaveCount(1);
+    await page.locator("#header-q").fill("filter");
+    await page.getByRole("search").getByRole("button", { name: "Search" }).click();
+    await expect(page).toHaveURL(/\/catalogue\?.*q=filter/);
+    await expect(page).toHaveURL(/stock=1/);
+    await expect(page.getByTestId("result-count")).toHaveText("6 parts");
+    await expect(page.locator("#header-q")).toHaveValue("filter");
+  });
+
+  test("the header's search box on another page goes to the catalogue", async ({ page }) => {
+    await page.goto("/faq");
+    await page.locator("#header-q").fill("filter");
+    await page.locator("#header-q").press("Enter");
+    await expect(page).toHaveURL(/\/catalogue\?q=filter$/);
+    await expect(page.getByTestId("result-count")).toHaveText("7 parts");
+  });
+});
+
+test.describe("one search box", () => {
+  test("on the catalogue the header's box is the catalogue's search", async ({ page }) => {
+    await page.goto("/catalogue?stock=1");
+    await hydrated(page);
+    await expect(page.getByRole("searchbox")).toHaveCount(1);
+    await expect(page.getByRole("search")).toHaveCount(1);
+    await expect(page.getByRole("searchbox", { name: "Search parts" })).toBeVisible();
+    await expect(page.getByTestId("result-count")).toHaveText(/\d+ parts/);
+    const before = await page.getByTestId("result-count").textContent();
+
+    // Typing narrows the results after a pause, without a reload, and keeps the filter.
+    await page.evaluate(() => ((window as any).__stillHere = true));
+    await page.getByRole("searchbox", { name: "Search parts" }).pressSequentially("filter", { delay: 30 });
+    await expect(page).toHaveURL(/q=filter/);
+    await expect(page).toHaveURL(/stock=1/);
+    await expect(page.getByTestId("result-count")).toHaveText("6 parts");
+    expect(await page.evaluate(() => (window as any).__stillHere)).toBe(true);
+    expect(before).not.toBe("6 parts");
+
+    // A filter keeps the search text.
+    await page.getByRole("checkbox", { name: "In stock only" }).uncheck();
+    await expect(page).not.toHaveURL(/stock=1/);
+    await expect(page).toHaveURL(/q=filter/);
+    await expect(page.getByTestId("result-count")).toHaveText("7 parts");
+    await expect(page.locator("#header-q")).toHaveValue("filter");
+  });
+
+  test("from another page the header's search lands on the catalogue with results", async ({ page }) => {
+    await page.goto("/faq");
+    await hydrated(page);
+    await expect(page.getByRole("searchbox")).toHaveCount(1);
+    await page.getByRole("searchbox", { name: "Search parts" }).fill("brake disc");
+    await page.getByRole("searchbox", { name: "Search parts" }).press("Enter");
+    await expect(page).toHaveURL(/\/catalogue\?q=brake\+disc$/);
+    await expect(page.getByTestId("result-count")).toHaveText("4 parts");
+    await expect(page.locator("#header-q")).toHaveValue("brake disc");
+
+    // Leaving the catalogue empties the box again.
+    await page.locator("footer").getByRole("link", { name: "FAQ", exact: true }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Frequently asked questions" })).toBeVisible();
+    await expect(page.locator("#header-q")).toHaveValue("");
   });
 });

@@ -7,19 +7,84 @@ use super::{
     Email, Password, SessionUser, Username,
 };
 use crate::{
+    error::AppError,
     parts::api::supplier_stats,
     ui::{
-        form::{action_error, typed_before},
+        form::{action_error, check, typed_before},
         layout::with_next,
-        ErrorNotice, FormAlert, RoleChoice, TextField,
+        Control, ErrorNotice, Field, FormAlert, RoleChoice, SubmitButton,
     },
 };
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::{components::Redirect, hooks::use_query_map};
 
-fn check(parse: fn(&str) -> Result<(), String>) -> Callback<String, Option<String>> {
-    Callback::new(move |value: String| parse(&value).err())
+/// The check of a "repeat password" field: it must match what `password` holds.
+fn same_as(password: RwSignal<String>) -> Callback<String, Option<String>> {
+    Callback::new(move |value: String| {
+        (value != password.get_untracked()).then(|| "The two passwords do not match.".to_string())
+    })
+}
+
+/// The card around the register and login forms: title, lead, the form's alert, the form
+/// (`children`) and the way to the other form, each keeping `?next=`.
+#[component]
+fn AuthCard(
+    title: &'static str,
+    description: &'static str,
+    lead: &'static str,
+    errors: Signal<Option<AppError>>,
+    /// The text before the link to the other form, its path and its label.
+    switch: (&'static str, &'static str, &'static str),
+    children: Children,
+) -> impl IntoView {
+    let query = use_query_map();
+    let (switch_text, switch_path, switch_label) = switch;
+    let switch_href = move || with_next(switch_path, query.read().get("next").as_deref());
+    view! {
+        <Title text=title />
+        <Meta name="description" content=description />
+        <section class="auth-page">
+            <div class="auth-card">
+                <h1>{title}</h1>
+                <p class="auth-lead">{lead}</p>
+                <FormAlert errors />
+                {children()}
+                <p class="auth-switch">
+                    {switch_text}<a href=switch_href>{switch_label}</a>
+                </p>
+            </div>
+        </section>
+    }
+}
+
+/// Where to go after the form: the page's `?next=`, carried by the form.
+#[component]
+fn NextField() -> impl IntoView {
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    view! { <input type="hidden" name="next" value=next /> }
+}
+
+/// The email field of the register and login forms, with what was typed before a failed post.
+#[component]
+fn EmailField(
+    errors: Signal<Option<AppError>>,
+    /// Check the address while it is typed (not at login, which answers one message for all).
+    #[prop(optional)]
+    checked: bool,
+) -> impl IntoView {
+    view! {
+        <Field
+            name="email"
+            label="Email"
+            control=Control::Input("email")
+            autocomplete="email"
+            initial=typed_before("email").unwrap_or_default()
+            validate=Callback::new(move |value: String| if checked { Email::parse(&value).err() } else { None })
+            errors
+        />
+    }
 }
 
 /// `/register`: create a customer or supplier account.
@@ -28,69 +93,49 @@ pub fn RegisterPage() -> impl IntoView {
     let action = ServerAction::<Register>::new();
     refresh_session_on_success(action);
     let errors = action_error(action);
-    let query = use_query_map();
-    let next = move || query.read().get("next").unwrap_or_default();
-    let login_href = move || with_next("/login", query.read().get("next").as_deref());
     let password = RwSignal::new(String::new());
-    let confirm_check = Callback::new(move |value: String| {
-        (value != password.get_untracked()).then(|| "The two passwords do not match.".to_string())
-    });
     view! {
-        <Title text="Create your account" />
-        <Meta name="description" content="Create a PartWatch account to buy or sell car parts." />
-        <section class="auth-page">
-            <div class="auth-card">
-                <h1>"Create your account"</h1>
-                <p class="auth-lead">"Buy parts from trusted suppliers, or open your own shop."</p>
-                <FormAlert errors />
-                <ActionForm action=action>
-                    <input type="hidden" name="next" value=next />
-                    <TextField
-                        name="username"
-                        label="Username"
-                        autocomplete="username"
-                        initial=typed_before("username").unwrap_or_default()
-                        hint="3–32 letters, digits, '_', '-' or '.'. Shown to other users."
-                        validate=check(|v| Username::parse(v).map(|_| ()))
-                        errors
-                    />
-                    <TextField
-                        name="email"
-                        label="Email"
-                        input_type="email"
-                        autocomplete="email"
-                        initial=typed_before("email").unwrap_or_default()
-                        validate=check(|v| Email::parse(v).map(|_| ()))
-                        errors
-                    />
-                    <TextField
-                        name="password"
-                        label="Password"
-                        input_type="password"
-                        autocomplete="new-password"
-                        hint="At least 8 characters. A passphrase of a few words is easy to remember."
-                        value=password
-                        validate=check(|v| Password::parse(v).map(|_| ()))
-                        errors
-                    />
-                    <TextField
-                        name="password_confirm"
-                        label="Repeat password"
-                        input_type="password"
-                        autocomplete="new-password"
-                        validate=confirm_check
-                        errors
-                    />
-                    <RoleChoice errors />
-                    <button type="submit" class="btn btn-primary btn-block" disabled=move || action.pending().get()>
-                        {move || if action.pending().get() { "Creating account…" } else { "Create account" }}
-                    </button>
-                </ActionForm>
-                <p class="auth-switch">
-                    "Already have an account? " <a href=login_href>"Log in"</a>
-                </p>
-            </div>
-        </section>
+        <AuthCard
+            title="Create your account"
+            description="Create a PartWatch account to buy or sell car parts."
+            lead="Buy parts from trusted suppliers, or open your own shop."
+            errors
+            switch=("Already have an account? ", "/login", "Log in")
+        >
+            <ActionForm action=action>
+                <NextField />
+                <Field
+                    name="username"
+                    label="Username"
+                    autocomplete="username"
+                    initial=typed_before("username").unwrap_or_default()
+                    hint="3–32 letters, digits, '_', '-' or '.'. Shown to other users."
+                    validate=check(Username::parse)
+                    errors
+                />
+                <EmailField errors checked=true />
+                <Field
+                    name="password"
+                    label="Password"
+                    control=Control::Input("password")
+                    autocomplete="new-password"
+                    hint="At least 8 characters. A passphrase of a few words is easy to remember."
+                    on_input=move |text: String| password.set(text)
+                    validate=check(Password::parse)
+                    errors
+                />
+                <Field
+                    name="password_confirm"
+                    label="Repeat password"
+                    control=Control::Input("password")
+                    autocomplete="new-password"
+                    validate=same_as(password)
+                    errors
+                />
+                <RoleChoice errors />
+                <SubmitButton pending=action.pending() label="Create account" busy="Creating account…" block=true />
+            </ActionForm>
+        </AuthCard>
     }
 }
 
@@ -100,43 +145,27 @@ pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<Login>::new();
     refresh_session_on_success(action);
     let errors = action_error(action);
-    let query = use_query_map();
-    let next = move || query.read().get("next").unwrap_or_default();
-    let register_href = move || with_next("/register", query.read().get("next").as_deref());
     view! {
-        <Title text="Log in" />
-        <Meta name="description" content="Log in to your PartWatch account." />
-        <section class="auth-page">
-            <div class="auth-card">
-                <h1>"Log in"</h1>
-                <p class="auth-lead">"Welcome back. Log in to see your cart and orders."</p>
-                <FormAlert errors />
-                <ActionForm action=action>
-                    <input type="hidden" name="next" value=next />
-                    <TextField
-                        name="email"
-                        label="Email"
-                        input_type="email"
-                        autocomplete="email"
-                        initial=typed_before("email").unwrap_or_default()
-                        errors
-                    />
-                    <TextField
-                        name="password"
-                        label="Password"
-                        input_type="password"
-                        autocomplete="current-password"
-                        errors
-                    />
-                    <button type="submit" class="btn btn-primary btn-block" disabled=move || action.pending().get()>
-                        {move || if action.pending().get() { "Logging in…" } else { "Log in" }}
-                    </button>
-                </ActionForm>
-                <p class="auth-switch">
-                    "New to PartWatch? " <a href=register_href>"Create an account"</a>
-                </p>
-            </div>
-        </section>
+        <AuthCard
+            title="Log in"
+            description="Log in to your PartWatch account."
+            lead="Welcome back. Log in to see your cart and orders."
+            errors
+            switch=("New to PartWatch? ", "/register", "Create an account")
+        >
+            <ActionForm action=action>
+                <NextField />
+                <EmailField errors />
+                <Field
+                    name="password"
+                    label="Password"
+                    control=Control::Input("password")
+                    autocomplete="current-password"
+                    errors
+                />
+                <SubmitButton pending=action.pending() label="Log in" busy="Logging in…" block=true />
+            </ActionForm>
+        </AuthCard>
     }
 }
 
@@ -176,10 +205,6 @@ fn Profile(user: SessionUser) -> impl IntoView {
         _ => None,
     };
     let new_password = RwSignal::new(String::new());
-    let confirm_check = Callback::new(move |value: String| {
-        (value != new_password.get_untracked())
-            .then(|| "The two passwords do not match.".to_string())
-    });
     let is_supplier = user.is_supplier();
     let email_form_account = user.username.clone();
     let password_form_account = user.username.clone();
@@ -201,20 +226,20 @@ fn Profile(user: SessionUser) -> impl IntoView {
                     <ActionForm action=email_action>
                         // For password managers: which account the password belongs to.
                         <input type="text" class="visually-hidden" autocomplete="username" value=email_form_account readonly tabindex="-1" aria-hidden="true" />
-                        <TextField
+                        <Field
                             name="email"
                             label="New email"
-                            input_type="email"
+                            control=Control::Input("email")
                             autocomplete="email"
                             initial=user.email.clone()
-                            validate=check(|v| Email::parse(v).map(|_| ()))
+                            validate=check(Email::parse)
                             errors=email_errors
                         />
-                        <TextField
+                        <Field
                             name="current_password"
                             id="email-current-password"
                             label="Current password"
-                            input_type="password"
+                            control=Control::Input("password")
                             autocomplete="current-password"
                             hint="To protect your account, confirm it is you."
                             errors=email_errors
@@ -230,30 +255,30 @@ fn Profile(user: SessionUser) -> impl IntoView {
                     <FormAlert errors=password_errors />
                     <ActionForm action=password_action>
                         <input type="text" class="visually-hidden" autocomplete="username" value=password_form_account readonly tabindex="-1" aria-hidden="true" />
-                        <TextField
+                        <Field
                             name="current_password"
                             id="password-current-password"
                             label="Current password"
-                            input_type="password"
+                            control=Control::Input("password")
                             autocomplete="current-password"
                             errors=password_errors
                         />
-                        <TextField
+                        <Field
                             name="new_password"
                             label="New password"
-                            input_type="password"
+                            control=Control::Input("password")
                             autocomplete="new-password"
                             hint="At least 8 characters."
-                            value=new_password
-                            validate=check(|v| Password::parse(v).map(|_| ()))
+                            on_input=move |text: String| new_password.set(text)
+                            validate=check(Password::parse)
                             errors=password_errors
                         />
-                        <TextField
+                        <Field
                             name="new_password_confirm"
                             label="Repeat new password"
-                            input_type="password"
+                            control=Control::Input("password")
                             autocomplete="new-password"
-                            validate=confirm_check
+                            validate=same_as(new_password)
                             errors=password_errors
                         />
                         <button type="submit" class="btn btn-primary" disabled=move || password_action.pending().get()>

@@ -45,27 +45,6 @@ pub async fn add_to_cart(part_id: i64, quantity: i64) -> Result<i64, AppError> {
     }
 }
 
-/// The caller's cart: lines with current prices and stock (flagged when they cannot be
-/// ordered), the total, a fresh checkout key and the last shipping details. Logged-in users.
-#[server(endpoint = "cart_contents")]
-pub async fn cart_contents() -> Result<super::Cart, AppError> {
-    use crate::server::random::random_key;
-    let cx = Ctx::user().await?;
-    let mut conn = cx.pool().acquire().await?;
-    let lines = super::db::lines(&mut conn, cx.user.id).await?;
-    let (shipping_name, shipping_address) =
-        crate::orders::db::last_shipping(&mut *conn, cx.user.id)
-            .await?
-            .unwrap_or_default();
-    Ok(super::Cart {
-        total: super::cart_total(&lines),
-        lines,
-        checkout_key: random_key(),
-        shipping_name,
-        shipping_address,
-    })
-}
-
 /// Sets how many units of a part the caller's cart holds (1 up to the stock) and returns the
 /// new cart count. Logged-in users, their own cart only.
 #[server(endpoint = "update_cart_line")]

@@ -3,7 +3,7 @@
 //! update the page and the header count without a reload.
 
 use super::{
-    api::{cart_contents, RemoveCartLine, UpdateCartLine},
+    api::{RemoveCartLine, UpdateCartLine},
     Cart, CartLine,
 };
 use crate::{
@@ -14,10 +14,21 @@ use crate::{
         MAX_SHIPPING_NAME,
     },
     parts::thumb_url,
-    ui::ErrorNotice,
+    ui::{
+        form::{action_error, check, error_text, on_success, own_error},
+        Control, EmptyState, ErrorNotice, Field, PostErrorNotice,
+    },
 };
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
+
+/// The shipping details the customer typed, which survive the cart reloading around the form
+/// (`None`: not typed; the form shows the last order's).
+#[derive(Clone, Copy, Default)]
+struct Typed {
+    name: RwSignal<Option<String>>,
+    address: RwSignal<Option<String>>,
+}
 
 /// `/cart`.
 #[component]
@@ -25,12 +36,10 @@ pub fn CartPage() -> impl IntoView {
     let session = use_session();
     let cart = Resource::new(
         move || (session.auth_version.get(), session.cart_version.get()),
-        |_| cart_contents(),
+        |_| crate::orders::api::cart_for_checkout(),
     );
     let place = ServerAction::<PlaceOrder>::new();
-    // What the customer typed survives the cart reloading around the form (None: not typed).
-    let typed_name = RwSignal::new(None::<String>);
-    let typed_address = RwSignal::new(None::<String>);
+    let typed = Typed::default();
     Effect::new(move |_| match place.value().get() {
         Some(Ok(_)) => session.cart_changed(),
         // A line may have lost stock or changed price: show the cart as it is now.
@@ -46,12 +55,12 @@ pub fn CartPage() -> impl IntoView {
         <Title text="Your cart" />
         <section class="page cart-page">
             <h1>"Your cart"</h1>
-            <LineErrorNotice />
+            <PostErrorNotice action={ServerAction::<UpdateCartLine>::new()} lead="Could not change the quantity: " field="quantity" />
             <Transition fallback=|| view! { <p class="loading">"Loading your cart…"</p> }>
                 {move || Suspend::new(async move {
                     match cart.await {
                         Ok(cart) if cart.lines.is_empty() => view! { <EmptyCart /> }.into_any(),
-                        Ok(cart) => view! { <CartContents cart place typed_name typed_address /> }.into_any(),
+                        Ok(cart) => view! { <CartContents cart place typed /> }.into_any(),
                         Err(AppError::Unauthorized) => view! { <LoggedOutCart /> }.into_any(),
                         Err(error) => view! { <ErrorNotice error /> }.into_any(),
                     }
@@ -64,35 +73,26 @@ pub fn CartPage() -> impl IntoView {
 #[component]
 fn EmptyCart() -> impl IntoView {
     view! {
-        <div class="empty-state">
-            <h2>"Your cart is empty"</h2>
-            <p>"Find the parts you need in the catalogue; they wait here until you order."</p>
+        <EmptyState title="Your cart is empty" text="Find the parts you need in the catalogue; they wait here until you order.">
             <a class="btn btn-primary" href="/catalogue">"Browse the catalogue"</a>
-        </div>
+        </EmptyState>
     }
 }
 
 #[component]
 fn LoggedOutCart() -> impl IntoView {
     view! {
-        <div class="empty-state">
-            <h2>"Log in to see your cart"</h2>
-            <p>"Your cart is kept with your account, so it is there on every device."</p>
+        <EmptyState title="Log in to see your cart" text="Your cart is kept with your account, so it is there on every device.">
             <div class="status-actions">
                 <a class="btn btn-primary" href="/login?next=/cart">"Log in"</a>
                 <a class="btn btn-ghost" href="/register">"Create an account"</a>
             </div>
-        </div>
+        </EmptyState>
     }
 }
 
 #[component]
-fn CartContents(
-    cart: Cart,
-    place: ServerAction<PlaceOrder>,
-    typed_name: RwSignal<Option<String>>,
-    typed_address: RwSignal<Option<String>>,
-) -> impl IntoView {
+fn CartContents(cart: Cart, place: ServerAction<PlaceOrder>, typed: Typed) -> impl IntoView {
     let groups = cart.by_supplier();
     let orders = groups.len();
     let units = cart.units();
@@ -129,7 +129,7 @@ fn CartContents(
                         {format!("Your parts come from {orders} suppliers, so this becomes {orders} orders, one per supplier, each paid and shipped on its own.")}
                     </p>
                 })}
-                <CheckoutForm cart place typed_name typed_address />
+                <CheckoutForm cart place typed />
             </aside>
         </div>
     }
@@ -142,24 +142,13 @@ fn CartLineItem(line: CartLine) -> impl IntoView {
     let session = use_session();
     let update = ServerAction::<UpdateCartLine>::new();
     let remove = ServerAction::<RemoveCartLine>::new();
-    Effect::new(move |_| {
-        if matches!(update.value().get(), Some(Ok(_)))
-            || matches!(remove.value().get(), Some(Ok(_)))
-        {
-            session.cart_changed();
-        }
-    });
+    on_success(update, move |_| session.cart_changed());
+    on_success(remove, move |_| session.cart_changed());
     // Only errors of this line's own submissions (a no-JS post's error is shown once, above).
     let error = move || {
-        (update.version().get() > 0)
-            .then(|| update.value().get().and_then(Result::err))
-            .flatten()
-            .or_else(|| {
-                (remove.version().get() > 0)
-                    .then(|| remove.value().get().and_then(Result::err))
-                    .flatten()
-            })
-            .map(|e| e.field_message("quantity").unwrap_or_else(|| e.to_string()))
+        own_error(update)
+            .or_else(|| own_error(remove))
+            .map(|e| error_text(&e, Some("quantity")))
     };
     let id = line.part_id;
     let quantity = line.quantity;
@@ -273,73 +262,20 @@ fn form_quantity(ev: &leptos::ev::SubmitEvent) -> Option<i64> {
     input.value().trim().parse().ok()
 }
 
-/// Why a plain (no-JavaScript) cart change failed: shown once, above the cart.
-#[component]
-fn LineErrorNotice() -> impl IntoView {
-    let update = ServerAction::<UpdateCartLine>::new();
-    move || {
-        (update.version().get() == 0)
-            .then(|| update.value().get().and_then(Result::err))
-            .flatten()
-            .map(|e| {
-                let message = e.field_message("quantity").unwrap_or_else(|| e.to_string());
-                view! {
-                    <div class="notice notice-error" role="alert">
-                        "Could not change the quantity: " {message}
-                    </div>
-                }
-            })
-    }
-}
-
 /// Shipping name and address, and Place order. The idempotency key and the total the customer
 /// sees travel with the form.
 #[component]
-fn CheckoutForm(
-    cart: Cart,
-    place: ServerAction<PlaceOrder>,
-    typed_name: RwSignal<Option<String>>,
-    typed_address: RwSignal<Option<String>>,
-) -> impl IntoView {
+fn CheckoutForm(cart: Cart, place: ServerAction<PlaceOrder>, typed: Typed) -> impl IntoView {
     let orderable = cart.orderable();
-    let prefill_name = cart.shipping_name.clone();
-    let prefill_address = cart.shipping_address.clone();
-    let name = move || typed_name.get().unwrap_or_else(|| prefill_name.clone());
-    let initial_address = typed_address
+    let name = typed
+        .name
         .get_untracked()
-        .unwrap_or_else(|| prefill_address.clone());
-    let address = move || {
-        typed_address
-            .get()
-            .unwrap_or_else(|| prefill_address.clone())
-    };
-    let touched_name = RwSignal::new(false);
-    let touched_address = RwSignal::new(false);
-    let server_error = move |field: &str| {
-        place
-            .value()
-            .get()
-            .and_then(Result::err)
-            .and_then(|e| e.field_message(field))
-    };
-    let name_error = move || {
-        touched_name
-            .get()
-            .then(|| typed_name.get().and_then(|n| parse_shipping_name(&n).err()))
-            .flatten()
-            .or_else(|| server_error("shipping_name"))
-    };
-    let address_error = move || {
-        touched_address
-            .get()
-            .then(|| {
-                typed_address
-                    .get()
-                    .and_then(|a| parse_shipping_address(&a).err())
-            })
-            .flatten()
-            .or_else(|| server_error("shipping_address"))
-    };
+        .unwrap_or_else(|| cart.shipping_name.clone());
+    let address = typed
+        .address
+        .get_untracked()
+        .unwrap_or_else(|| cart.shipping_address.clone());
+    let errors = action_error(place);
     let pending = place.pending();
     let total = cart.total;
     view! {
@@ -348,52 +284,30 @@ fn CheckoutForm(
             <input type="hidden" name="checkout_key" value=cart.checkout_key.clone() />
             <input type="hidden" name="expected_total" value=total.0 />
             <h3>"Deliver to"</h3>
-            <div class="field" class:field-invalid=move || name_error().is_some()>
-                <label for="shipping-name">"Full name"</label>
-                <input
-                    id="shipping-name"
-                    name="shipping_name"
-                    type="text"
-                    autocomplete="shipping name"
-                    required=true
-                    maxlength=MAX_SHIPPING_NAME
-                    value=name.clone()
-                    prop:value=name
-                    aria-describedby="shipping-name-msg"
-                    on:input=move |ev| {
-                        let text = event_target_value(&ev);
-                        let problem = parse_shipping_name(&text).err();
-                        event_target::<web_sys::HtmlInputElement>(&ev).set_custom_validity(problem.as_deref().unwrap_or(""));
-                        typed_name.set(Some(text));
-                    }
-                    on:blur=move |_| touched_name.set(true)
-                />
-                <p class="field-error" id="shipping-name-msg" aria-live="polite">{name_error}</p>
-            </div>
-            <div class="field" class:field-invalid=move || address_error().is_some()>
-                <label for="shipping-address">"Address"</label>
-                <textarea
-                    id="shipping-address"
-                    name="shipping_address"
-                    rows="4"
-                    autocomplete="shipping street-address"
-                    required=true
-                    maxlength=MAX_SHIPPING_ADDRESS
-                    placeholder="Street and number\nPostcode and town\nCountry"
-                    aria-describedby="shipping-address-msg"
-                    prop:value=address.clone()
-                    on:input=move |ev| {
-                        let text = event_target_value(&ev);
-                        let problem = parse_shipping_address(&text).err();
-                        event_target::<web_sys::HtmlTextAreaElement>(&ev).set_custom_validity(problem.as_deref().unwrap_or(""));
-                        typed_address.set(Some(text));
-                    }
-                    on:blur=move |_| touched_address.set(true)
-                >
-                    {initial_address}
-                </textarea>
-                <p class="field-error" id="shipping-address-msg" aria-live="polite">{address_error}</p>
-            </div>
+            <Field
+                name="shipping_name"
+                id="shipping-name"
+                label="Full name"
+                autocomplete="shipping name"
+                maxlength=MAX_SHIPPING_NAME
+                initial=name
+                validate=check(parse_shipping_name)
+                on_input=move |text: String| typed.name.set(Some(text))
+                errors
+            />
+            <Field
+                name="shipping_address"
+                id="shipping-address"
+                label="Address"
+                control=Control::TextArea(4)
+                autocomplete="shipping street-address"
+                maxlength=MAX_SHIPPING_ADDRESS
+                placeholder="Street and number\nPostcode and town\nCountry"
+                initial=address
+                validate=check(parse_shipping_address)
+                on_input=move |text: String| typed.address.set(Some(text))
+                errors
+            />
             <CheckoutAlert place />
             {(!orderable).then(|| view! {
                 <p class="notice notice-error" role="status">"Fix the flagged lines to place your order."</p>

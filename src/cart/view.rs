@@ -1,9 +1,16 @@
 //! Cart components used on other pages: the Add to cart control and its error notice.
 
 use super::api::AddToCart;
-use crate::{auth::session::use_session, ui::layout::with_next};
+use crate::{
+    auth::session::use_session,
+    ui::{
+        form::{error_text, on_success, own_error},
+        here_url,
+        layout::with_next,
+        PostErrorNotice, SubmitButton,
+    },
+};
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 
 /// Add to cart for one part: for visitors a link to log in (and come back here), for the
 /// part's own supplier a note, for everyone else a form with an optional quantity picker.
@@ -33,16 +40,8 @@ pub fn AddToCartButton(
         }
         .into_any(),
         None => {
-            let location = use_location();
-            let login_href = move || {
-                let search = location.search.get();
-                let here = if search.is_empty() {
-                    location.pathname.get()
-                } else {
-                    format!("{}?{search}", location.pathname.get())
-                };
-                with_next("/login", Some(&here))
-            };
+            let here = here_url();
+            let login_href = move || with_next("/login", Some(&here.get()));
             view! { <a class="btn btn-primary" href=login_href>"Add to cart"</a> }.into_any()
         }
         Some(user) if Some(user) == supplier_id => view! {
@@ -59,19 +58,10 @@ pub fn AddToCartButton(
 fn AddToCartForm(part_id: i64, stock: i64, picker: bool) -> impl IntoView {
     let session = use_session();
     let action = ServerAction::<AddToCart>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = action.value().get() {
-            session.cart_changed();
-        }
-    });
+    on_success(action, move |_| session.cart_changed());
     // Errors of a submission made on this page (a plain form post's error arrives in the URL
     // and is shown once, by `CartErrorNotice`).
-    let error = move || {
-        (action.version().get() > 0)
-            .then(|| action.value().get().and_then(Result::err))
-            .flatten()
-            .map(|e| e.field_message("quantity").unwrap_or_else(|| e.to_string()))
-    };
+    let error = move || own_error(action).map(|e| error_text(&e, Some("quantity")));
     let added = move || matches!(action.value().get(), Some(Ok(_))) && action.version().get() > 0;
     view! {
         <ActionForm action=action>
@@ -87,9 +77,7 @@ fn AddToCartForm(part_id: i64, stock: i64, picker: bool) -> impl IntoView {
             } else {
                 view! { <input type="hidden" name="quantity" value="1" /> }.into_any()
             }}
-            <button type="submit" class="btn btn-primary" disabled=move || action.pending().get()>
-                {move || if action.pending().get() { "Adding…" } else { "Add to cart" }}
-            </button>
+            <SubmitButton pending=action.pending() label="Add to cart" busy="Adding…" />
         </ActionForm>
         <p class="add-to-cart-status" aria-live="polite">
             {move || error().map(|m| view! { <span class="field-error">{m}</span> })}
@@ -101,18 +89,5 @@ fn AddToCartForm(part_id: i64, stock: i64, picker: bool) -> impl IntoView {
 /// Shows, once per page, why a plain (no-JavaScript) Add to cart post failed.
 #[component]
 pub fn CartErrorNotice() -> impl IntoView {
-    let action = ServerAction::<AddToCart>::new();
-    move || {
-        (action.version().get() == 0)
-            .then(|| action.value().get().and_then(Result::err))
-            .flatten()
-            .map(|e| {
-                let message = e.field_message("quantity").unwrap_or_else(|| e.to_string());
-                view! {
-                    <div class="notice notice-error" role="alert">
-                        "Could not add to your cart: " {message}
-                    </div>
-                }
-            })
-    }
+    view! { <PostErrorNotice action={ServerAction::<AddToCart>::new()} lead="Could not add to your cart: " field="quantity" /> }
 }

@@ -6,6 +6,10 @@ pub mod api;
 pub mod search;
 pub mod view;
 
+/// The id of the catalogue's filter form, which the header's search box joins on
+/// `/catalogue`.
+pub const FILTER_FORM: &str = "catalogue-filters";
+
 use crate::parts::{Cents, PartSummary};
 use serde::{Deserialize, Serialize};
 

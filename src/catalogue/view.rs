@@ -1,4 +1,5 @@
-//! `/catalogue`: search box, filters, sort, results and pages.
+//! `/catalogue`: filters, sort, results and pages. The search box is the header's
+//! ([`crate::ui::search`]), which joins this page's filter form.
 //!
 //! The URL query is the only state. Without JavaScript the filter form is a plain GET form;
 //! after hydration it navigates on the client: typing searches after a short pause, and each
@@ -9,19 +10,15 @@ use crate::{
     auth::session::use_session,
     cart::view::CartErrorNotice,
     parts::{view::PartCard, Cents},
-    ui::{CardSkeletons, ErrorNotice},
+    ui::{CardSkeletons, ErrorNotice, Pager},
 };
-use leptos::{html::Input, prelude::*};
+use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::{
     components::Form,
     hooks::{use_location, use_navigate},
     NavigateOptions,
 };
-use std::time::Duration;
-
-/// How long typing must pause before the results follow.
-const SEARCH_DEBOUNCE: Duration = Duration::from_millis(300);
 
 /// Submits the form an input belongs to, as if its button had been pressed.
 fn submit_form_of(ev: &leptos::ev::Event) {
@@ -57,38 +54,6 @@ pub fn CataloguePage() -> impl IntoView {
         }
     });
 
-    // Keep the search box in step with the URL (back/forward), without fighting the typist.
-    let search_box = NodeRef::<Input>::new();
-    Effect::new(move |_| {
-        let q = query.get().q;
-        if let Some(input) = search_box.get() {
-            if input.value().trim() != q {
-                input.set_value(&q);
-            }
-        }
-    });
-    let pending_search = StoredValue::new(None::<TimeoutHandle>);
-    let on_search_input = move |ev: leptos::ev::Event| {
-        if let Some(handle) = pending_search.get_value() {
-            handle.clear();
-        }
-        let input = event_target::<web_sys::HtmlInputElement>(&ev);
-        let handle = set_timeout_with_handle(
-            move || {
-                // Enter or a filter may have sent this text already.
-                if input.value().trim() == query.get_untracked().q {
-                    return;
-                }
-                if let Some(form) = input.form() {
-                    let _ = form.request_submit();
-                }
-            },
-            SEARCH_DEBOUNCE,
-        )
-        .ok();
-        pending_search.set_value(handle);
-    };
-
     let title_for = |q: &str| {
         if q.is_empty() {
             "Catalogue".to_string()
@@ -106,32 +71,17 @@ pub fn CataloguePage() -> impl IntoView {
             .map(|query| title_for(&query.q))
             .unwrap_or_else(|| rendered_title.clone())
     };
-    let initial_q = query.get_untracked().q;
 
     view! {
         <Title text=title />
         <Meta name="description" content="Search car parts by name, maker, model or part number; filter by maker, price and availability." />
-        // The results stay outside the search form: their Add to cart buttons are forms of
+        // The results stay outside the filter form: their Add to cart buttons are forms of
         // their own, and a form inside a form is dropped by the HTML parser (which breaks
         // hydration). The form's box is `display: contents`, so the grid still lays out
-        // search bar, filters and results together.
+        // filters and results together. The search box is the header's (`SiteSearch`), which
+        // belongs to this form here.
         <section class="catalogue">
-            <Form method="GET" action="/catalogue" noscroll=true>
-                <div class="catalogue-search">
-                    <label class="visually-hidden" for="catalogue-q">"Search the catalogue"</label>
-                    <input
-                        id="catalogue-q"
-                        node_ref=search_box
-                        type="search"
-                        name="q"
-                        maxlength="200"
-                        placeholder="Search by part, maker, model or part number"
-                        value=initial_q
-                        autocomplete="off"
-                        on:input=on_search_input
-                    />
-                    <button type="submit" class="btn btn-primary">"Search"</button>
-                </div>
+            <Form method="GET" action="/catalogue" noscroll=true attr:id=super::FILTER_FORM>
                 <Transition fallback=|| view! { <aside class="filters"></aside> }>
                     {move || Suspend::new(async move {
                         let facets = results.await.map(|r| r.manufacturers).unwrap_or_default();
@@ -271,12 +221,14 @@ fn Results(query: CatalogueQuery, found: CatalogueResults, viewer: Option<i64>) 
         }
         .into_any();
     }
+    let page_query = query.clone();
+    let pages_of = move |page: u32| page_query.at_page(page).href();
     view! {
         <p class="result-count" data-testid="result-count">{summary}</p>
         <div class="part-grid">
             {found.parts.into_iter().map(|part| view! { <PartCard part viewer /> }).collect_view()}
         </div>
-        <Pagination query=query.clone() found_page=found.page pages=found.pages />
+        <Pager page=found.page has_next={found.page < found.pages} pages=found.pages href=pages_of />
         {(found.page == found.pages && (found.more || i64::from(found.pages) * PAGE_SIZE < found.total))
             .then(|| view! {
                 <p class="result-limit" data-testid="result-limit">
@@ -287,54 +239,6 @@ fn Results(query: CatalogueQuery, found: CatalogueResults, viewer: Option<i64>) 
                     }}
                 </p>
             })}
-    }
-    .into_any()
-}
-
-/// Previous/next and numbered page links (a window around the current page).
-#[component]
-fn Pagination(query: CatalogueQuery, found_page: u32, pages: u32) -> impl IntoView {
-    if pages <= 1 {
-        return ().into_any();
-    }
-    let link = move |page: u32| query.at_page(page).href();
-    let window: Vec<u32> = (1..=pages)
-        .filter(|p| *p == 1 || *p == pages || p.abs_diff(found_page) <= 2)
-        .collect();
-    let mut items = Vec::new();
-    let mut last = 0;
-    for p in window {
-        if p > last + 1 {
-            items.push(view! { <li class="page-gap" aria-hidden="true">"…"</li> }.into_any());
-        }
-        items.push(if p == found_page {
-            view! { <li><span class="page-link current" aria-current="page">{p}</span></li> }
-                .into_any()
-        } else {
-            view! { <li><a class="page-link" href=link(p)>{p}</a></li> }.into_any()
-        });
-        last = p;
-    }
-    view! {
-        <nav class="pagination" aria-label="Pages">
-            <ul>
-                <li>
-                    {if found_page > 1 {
-                        view! { <a class="page-link" href=link(found_page - 1) rel="prev">"← Previous"</a> }.into_any()
-                    } else {
-                        view! { <span class="page-link disabled">"← Previous"</span> }.into_any()
-                    }}
-                </li>
-                {items}
-                <li>
-                    {if found_page < pages {
-                        view! { <a class="page-link" href=link(found_page + 1) rel="next">"Next →"</a> }.into_any()
-                    } else {
-                        view! { <span class="page-link disabled">"Next →"</span> }.into_any()
-                    }}
-                </li>
-            </ul>
-        </nav>
     }
     .into_any()
 }

@@ -7,26 +7,23 @@ use super::{
 };
 use crate::{
     error::AppError,
-    info::NotFound,
     parts::{image_url, thumb_url, DeliveryEstimate},
-    ui::{ErrorNotice, LoginGate},
+    ui::{
+        form::on_success, use_route_id, ByIdPage, Control, EmptyState, ErrorNotice, Field,
+        LoginGate, RouteId,
+    },
 };
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
-use leptos_router::{
-    components::Form,
-    hooks::{use_params_map, use_query_map},
-};
+use leptos_router::{components::Form, hooks::use_query_map};
+
+/// What customers see on the supplier's pages.
+const FOR_SUPPLIERS: &str = "Listings are for supplier accounts";
 
 /// `/listings`: the supplier's own listings.
 #[component]
 pub fn ListingsPage() -> impl IntoView {
-    view! {
-        <Title text="Your listings" />
-        <LoginGate suppliers_only=true>
-            <ListingsTable />
-        </LoginGate>
-    }
+    view! { <Title text="Your listings" /> <LoginGate suppliers_only=FOR_SUPPLIERS><ListingsTable /></LoginGate> }
 }
 
 #[component]
@@ -68,11 +65,12 @@ fn ListingsTable() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match rows.await {
                         Ok(rows) if rows.is_empty() => view! {
-                            <div class="empty-state">
-                                <h2>{if archived_view() { "No archived listings" } else { "No listings here yet" }}</h2>
-                                <p>"List a part with a photo, price and stock, and it appears in the catalogue."</p>
+                            <EmptyState
+                                title={if archived_view() { "No archived listings" } else { "No listings here yet" }}
+                                text="List a part with a photo, price and stock, and it appears in the catalogue."
+                            >
                                 <a class="btn btn-primary" href="/listings/new">"Create a listing"</a>
-                            </div>
+                            </EmptyState>
                         }.into_any(),
                         Ok(rows) => view! {
                             <div class="table-wrap">
@@ -118,13 +116,8 @@ fn ListingLine(row: ListingRow, changed: RwSignal<u32>) -> impl IntoView {
     let availability = move || crate::parts::Availability::from_stock(stock_now.get());
     let archive = ServerAction::<ArchiveListing>::new();
     let restore = ServerAction::<RestoreListing>::new();
-    Effect::new(move |_| {
-        if matches!(archive.value().get(), Some(Ok(())))
-            || matches!(restore.value().get(), Some(Ok(())))
-        {
-            changed.update(|n| *n += 1);
-        }
-    });
+    on_success(archive, move |()| changed.update(|n| *n += 1));
+    on_success(restore, move |()| changed.update(|n| *n += 1));
     let action_error = move || {
         archive
             .value()
@@ -316,22 +309,12 @@ fn SaveStatus(state: RwSignal<SaveState>) -> impl IntoView {
 /// `/listings/new` and `/listings/:id/edit`: the listing form.
 #[component]
 pub fn ListingFormPage() -> impl IntoView {
-    view! {
-        <LoginGate suppliers_only=true>
-            <ListingEditor />
-        </LoginGate>
-    }
+    view! { <LoginGate suppliers_only=FOR_SUPPLIERS><ListingEditor /></LoginGate> }
 }
 
 #[component]
 fn ListingEditor() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .map(|id| id.parse::<i64>().map_err(|_| ()))
-    };
+    let id = use_route_id();
     // After a failed POST the server renders this page with what was submitted; the resource
     // carries it to the browser, so hydration sees the same form.
     #[cfg(feature = "ssr")]
@@ -343,23 +326,12 @@ fn ListingEditor() -> impl IntoView {
         async move {
             match (submitted, id) {
                 (Some(state), _) => Ok(state),
-                (None, Some(Err(()))) => Err(AppError::NotFound("No such listing.".into())),
-                (None, Some(Ok(id))) => listing_form(Some(id)).await,
-                (None, None) => listing_form(None).await,
+                (None, RouteId::Absent) => listing_form(None).await,
+                (None, id) => listing_form(Some(id.or_not_found("No such listing.")?)).await,
             }
         }
     });
-    view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading the form…"</p> }>
-            {move || Suspend::new(async move {
-                match form.await {
-                    Ok(state) => view! { <ListingForm state /> }.into_any(),
-                    Err(AppError::NotFound(_)) => view! { <NotFound /> }.into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    view! { <ByIdPage item=form loading="Loading the form…" render=|state| async move { view! { <ListingForm state /> } } /> }
 }
 
 #[component]
@@ -398,8 +370,11 @@ fn ListingForm(state: ListingFormState) -> impl IntoView {
     let input = state.input.clone();
     let has_image = state.image_key.is_some();
     let form_error = state.form_error.clone();
-    let field = move |name: &'static str| state.error(name);
-    let delivery = input.delivery.clone();
+    let errors = Signal::stored(Some(AppError::Validation(state.errors.clone())));
+    let deliveries = DeliveryEstimate::ALL
+        .into_iter()
+        .map(|d| (d.as_str().to_string(), d.label().to_string()))
+        .collect();
     view! {
         <Title text=title />
         <section class="page listing-form-page">
@@ -409,31 +384,17 @@ fn ListingForm(state: ListingFormState) -> impl IntoView {
             <form class="card listing-form" method="post" enctype="multipart/form-data" action=action>
                 <div class="form-grid">
                     <div class="form-main">
-                        <FormField name="name" label="Name" value=input.name.clone() error=field("name") hint="What a buyer searches for, e.g. “Brake disc, front, vented, 312 mm”." max=150 />
+                        <Field name="name" label="Name" initial=input.name.clone() errors hint="What a buyer searches for, e.g. “Brake disc, front, vented, 312 mm”." maxlength=150 />
                         <div class="form-row">
-                            <FormField name="manufacturer" label="Manufacturer" value=input.manufacturer.clone() error=field("manufacturer") max=100 />
-                            <FormField name="model" label="Model or part number" value=input.model.clone() error=field("model") max=100 />
+                            <Field name="manufacturer" label="Manufacturer" initial=input.manufacturer.clone() errors maxlength=100 />
+                            <Field name="model" label="Model or part number" initial=input.model.clone() errors maxlength=100 />
                         </div>
-                        <div class="field" class:field-invalid=field("description").is_some()>
-                            <label for="field-description">"Description"</label>
-                            <textarea id="field-description" name="description" rows="7" maxlength="5000" required=true>{input.description.clone()}</textarea>
-                            <p class="field-hint">"Fitment, dimensions, condition, what is in the box."</p>
-                            {field("description").map(|m| view! { <p class="field-error">{m}</p> })}
-                        </div>
+                        <Field name="description" label="Description" control=Control::TextArea(7) initial=input.description.clone() errors hint="Fitment, dimensions, condition, what is in the box." maxlength=5000 />
                         <div class="form-row">
-                            <FormField name="price" label="Price (€)" value=input.price.clone() error=field("price") hint="e.g. 64.90" inputmode="decimal" max=20 />
-                            <FormField name="stock" label="In stock" value=input.stock.clone() error=field("stock") inputmode="numeric" max=10 />
+                            <Field name="price" label="Price (€)" initial=input.price.clone() errors hint="e.g. 64.90" inputmode="decimal" maxlength=20 />
+                            <Field name="stock" label="In stock" initial=input.stock.clone() errors inputmode="numeric" maxlength=10 />
                         </div>
-                        <div class="field" class:field-invalid=field("delivery").is_some()>
-                            <label for="field-delivery">"Delivery time"</label>
-                            <select id="field-delivery" name="delivery">
-                                {DeliveryEstimate::ALL
-                                    .into_iter()
-                                    .map(|d| view! { <option value=d.as_str() selected=d.as_str() == delivery>{d.label()}</option> })
-                                    .collect_view()}
-                            </select>
-                            {field("delivery").map(|m| view! { <p class="field-error">{m}</p> })}
-                        </div>
+                        <Field name="delivery" label="Delivery time" control=Control::Select(deliveries) initial=input.delivery.clone() errors required=false />
                     </div>
                     <div class="form-side">
                         <div class="field" class:field-invalid=move || image_error.get().is_some()>
@@ -459,28 +420,5 @@ fn ListingForm(state: ListingFormState) -> impl IntoView {
                 </div>
             </form>
         </section>
-    }
-}
-
-/// A text field of the listing form with its message.
-#[component]
-fn FormField(
-    name: &'static str,
-    label: &'static str,
-    value: String,
-    error: Option<String>,
-    #[prop(optional)] hint: Option<&'static str>,
-    #[prop(optional)] inputmode: Option<&'static str>,
-    max: usize,
-) -> impl IntoView {
-    let id = format!("field-{name}");
-    let invalid = error.is_some();
-    view! {
-        <div class="field" class:field-invalid=invalid>
-            <label for=id.clone()>{label}</label>
-            <input id=id type="text" name=name value=value required=true maxlength=max.to_string() inputmode=inputmode aria-invalid=if invalid { "true" } else { "false" } />
-            {hint.map(|h| view! { <p class="field-hint">{h}</p> })}
-            {error.map(|m| view! { <p class="field-error">{m}</p> })}
-        </div>
     }
 }

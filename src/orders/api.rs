@@ -1,6 +1,6 @@
 //! Server functions of checkout and the order workflow.
 
-use super::{Order, OrderStatus, OrdersPage};
+use super::{Order, OrderStatus, OrdersList};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -91,7 +91,7 @@ pub async fn place_order(
 /// `sales` (orders for their parts, the default) or `to_ship` (those paid and waiting).
 /// Logged-in users only.
 #[server(endpoint = "my_orders")]
-pub async fn my_orders(view: String, page: u32) -> Result<OrdersPage, AppError> {
+pub async fn my_orders(view: String, page: u32) -> Result<OrdersList, AppError> {
     let cx = Ctx::user().await?;
     let is_supplier = cx.is_supplier();
     let view = super::OrdersView::parse(&view, is_supplier);
@@ -139,4 +139,26 @@ pub async fn orders_to_ship() -> Result<i64, AppError> {
         Some(supplier) => Ok(super::db::to_ship_count(cx.pool(), supplier.id).await?),
         None => Ok(0),
     }
+}
+
+/// The caller's cart as the checkout shows it: lines with current prices and stock (flagged
+/// when they cannot be ordered), the total, a fresh checkout key and the last shipping
+/// details. Logged-in users. Part of checkout rather than of the cart, which knows nothing of
+/// orders.
+#[server(endpoint = "cart_contents")]
+pub async fn cart_for_checkout() -> Result<crate::cart::Cart, AppError> {
+    use crate::{cart, server::random::random_key};
+    let cx = Ctx::user().await?;
+    let mut conn = cx.pool().acquire().await?;
+    let lines = cart::db::lines(&mut conn, cx.user.id).await?;
+    let (shipping_name, shipping_address) = super::db::last_shipping(&mut *conn, cx.user.id)
+        .await?
+        .unwrap_or_default();
+    Ok(cart::Cart {
+        total: cart::cart_total(&lines),
+        lines,
+        checkout_key: random_key(),
+        shipping_name,
+        shipping_address,
+    })
 }

@@ -525,7 +525,7 @@ impl OrdersView {
 
 /// One page of `/orders`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrdersPage {
+pub struct OrdersList {
     /// What is listed.
     pub view: OrdersView,
     /// Whether the viewer is a supplier (and so has the other views too).

@@ -7,25 +7,21 @@ use super::{
 };
 use crate::{
     auth::session::use_session,
-    error::AppError,
-    info::NotFound,
     parts::thumb_url,
     time::format_time,
-    ui::{ErrorNotice, LoginGate},
+    ui::{
+        form::{on_success, own_error},
+        use_route_id, ByIdPage, EmptyState, ErrorNotice, LoginGate, Pager, PostErrorNotice,
+    },
 };
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 /// `/orders`.
 #[component]
 pub fn OrdersPage() -> impl IntoView {
-    view! {
-        <Title text="Your orders" />
-        <LoginGate>
-            <OrdersList />
-        </LoginGate>
-    }
+    view! { <Title text="Your orders" /> <LoginGate><OrdersList /></LoginGate> }
 }
 
 #[component]
@@ -66,9 +62,10 @@ fn OrdersList() -> impl IntoView {
                         Ok(found) => {
                             let tabs = found.is_supplier.then(|| view! { <OrdersTabs current=found.view /> });
                             let empty = found.orders.is_empty();
-                            let pager = (found.page > 1 || found.has_more).then(|| view! {
-                                <OrdersPager view=found.view page=found.page has_more=found.has_more />
-                            });
+                            let shown = found.view;
+                            let pager = view! {
+                                <Pager page=found.page has_next=found.has_more href=move |p: u32| format!("/orders?view={}&page={p}", shown.as_str()) previous="← Newer" next="Older →" />
+                            };
                             view! {
                                 {tabs}
                                 {if empty {
@@ -153,56 +150,16 @@ fn NoOrders(view: OrdersView) -> impl IntoView {
         ),
     };
     view! {
-        <div class="empty-state">
-            <h2>{title}</h2>
-            <p>{text}</p>
+        <EmptyState title text>
             <a class="btn btn-primary" href="/catalogue">"Browse the catalogue"</a>
-        </div>
-    }
-}
-
-#[component]
-fn OrdersPager(view: OrdersView, page: u32, has_more: bool) -> impl IntoView {
-    let href = move |p: u32| format!("/orders?view={}&page={p}", view.as_str());
-    view! {
-        <nav class="pagination" aria-label="Pages">
-            <ul>
-                <li>
-                    {if page > 1 {
-                        view! { <a class="page-link" href=href(page - 1) rel="prev">"← Newer"</a> }.into_any()
-                    } else {
-                        view! { <span class="page-link disabled">"← Newer"</span> }.into_any()
-                    }}
-                </li>
-                <li><span class="page-link current" aria-current="page">{page}</span></li>
-                <li>
-                    {if has_more {
-                        view! { <a class="page-link" href=href(page + 1) rel="next">"Older →"</a> }.into_any()
-                    } else {
-                        view! { <span class="page-link disabled">"Older →"</span> }.into_any()
-                    }}
-                </li>
-            </ul>
-        </nav>
+        </EmptyState>
     }
 }
 
 /// Why a plain (no-JavaScript) status change failed: shown once, above the orders.
 #[component]
 fn StatusErrorNotice() -> impl IntoView {
-    let action = ServerAction::<SetOrderStatus>::new();
-    move || {
-        (action.version().get() == 0)
-            .then(|| action.value().get().and_then(Result::err))
-            .flatten()
-            .map(|e| {
-                view! {
-                    <div class="notice notice-error" role="alert">
-                        "The order was not changed: " {e.to_string()}
-                    </div>
-                }
-            })
-    }
+    view! { <PostErrorNotice action={ServerAction::<SetOrderStatus>::new()} lead="The order was not changed: " /> }
 }
 
 /// One order in the list: reference, date, status, the other party, lines, total, what comes
@@ -317,17 +274,8 @@ fn ShippingAddress(order: Order) -> impl IntoView {
 fn OrderActions(order: Order) -> impl IntoView {
     let session = use_session();
     let action = ServerAction::<SetOrderStatus>::new();
-    Effect::new(move |_| {
-        if matches!(action.value().get(), Some(Ok(_))) {
-            session.orders_changed();
-        }
-    });
-    let error = move || {
-        (action.version().get() > 0)
-            .then(|| action.value().get().and_then(Result::err))
-            .flatten()
-            .map(|e| e.to_string())
-    };
+    on_success(action, move |_| session.orders_changed());
+    let error = move || own_error(action).map(|e| e.to_string());
     let id = order.id;
     let buttons = order
         .actions()
@@ -374,43 +322,20 @@ fn OrderActions(order: Order) -> impl IntoView {
 /// `/orders/:id`.
 #[component]
 pub fn OrderDetailPage() -> impl IntoView {
-    view! {
-        <LoginGate>
-            <OrderDetail />
-        </LoginGate>
-    }
+    view! { <LoginGate><OrderDetail /></LoginGate> }
 }
 
 #[component]
 fn OrderDetail() -> impl IntoView {
     let session = use_session();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-    };
+    let id = use_route_id();
     let order = Resource::new(
         move || (id(), session.orders_version.get()),
-        |(id, _)| async move {
-            match id {
-                Some(id) => order_detail(id).await,
-                None => Err(AppError::NotFound("No such order.".into())),
-            }
-        },
+        |(id, _)| async move { order_detail(id.or_not_found("No such order.")?).await },
     );
     view! {
         <StatusErrorNotice />
-        <Transition fallback=|| view! { <p class="loading">"Loading the order…"</p> }>
-            {move || Suspend::new(async move {
-                match order.await {
-                    Ok(order) => view! { <OrderSheet order /> }.into_any(),
-                    Err(AppError::NotFound(_)) => view! { <NotFound /> }.into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <ByIdPage item=order loading="Loading the order…" keep_while_reloading=true render=|order| async move { view! { <OrderSheet order /> } } />
     }
 }
 

@@ -6,13 +6,10 @@ use super::{
 use crate::{
     auth::session::use_session,
     cart::view::{AddToCartButton, CartErrorNotice},
-    error::AppError,
-    info::NotFound,
-    ui::ErrorNotice,
+    ui::{use_route_id, ByIdPage},
 };
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::use_params_map;
 
 /// A part in a grid: picture, name, maker and model, price, availability, supplier, delivery
 /// time and Add to cart.
@@ -58,34 +55,15 @@ pub fn PartCard(
 /// `/parts/:id`: the part page. Unknown and archived parts get the 404 page.
 #[component]
 pub fn PartPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-    };
     let session = use_session();
-    let part = Resource::new(id, |id| async move {
-        match id {
-            Some(id) => part_detail(id).await,
-            None => Err(AppError::NotFound("No such part.".into())),
-        }
+    let part = Resource::new(use_route_id(), |id| async move {
+        part_detail(id.or_not_found("No such part.")?).await
     });
-    view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading the part…"</p> }>
-            {move || Suspend::new(async move {
-                match part.await {
-                    Ok(part) => {
-                        let viewer = session.viewer().await;
-                        view! { <PartView part viewer /> }.into_any()
-                    }
-                    Err(AppError::NotFound(_)) => view! { <NotFound /> }.into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    let render = move |part| async move {
+        let viewer = session.viewer().await;
+        view! { <PartView part viewer /> }
+    };
+    view! { <ByIdPage item=part loading="Loading the part…" render /> }
 }
 
 #[component]

@@ -6,37 +6,69 @@
 //! shown in the same place, with and without JavaScript.
 
 use crate::error::AppError;
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 
-/// A labelled input with its inline error message.
+/// What a [`Field`] is made of.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Control {
+    /// `<input>` of this type (`"text"`, `"email"`, `"password"`, …).
+    Input(&'static str),
+    /// `<textarea>` with this many rows; its first text is the field's `initial`.
+    TextArea(u32),
+    /// `<select>` of `(value, label)` options; the option whose value is the field's
+    /// `initial` is chosen.
+    Select(Vec<(String, String)>),
+}
+
+impl Default for Control {
+    fn default() -> Self {
+        Control::Input("text")
+    }
+}
+
+/// A labelled form field (input, textarea or select) with its hint and its message: the
+/// client-side check's once the field has been left, else the server's for this `name`.
+///
+/// The label names the control (`for`), `aria-invalid` says whether there is a message, and
+/// `aria-describedby` points at the hint and the message (`<id>-hint`, `<id>-msg`).
 #[component]
-pub fn TextField(
+pub fn Field(
     /// The form field name (the server function argument).
     name: &'static str,
     /// The visible label.
     label: &'static str,
-    /// The element id, when one page has two fields of the same name (default `field-<name>`).
+    /// The element id, when it is not `field-<name>` (e.g. two fields of one name on a page).
     #[prop(optional)]
     id: Option<&'static str>,
-    /// The input type.
-    #[prop(default = "text")]
-    input_type: &'static str,
+    /// Input (of a type), textarea or select; a text input by default.
+    #[prop(optional)]
+    control: Control,
     /// The browser autocomplete hint.
     #[prop(optional)]
     autocomplete: Option<&'static str>,
+    /// The on-screen keyboard to offer (`decimal`, `numeric`).
+    #[prop(optional)]
+    inputmode: Option<&'static str>,
+    /// A sample of what to type, shown while the field is empty.
+    #[prop(optional)]
+    placeholder: Option<&'static str>,
+    /// The most characters the field takes.
+    #[prop(optional)]
+    maxlength: Option<usize>,
     /// A short help text under the field.
     #[prop(optional)]
     hint: Option<&'static str>,
-    /// The value shown at first.
+    /// The value shown at first (none for passwords).
     #[prop(optional, into)]
     initial: Option<String>,
-    /// Receives the value as it is typed.
-    #[prop(optional)]
-    value: Option<RwSignal<String>>,
+    /// Told the value as it is typed.
+    #[prop(optional, into)]
+    on_input: Option<Callback<String>>,
     /// Checks the value; returns the message if it is not valid.
     #[prop(optional)]
     validate: Option<Callback<String, Option<String>>>,
-    /// The error the server reported for the last submission, if any.
+    /// The error the server reported for the last submission, if any; its message for `name`
+    /// is shown.
     #[prop(into)]
     errors: Signal<Option<AppError>>,
     /// Whether the field must be filled.
@@ -47,6 +79,11 @@ pub fn TextField(
     let touched = RwSignal::new(false);
     let id = id.map_or_else(|| format!("field-{name}"), str::to_string);
     let message_id = format!("{id}-msg");
+    let hint_id = format!("{id}-hint");
+    let described_by = match hint {
+        Some(_) => format!("{hint_id} {message_id}"),
+        None => message_id.clone(),
+    };
     let server_error = move || errors.get().and_then(|e| e.field_message(name));
     let message = move || {
         touched
@@ -55,37 +92,93 @@ pub fn TextField(
             .flatten()
             .or_else(server_error)
     };
-    let on_input = move |ev: leptos::ev::Event| {
+    let invalid = move || if message().is_some() { "true" } else { "false" };
+    let typed = move |ev: leptos::ev::Event| {
         let text = event_target_value(&ev);
-        if let Some(value) = value {
-            value.set(text.clone());
-        }
-        let problem = validate.and_then(|check| check.run(text));
-        let input = event_target::<web_sys::HtmlInputElement>(&ev);
-        input.set_custom_validity(problem.as_deref().unwrap_or(""));
+        let problem = validate.and_then(|check| check.run(text.clone()));
+        set_custom_validity(&ev, problem.as_deref().unwrap_or(""));
         client_error.set(problem);
+        if let Some(on_input) = on_input {
+            on_input.run(text);
+        }
+    };
+    let left = move |_| touched.set(true);
+    let maxlength = maxlength.map(|n| n.to_string());
+    let control = match control {
+        Control::Input(kind) => view! {
+            <input id=id.clone() name=name type=kind autocomplete=autocomplete inputmode=inputmode placeholder=placeholder maxlength=maxlength required=required value=initial aria-invalid=invalid aria-describedby=described_by on:input=typed on:blur=left />
+        }
+        .into_any(),
+        Control::TextArea(rows) => view! {
+            <textarea id=id.clone() name=name rows=rows autocomplete=autocomplete placeholder=placeholder maxlength=maxlength required=required aria-invalid=invalid aria-describedby=described_by on:input=typed on:blur=left>
+                {initial}
+            </textarea>
+        }
+        .into_any(),
+        Control::Select(options) => view! {
+            <select id=id.clone() name=name required=required aria-invalid=invalid aria-describedby=described_by on:input=typed on:blur=left>
+                {options
+                    .into_iter()
+                    .map(|(value, text)| {
+                        let selected = initial.as_deref() == Some(value.as_str());
+                        view! { <option value=value selected=selected>{text}</option> }
+                    })
+                    .collect_view()}
+            </select>
+        }
+        .into_any(),
     };
     view! {
         <div class="field" class:field-invalid=move || message().is_some()>
-            <label for=id.clone()>{label}</label>
-            <input
-                id=id
-                name=name
-                type=input_type
-                autocomplete=autocomplete
-                required=required
-                value=initial
-                aria-invalid=move || if message().is_some() { "true" } else { "false" }
-                aria-describedby=message_id.clone()
-                on:input=on_input
-                on:blur=move |_| touched.set(true)
-            />
-            {hint.map(|h| view! { <p class="field-hint">{h}</p> })}
+            <label for=id>{label}</label>
+            {control}
+            {hint.map(|h| view! { <p class="field-hint" id=hint_id>{h}</p> })}
             <p class="field-error" id=message_id aria-live="polite">
                 {message}
             </p>
         </div>
     }
+}
+
+/// Hands a field's message to the browser, which then refuses to send the form.
+fn set_custom_validity(ev: &leptos::ev::Event, message: &str) {
+    use wasm_bindgen::JsCast;
+    let Some(target) = ev.target() else {
+        return;
+    };
+    if let Some(input) = target.dyn_ref::<web_sys::HtmlInputElement>() {
+        input.set_custom_validity(message);
+    } else if let Some(area) = target.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        area.set_custom_validity(message);
+    } else if let Some(select) = target.dyn_ref::<web_sys::HtmlSelectElement>() {
+        select.set_custom_validity(message);
+    }
+}
+
+/// A form's primary button, disabled and relabelled while the form is being sent.
+#[component]
+pub fn SubmitButton(
+    /// Whether the form is being sent (the action's `pending()`).
+    #[prop(into)]
+    pending: Signal<bool>,
+    /// The button's text.
+    label: &'static str,
+    /// Its text while the form is being sent, e.g. "Logging in…".
+    busy: &'static str,
+    /// As wide as the form.
+    #[prop(optional)]
+    block: bool,
+) -> impl IntoView {
+    view! {
+        <button type="submit" class="btn btn-primary" class:btn-block=block disabled=pending>
+            {move || if pending.get() { busy } else { label }}
+        </button>
+    }
+}
+
+/// A field check from a shared parser: the parser's message when the value is not valid.
+pub fn check<T: 'static>(parse: fn(&str) -> Result<T, String>) -> Callback<String, Option<String>> {
+    Callback::new(move |value: String| parse(&value).err())
 }
 
 /// The message for the whole form after a failed submission (per-field messages stand beside
@@ -150,8 +243,55 @@ pub fn typed_before(name: &str) -> Option<String> {
 /// The error of an action's last result, as a signal for form fields.
 pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
 where
-    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,
 {
     Signal::derive(move || action.value().get().and_then(Result::err))
+}
+
+/// Runs `then` with the result each time `action` succeeds (in the browser: after a
+/// submission made with JavaScript).
+pub fn on_success<S>(action: ServerAction<S>, then: impl Fn(S::Output) + 'static)
+where
+    S: ServerFn + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+    S::Error: Clone + Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if let Some(Ok(output)) = action.value().get() {
+            then(output);
+        }
+    });
+}
+
+/// The error of the last submission this page made to `action` with JavaScript. A plain form
+/// post's error arrives with the page instead, and [`PostErrorNotice`](super::notice::PostErrorNotice)
+/// shows it once.
+pub fn own_error<S>(action: ServerAction<S>) -> Option<AppError>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    (action.version().get() > 0)
+        .then(|| action.value().get().and_then(Result::err))
+        .flatten()
+}
+
+/// The error a plain (no-JavaScript) form post to `action` came back to this page with.
+pub fn posted_error<S>(action: ServerAction<S>) -> Option<AppError>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    (action.version().get() == 0)
+        .then(|| action.value().get().and_then(Result::err))
+        .flatten()
+}
+
+/// What to tell the user about `error`: its message for `field` when it has one, else its
+/// general message.
+pub fn error_text(error: &AppError, field: Option<&str>) -> String {
+    field
+        .and_then(|field| error.field_message(field))
+        .unwrap_or_else(|| error.to_string())
 }

@@ -1,13 +1,19 @@
 //! The page frame: header with logo, search, cart and user menu; the main area; the footer.
 
-use super::icons::{CartIcon, LogoMark, SearchIcon, TruckIcon};
-use crate::auth::{
-    api::Logout,
-    session::{provide_session, refresh_session_on_success, use_session},
-    SessionUser,
+use super::{
+    icons::{CartIcon, LogoMark, TruckIcon},
+    search::SiteSearch,
+};
+use crate::{
+    auth::{
+        api::Logout,
+        session::{provide_session, refresh_session_on_success, use_session},
+        SessionUser,
+    },
+    error::AppError,
 };
 use leptos::{html::Details, prelude::*};
-use leptos_router::hooks::{use_location, use_query_map};
+use leptos_router::hooks::use_location;
 
 /// Wraps every page: provides the session context and draws header and footer around
 /// `children` (the routes).
@@ -51,8 +57,6 @@ pub fn with_next(path: &str, next: Option<&str>) -> String {
 #[component]
 fn Header() -> impl IntoView {
     let session = use_session();
-    let query = use_query_map();
-    let search_value = move || query.read().get("q").unwrap_or_default();
     view! {
         <header class="site-header">
             <div class="header-inner">
@@ -60,38 +64,12 @@ fn Header() -> impl IntoView {
                     <LogoMark />
                     <span class="logo-text">"PartWatch"</span>
                 </a>
-                <form class="header-search" action="/catalogue" method="get" role="search">
-                    <label class="visually-hidden" for="header-q">
-                        "Search parts"
-                    </label>
-                    <input
-                        id="header-q"
-                        type="search"
-                        name="q"
-                        maxlength="200"
-                        placeholder="Search parts, makers, models or part numbers"
-                        value=search_value
-                    />
-                    <button type="submit" class="header-search-btn" aria-label="Search">
-                        <SearchIcon />
-                    </button>
-                </form>
+                <SiteSearch />
                 <nav class="header-nav" aria-label="Your account">
                     <a class="cart-link" href="/cart">
                         <CartIcon />
                         <span class="cart-label">"Cart"</span>
-                        <Transition fallback=|| {
-                            view! { <span class="cart-count" data-testid="cart-count">"0"</span> }
-                        }>
-                            {move || Suspend::new(async move {
-                                let count = session.cart_count.await.unwrap_or(0);
-                                view! {
-                                    <span class="cart-count" data-testid="cart-count">
-                                        {count}
-                                    </span>
-                                }
-                            })}
-                        </Transition>
+                        <HeaderCount count=session.cart_count class="cart-count" />
                     </a>
                     <Transition fallback=|| view! { <span class="user-slot"></span> }>
                         {move || Suspend::new(async move {
@@ -111,6 +89,29 @@ fn Header() -> impl IntoView {
     }
 }
 
+/// A live count in the header (`class` names it and is its test id): 0 until it is known.
+#[component]
+fn HeaderCount(
+    count: Resource<Result<i64, AppError>>,
+    class: &'static str,
+    /// Says what the number counts, for screen readers; a 0 is shown dimmed.
+    #[prop(optional)]
+    label: Option<fn(i64) -> String>,
+) -> impl IntoView {
+    let badge = move |n: i64| {
+        view! {
+            <span class=class class:zero=label.is_some() && n == 0 data-testid=class aria-label=label.map(|l| l(n))>
+                {n}
+            </span>
+        }
+    };
+    view! {
+        <Transition fallback=move || badge(0)>
+            {move || Suspend::new(async move { badge(count.await.unwrap_or(0)) })}
+        </Transition>
+    }
+}
+
 /// For suppliers: a link to the paid orders waiting to ship, with their count.
 #[component]
 fn ToShipLink() -> impl IntoView {
@@ -119,36 +120,36 @@ fn ToShipLink() -> impl IntoView {
         <a class="to-ship-link" href="/orders?view=to_ship">
             <TruckIcon />
             <span class="to-ship-label">"To ship"</span>
-            <Transition fallback=|| view! { <span class="to-ship-count" data-testid="to-ship-count">"0"</span> }>
-                {move || Suspend::new(async move {
-                    let count = session.to_ship.await.unwrap_or(0);
-                    view! {
-                        <span class="to-ship-count" class:zero=count == 0 data-testid="to-ship-count" aria-label=format!("{count} orders to ship")>
-                            {count}
-                        </span>
-                    }
-                })}
-            </Transition>
+            <HeaderCount count=session.to_ship class="to-ship-count" label=|n| format!("{n} orders to ship") />
         </a>
     }
+}
+
+/// The current address, path and query (`/catalogue?q=disc`): where a login comes back to.
+pub fn here_url() -> Signal<String> {
+    let location = use_location();
+    Signal::derive(move || {
+        let path = location.pathname.get();
+        let search = location.search.get();
+        if search.is_empty() {
+            path
+        } else {
+            format!("{path}?{search}")
+        }
+    })
 }
 
 /// Log in and register links for visitors; login comes back to the current page.
 #[component]
 fn GuestLinks() -> impl IntoView {
     let location = use_location();
+    let here = here_url();
     let login_href = move || {
         let path = location.pathname.get();
         if path.starts_with("/login") || path.starts_with("/register") || path == "/" {
             "/login".to_string()
         } else {
-            let search = location.search.get();
-            let here = if search.is_empty() {
-                path
-            } else {
-                format!("{path}?{search}")
-            };
-            with_next("/login", Some(&here))
+            with_next("/login", Some(&here.get()))
         }
     };
     view! {

@@ -1,37 +1,19 @@
-//! Shared components: the page layout, header and footer, form fields and notices.
+//! Shared components: the page layout, header and footer, form fields, notices, page links,
+//! the login gate and the frame of a page that shows one thing by its id.
 
+pub mod by_id;
 pub mod form;
 pub mod gate;
 pub mod icons;
 pub mod layout;
+pub mod notice;
+pub mod pager;
+pub mod search;
 
-pub use form::{FormAlert, RoleChoice, TextField};
+pub use by_id::{use_route_id, ByIdPage, RouteId};
+pub use form::{Control, Field, FormAlert, RoleChoice, SubmitButton};
 pub use gate::LoginGate;
-pub use layout::Layout;
-
-use crate::error::AppError;
-use leptos::prelude::*;
-
-/// A full-width notice that something failed, with what to do next. Shows only the error's
-/// user-facing message.
-#[component]
-pub fn ErrorNotice(error: AppError) -> impl IntoView {
-    view! {
-        <div class="notice notice-error" role="alert">
-            <p class="notice-title">"Sorry, this did not work."</p>
-            <p>{error.to_string()}</p>
-        </div>
-    }
-}
-
-/// A placeholder grid while part cards load.
-#[component]
-pub fn CardSkeletons(count: usize) -> impl IntoView {
-    view! {
-        <div class="part-grid" aria-busy="true">
-            {(0..count)
-                .map(|_| view! { <div class="part-card part-card-skeleton"></div> })
-                .collect_view()}
-        </div>
-    }
-}
+pub use layout::{here_url, Layout};
+pub use notice::{CardSkeletons, EmptyState, ErrorNotice, PostErrorNotice};
+pub use pager::Pager;
+pub use search::SiteSearch;

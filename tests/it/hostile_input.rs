@@ -23,11 +23,13 @@ use common::{changed_tables, snapshot, state_for, urlencode, Reply, TestApp, Wor
 use leptos::server_fn::ServerFn as _;
 use partwatch::{
     auth::api::{ChangePassword, CurrentUser, Login, Logout, Register, UpdateEmail},
-    cart::api::{AddToCart, CartContents, CartCount, RemoveCartLine, UpdateCartLine},
+    cart::api::{AddToCart, CartCount, RemoveCartLine, UpdateCartLine},
     catalogue::api::SearchCatalogue,
     error::AppError,
     listings::api::{ArchiveListing, ListingForm, MyListings, RestoreListing, UpdateListingField},
-    orders::api::{MyOrders, OrderDetail, OrdersToShip, PlaceOrder, SetOrderStatus},
+    orders::api::{
+        CartForCheckout, MyOrders, OrderDetail, OrdersToShip, PlaceOrder, SetOrderStatus,
+    },
     parts::api::{NewestParts, PartDetail, SupplierStats},
     server::{router, security::FORM_BODY_LIMIT, throttle::Action},
 };
@@ -430,7 +432,7 @@ fn endpoints() -> Vec<Endpoint> {
         ),
         e(
             "cart_contents",
-            CartContents::PATH,
+            CartForCheckout::PATH,
             &[Extra],
             &[],
             |_| vec![],

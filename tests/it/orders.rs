@@ -5,7 +5,8 @@ use crate::common::{self, checkout, FnCall, World};
 
 use axum::http::StatusCode;
 use partwatch::{
-    cart::api::{AddToCart, CartContents, RemoveCartLine, UpdateCartLine},
+    cart::api::{AddToCart, RemoveCartLine, UpdateCartLine},
+    orders::api::CartForCheckout,
     orders::{
         api::{MyOrders, OrderDetail, OrdersToShip, PlaceOrder},
         MAX_UNPAID_UNITS_PER_PART,
@@ -319,7 +320,7 @@ async fn cart_lines_are_changed_and_removed_by_their_owner_only(pool: SqlitePool
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     let reply = shop.app.call_fn(remove(), Some(&shop.bob)).await;
     assert_eq!(reply.json(), 0);
-    let cart = shop.app.call_fn(CartContents {}, Some(&shop.anna)).await;
+    let cart = shop.app.call_fn(CartForCheckout {}, Some(&shop.anna)).await;
     assert_eq!(
         cart.json()["lines"][0]["quantity"],
         1,

@@ -11,10 +11,12 @@ use common::{state_for, test_config, FnCall, TestApp, World};
 use leptos::server_fn::ServerFn as _;
 use partwatch::{
     auth::api::{ChangePassword, CurrentUser, Login, Logout, Register, UpdateEmail},
-    cart::api::{AddToCart, CartContents, CartCount, RemoveCartLine, UpdateCartLine},
+    cart::api::{AddToCart, CartCount, RemoveCartLine, UpdateCartLine},
     catalogue::api::SearchCatalogue,
     listings::api::{ArchiveListing, ListingForm, MyListings, RestoreListing, UpdateListingField},
-    orders::api::{MyOrders, OrderDetail, OrdersToShip, PlaceOrder, SetOrderStatus},
+    orders::api::{
+        CartForCheckout, MyOrders, OrderDetail, OrdersToShip, PlaceOrder, SetOrderStatus,
+    },
     parts::api::{NewestParts, PartDetail, SupplierStats},
     server::{router, security::FORM_BODY_LIMIT},
 };
@@ -37,7 +39,7 @@ const SERVER_FNS: [(&str, &str); 25] = [
     (OrdersToShip::PATH, ""),
     (CartCount::PATH, ""),
     (AddToCart::PATH, "part_id=1&quantity=1"),
-    (CartContents::PATH, ""),
+    (CartForCheckout::PATH, ""),
     (UpdateCartLine::PATH, "part_id=1&quantity=2"),
     (RemoveCartLine::PATH, "part_id=1"),
     (NewestParts::PATH, ""),
@@ -281,7 +283,7 @@ async fn personal_pages_and_answers_are_never_stored_by_caches(pool: SqlitePool)
     // Server functions answering with personal data, and a redirect.
     for call in [
         FnCall::of(CurrentUser {}),
-        FnCall::of(CartContents {}),
+        FnCall::of(CartForCheckout {}),
         FnCall::of(CartCount {}),
         FnCall::of(MyOrders {
             view: "purchases".into(),

@@ -3,7 +3,7 @@
 use super::seconds::seconds;
 use crate::{
     orders::{
-        payment_reference, CancelReason, Order, OrderLine, OrderStatus, OrdersPage, OrdersView,
+        payment_reference, CancelReason, Order, OrderLine, OrderStatus, OrdersList, OrdersView,
         Party, ORDERS_PAGE_SIZE,
     },
     parts::Cents,
@@ -162,7 +162,7 @@ pub async fn list_orders(
     view: OrdersView,
     page: u32,
     payment_window: Duration,
-) -> sqlx::Result<OrdersPage> {
+) -> sqlx::Result<OrdersList> {
     let page = page.clamp(1, 10_000);
     let (limit, offset) = (
         i64::from(ORDERS_PAGE_SIZE) + 1,
@@ -205,7 +205,7 @@ pub async fn list_orders(
     };
     let has_more = rows.len() > ORDERS_PAGE_SIZE as usize;
     rows.truncate(ORDERS_PAGE_SIZE as usize);
-    Ok(OrdersPage {
+    Ok(OrdersList {
         view,
         is_supplier,
         orders: with_lines(&mut conn, rows, viewer_id, payment_window).await?,
