@@ -22,13 +22,7 @@ fn not_yours(supplier_id: i64, part_id: i64) -> AppError {
 pub async fn my_listings(status: String, q: String) -> Result<Vec<ListingRow>, AppError> {
     let cx = Ctx::supplier().await?;
     let q: String = q.chars().take(200).collect();
-    Ok(
-        super::db::owned_listings(cx.pool(), cx.user.id, status == "archived", &q)
-            .await?
-            .into_iter()
-            .map(ListingRow::from)
-            .collect(),
-    )
+    Ok(super::db::owned_listings(cx.pool(), cx.user.id, status == "archived", &q).await?)
 }
 
 /// Sets the price (`field` = `price`, in euros) or the stock (`field` = `stock`) of one of the

@@ -4,6 +4,7 @@
 //! one supplier's parts. Returns rows: the listings feature turns them into what its pages
 //! show (`super::ListingRow`, `super::ListingFormState`).
 
+use super::{ListingFields, ListingRow, OwnedPart};
 use crate::parts::{db::PartFields, Availability, Cents, DeliveryEstimate, ShopStats};
 use sqlx::SqliteExecutor;
 
@@ -42,27 +43,6 @@ pub async fn supplier_stats(
     })
 }
 
-/// A line of the supplier's listings table.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OwnedListing {
-    /// Database id.
-    pub id: i64,
-    /// Product name.
-    pub name: String,
-    /// Maker.
-    pub manufacturer: String,
-    /// Model or part number.
-    pub model: String,
-    /// Current price.
-    pub price: Cents,
-    /// Units in stock.
-    pub stock: i64,
-    /// Picture file stem.
-    pub image_key: Option<String>,
-    /// Out of the catalogue.
-    pub archived: bool,
-}
-
 /// A supplier's own parts, active or archived, optionally narrowed by a text found in name,
 /// maker or model; most recently changed first.
 pub async fn owned_listings(
@@ -70,7 +50,7 @@ pub async fn owned_listings(
     supplier_id: i64,
     archived: bool,
     text: &str,
-) -> sqlx::Result<Vec<OwnedListing>> {
+) -> sqlx::Result<Vec<ListingRow>> {
     let pattern = contains_pattern(text.trim());
     let rows = sqlx::query!(
         r#"SELECT id AS "id!", name, manufacturer, model, price_cents, stock, image_key,
@@ -86,7 +66,7 @@ pub async fn owned_listings(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|r| OwnedListing {
+        .map(|r| ListingRow {
             id: r.id,
             name: r.name,
             manufacturer: r.manufacturer,
@@ -97,27 +77,6 @@ pub async fn owned_listings(
             archived: r.archived,
         })
         .collect())
-}
-
-/// A supplier's own part with every field the listing form edits.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OwnedPart {
-    /// Product name.
-    pub name: String,
-    /// Maker.
-    pub manufacturer: String,
-    /// Model or part number.
-    pub model: String,
-    /// Description.
-    pub description: String,
-    /// Price.
-    pub price: Cents,
-    /// Units in stock.
-    pub stock: i64,
-    /// Delivery time.
-    pub delivery: DeliveryEstimate,
-    /// Picture file stem.
-    pub image_key: Option<String>,
 }
 
 /// A supplier's own part (archived or not); `None` when the part does not exist or belongs to
@@ -137,13 +96,15 @@ pub async fn owned_part(
     .fetch_optional(db)
     .await?;
     Ok(row.map(|r| OwnedPart {
-        name: r.name,
-        manufacturer: r.manufacturer,
-        model: r.model,
-        description: r.description,
-        price: Cents(r.price_cents),
-        stock: r.stock,
-        delivery: r.delivery,
+        fields: ListingFields {
+            name: r.name,
+            manufacturer: r.manufacturer,
+            model: r.model,
+            description: r.description,
+            price: Cents(r.price_cents),
+            stock: r.stock,
+            delivery: r.delivery,
+        },
         image_key: r.image_key,
     }))
 }
@@ -355,9 +316,9 @@ mod tests {
             .await
             .unwrap());
         let mine = owned_part(&pool, id, s).await.unwrap().unwrap();
-        assert_eq!(mine.name, "Disc");
-        assert_eq!(mine.price, Cents(1999));
-        assert_eq!(mine.delivery, DeliveryEstimate::Days1To2);
+        assert_eq!(mine.fields.name, "Disc");
+        assert_eq!(mine.fields.price, Cents(1999));
+        assert_eq!(mine.fields.delivery, DeliveryEstimate::Days1To2);
 
         assert!(
             change_owned_part(&pool, id, s, OwnedChange::Price(Cents(2500)))
@@ -374,8 +335,8 @@ mod tests {
             .await
             .unwrap());
         let changed = owned_part(&pool, id, s).await.unwrap().unwrap();
-        assert_eq!(changed.name, "Hijacked");
-        assert_eq!(changed.delivery, DeliveryEstimate::Weeks2To4);
+        assert_eq!(changed.fields.name, "Hijacked");
+        assert_eq!(changed.fields.delivery, DeliveryEstimate::Weeks2To4);
         assert_eq!(changed.image_key.as_deref(), Some("newkey"));
         // No picture given: the old one stays.
         assert!(update_owned_part(&pool, id, s, &fields, None)

@@ -222,38 +222,32 @@ pub struct ListingFormState {
     pub form_error: Option<String>,
 }
 
-#[cfg(feature = "ssr")]
-impl From<db::OwnedListing> for ListingRow {
-    fn from(r: db::OwnedListing) -> Self {
-        ListingRow {
-            id: r.id,
-            name: r.name,
-            manufacturer: r.manufacturer,
-            model: r.model,
-            price: r.price,
-            stock: r.stock,
-            image_key: r.image_key,
-            archived: r.archived,
-        }
-    }
+/// A supplier's own part as stored (`db::owned_part`): its fields and its picture.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnedPart {
+    /// What the listing says (the schema's checks hold what the form's rules hold).
+    pub fields: ListingFields,
+    /// Picture file stem.
+    pub image_key: Option<String>,
 }
 
 impl ListingFormState {
     /// The form for editing the stored part `id`, filled in as the supplier would type it.
     #[cfg(feature = "ssr")]
-    pub fn for_part(id: i64, part: db::OwnedPart) -> Self {
+    pub fn for_part(id: i64, part: OwnedPart) -> Self {
+        let OwnedPart { fields, image_key } = part;
         ListingFormState {
             id: Some(id),
             input: ListingInput {
-                name: part.name,
-                manufacturer: part.manufacturer,
-                model: part.model,
-                description: part.description,
-                price: part.price.euros_input(),
-                stock: part.stock.to_string(),
-                delivery: part.delivery.as_str().to_string(),
+                name: fields.name,
+                manufacturer: fields.manufacturer,
+                model: fields.model,
+                description: fields.description,
+                price: fields.price.euros_input(),
+                stock: fields.stock.to_string(),
+                delivery: fields.delivery.as_str().to_string(),
             },
-            image_key: part.image_key,
+            image_key,
             errors: Vec::new(),
             form_error: None,
         }
@@ -328,14 +322,16 @@ mod tests {
     fn a_stored_part_fills_the_form_as_typed() {
         let form = ListingFormState::for_part(
             7,
-            db::OwnedPart {
-                name: "Disc".into(),
-                manufacturer: "Brembo".into(),
-                model: "BP-123".into(),
-                description: "Vented.".into(),
-                price: Cents(1999),
-                stock: 12,
-                delivery: DeliveryEstimate::Weeks1To2,
+            OwnedPart {
+                fields: ListingFields {
+                    name: "Disc".into(),
+                    manufacturer: "Brembo".into(),
+                    model: "BP-123".into(),
+                    description: "Vented.".into(),
+                    price: Cents(1999),
+                    stock: 12,
+                    delivery: DeliveryEstimate::Weeks1To2,
+                },
                 image_key: Some("k".into()),
             },
         );
