@@ -25,11 +25,20 @@ use crate::{
     },
 };
 
-/// Counts a check of the current password, per client address and per account.
+/// Checks the caller's current password before a change to the account, counting the
+/// attempt per client address and per account.
 #[cfg(feature = "ssr")]
-fn limit_password_checks(cx: &Ctx<UserRow>) -> Result<(), AppError> {
+async fn check_current_password(cx: &Ctx<UserRow>, current: &str) -> Result<(), AppError> {
     cx.limit(Action::PasswordByAddress)?;
-    cx.limit(Action::PasswordByAccount)
+    cx.limit(Action::PasswordByAccount)?;
+    if password::verify(current, &cx.user.password_hash).await? {
+        Ok(())
+    } else {
+        Err(AppError::field(
+            "current_password",
+            "Your current password is not correct.",
+        ))
+    }
 }
 
 /// Creates an account and logs it in, then goes to `next` (a path on this site) or home.
@@ -204,13 +213,7 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
 pub async fn update_email(email: String, current_password: String) -> Result<(), AppError> {
     let cx = Ctx::user().await?;
     let email = Email::parse(&email).map_err(|m| AppError::field("email", m))?;
-    limit_password_checks(&cx)?;
-    if !password::verify(&current_password, &cx.user.password_hash).await? {
-        return Err(AppError::field(
-            "current_password",
-            "Your current password is not correct.",
-        ));
-    }
+    check_current_password(&cx, &current_password).await?;
     db::update_email(cx.pool(), cx.user.id, &email)
         .await
         .map_err(|e| match e {
@@ -241,13 +244,7 @@ pub async fn change_password(
             "The two passwords do not match.",
         ));
     }
-    limit_password_checks(&cx)?;
-    if !password::verify(&current_password, &cx.user.password_hash).await? {
-        return Err(AppError::field(
-            "current_password",
-            "Your current password is not correct.",
-        ));
-    }
+    check_current_password(&cx, &current_password).await?;
     let hash = password::hash(new.expose()).await?;
     db::update_password_hash(cx.pool(), cx.user.id, &hash).await?;
     let updated = db::user_by_id(cx.pool(), cx.user.id)
