@@ -182,11 +182,6 @@ impl<U> Ctx<U> {
         &self.state.config
     }
 
-    /// The whole state.
-    pub fn state(&self) -> &AppState {
-        &self.state
-    }
-
     /// The session, to log in or out. `Internal` in a public read, which has none.
     pub fn session(&mut self) -> Result<&mut AuthSession, AppError> {
         self.session.as_mut().ok_or_else(|| {
