@@ -1,10 +1,12 @@
 //! PartWatch: a marketplace for automotive parts. Components render on the server and hydrate
-//! in the browser; server functions run against SQLite.
+//! in the browser; server functions run against SQLite or PostgreSQL.
 
 pub mod app;
 pub mod auth;
 pub mod cart;
 pub mod catalogue;
+#[cfg(feature = "ssr")]
+mod db_macros;
 #[cfg(feature = "ssr")]
 pub mod demo;
 pub mod error;

@@ -4,8 +4,8 @@
 use super::db::{self, UserRow};
 use super::password;
 use crate::error::AppError;
+use crate::server::db::DbPool;
 use axum_login::{AuthUser, AuthnBackend, UserId};
-use sqlx::SqlitePool;
 
 impl AuthUser for UserRow {
     type Id = i64;
@@ -32,12 +32,12 @@ pub struct Credentials {
 /// Users live in the application database.
 #[derive(Clone, Debug)]
 pub struct Backend {
-    pool: SqlitePool,
+    pool: DbPool,
 }
 
 impl Backend {
     /// A backend on this pool.
-    pub fn new(pool: SqlitePool) -> Self {
+    pub fn new(pool: DbPool) -> Self {
         Self { pool }
     }
 }

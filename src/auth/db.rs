@@ -1,7 +1,7 @@
 //! All SQL of the users table, which this feature owns.
 
 use super::{Email, Role, SessionUser, Username};
-use sqlx::{error::DatabaseError, SqliteExecutor};
+use crate::server::db::{unique_violation, Db, DbConnection, DbExecutor, DbPool};
 
 /// A users row, password hash included. Never serialised: pages get [`SessionUser`].
 #[derive(Clone)]
@@ -53,32 +53,9 @@ pub enum CreateUserError {
     Db(sqlx::Error),
 }
 
-/// The columns a unique index found taken, as SQLite names them in its message ("UNIQUE
-/// constraint failed: users.email", or "t.a, t.b" for an index of several columns); `None`
-/// for any other error. sqlx's `constraint()` is always `None` on SQLite, and SQLite names an
-/// index (rather than its columns) only for an index on an expression, which the users table
-/// does not have.
-fn unique_columns(e: &dyn DatabaseError) -> Option<Vec<&str>> {
-    if !e.is_unique_violation() {
-        return None;
-    }
-    e.message()
-        .strip_prefix("UNIQUE constraint failed: ")
-        .map(|columns| columns.split(", ").collect())
-}
-
-/// The one column (`table.column`) whose unique index a failed write ran into, if that is why
-/// it failed.
-fn taken_column(err: &sqlx::Error) -> Option<String> {
-    match unique_columns(err.as_database_error()?)?.as_slice() {
-        [column] => Some((*column).to_string()),
-        _ => None,
-    }
-}
-
 /// Stores a new user with an already computed password hash and returns its id.
 pub async fn create_user(
-    db: impl sqlx::Acquire<'_, Database = sqlx::Sqlite>,
+    db: impl sqlx::Acquire<'_, Database = Db>,
     username: &Username,
     email: &Email,
     password_hash: &str,
@@ -86,26 +63,26 @@ pub async fn create_user(
 ) -> Result<i64, CreateUserError> {
     let mut conn = db.acquire().await.map_err(CreateUserError::Db)?;
     let (name, address, skeleton) = (username.as_str(), email.as_str(), username.skeleton());
-    let result = sqlx::query!(
-        "INSERT INTO users (username, email, password_hash, role, username_skeleton) \
-         VALUES (?, ?, ?, ?, ?)",
+    let result = crate::db_query_scalar!(
+        r#"INSERT INTO users (username, email, password_hash, role, username_skeleton)
+           VALUES ($1, $2, $3, $4, $5) RETURNING id AS "id!""#,
         name,
         address,
         password_hash,
-        role,
+        role as _,
         skeleton,
     )
-    .execute(&mut *conn)
+    .fetch_one(&mut *conn)
     .await;
-    let taken = result.as_ref().err().and_then(taken_column);
+    let taken = result.as_ref().err().and_then(unique_violation);
     match (result, taken.as_deref()) {
-        (Ok(done), _) => Ok(done.last_insert_rowid()),
+        (Ok(id), _) => Ok(id),
         (Err(_), Some("users.email")) => Err(CreateUserError::EmailTaken),
         (Err(_), Some("users.username")) => Err(CreateUserError::UsernameTaken),
         (Err(_), Some("users.username_skeleton")) => {
             // The same name in other letter case also shares the skeleton; say "taken" then.
-            let same_name = sqlx::query_scalar!(
-                r#"SELECT id AS "id!" FROM users WHERE username = ? COLLATE NOCASE"#,
+            let same_name = crate::db_query_scalar!(
+                r#"SELECT id AS "id!" FROM users WHERE username = $1 COLLATE NOCASE"#,
                 name
             )
             .fetch_optional(&mut *conn)
@@ -124,16 +101,17 @@ pub async fn create_user(
 /// Gives every user stored before look-alike checking its name's skeleton (run at start).
 /// Two old names that already look alike keep theirs unset: both accounts stay usable, and a
 /// new look-alike of either is still refused through the other's skeleton.
-pub async fn fill_missing_username_skeletons(pool: &sqlx::SqlitePool) -> sqlx::Result<u64> {
-    let missing =
-        sqlx::query!(r#"SELECT id AS "id!", username FROM users WHERE username_skeleton IS NULL"#)
-            .fetch_all(pool)
-            .await?;
+pub async fn fill_missing_username_skeletons(pool: &DbPool) -> sqlx::Result<u64> {
+    let missing = crate::db_query!(
+        r#"SELECT id AS "id!", username FROM users WHERE username_skeleton IS NULL"#
+    )
+    .fetch_all(pool)
+    .await?;
     let mut filled = 0;
     for user in missing {
         let (id, skeleton) = (user.id, Username::skeleton_of(&user.username));
-        match sqlx::query!(
-            "UPDATE users SET username_skeleton = ? WHERE id = ?",
+        match crate::db_query!(
+            "UPDATE users SET username_skeleton = $1 WHERE id = $2",
             skeleton,
             id
         )
@@ -154,8 +132,8 @@ pub async fn fill_missing_username_skeletons(pool: &sqlx::SqlitePool) -> sqlx::R
 pub const DEVICES_PER_USER: i64 = 20;
 
 /// The account a device token (from a browser's device cookie) was issued to, if any.
-pub async fn device_owner(db: impl SqliteExecutor<'_>, token: &str) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar!("SELECT user_id FROM login_devices WHERE token = ?", token)
+pub async fn device_owner(db: impl DbExecutor<'_>, token: &str) -> sqlx::Result<Option<i64>> {
+    crate::db_query_scalar!("SELECT user_id FROM login_devices WHERE token = $1", token)
         .fetch_optional(db)
         .await
 }
@@ -163,22 +141,23 @@ pub async fn device_owner(db: impl SqliteExecutor<'_>, token: &str) -> sqlx::Res
 /// Remembers that the browser holding `token` logged in to `user_id`, keeping only the
 /// newest [`DEVICES_PER_USER`] of that account.
 pub async fn remember_device(
-    db: &mut sqlx::SqliteConnection,
+    db: &mut DbConnection,
     user_id: i64,
     token: &str,
     now: i64,
 ) -> sqlx::Result<()> {
-    sqlx::query!(
-        "INSERT OR REPLACE INTO login_devices (token, user_id, created_at) VALUES (?, ?, ?)",
+    crate::db_query!(
+        "INSERT INTO login_devices (token, user_id, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (token) DO UPDATE SET user_id = excluded.user_id, created_at = excluded.created_at",
         token,
         user_id,
         now,
     )
     .execute(&mut *db)
     .await?;
-    sqlx::query!(
-        "DELETE FROM login_devices WHERE user_id = ?1 AND token NOT IN \
-         (SELECT token FROM login_devices WHERE user_id = ?1 ORDER BY created_at DESC LIMIT ?2)",
+    crate::db_query!(
+        "DELETE FROM login_devices WHERE user_id = $1 AND token NOT IN \
+         (SELECT token FROM login_devices WHERE user_id = $1 ORDER BY created_at DESC LIMIT $2)",
         user_id,
         DEVICES_PER_USER,
     )
@@ -188,11 +167,11 @@ pub async fn remember_device(
 }
 
 /// The user with this id.
-pub async fn user_by_id(db: impl SqliteExecutor<'_>, id: i64) -> sqlx::Result<Option<UserRow>> {
-    sqlx::query_as!(
+pub async fn user_by_id(db: impl DbExecutor<'_>, id: i64) -> sqlx::Result<Option<UserRow>> {
+    crate::db_query_as!(
         UserRow,
         r#"SELECT id AS "id!", username, email, password_hash, role AS "role: Role"
-           FROM users WHERE id = ?"#,
+           FROM users WHERE id = $1"#,
         id,
     )
     .fetch_optional(db)
@@ -200,15 +179,12 @@ pub async fn user_by_id(db: impl SqliteExecutor<'_>, id: i64) -> sqlx::Result<Op
 }
 
 /// The user with this email, in any letter case.
-pub async fn user_by_email(
-    db: impl SqliteExecutor<'_>,
-    email: &str,
-) -> sqlx::Result<Option<UserRow>> {
+pub async fn user_by_email(db: impl DbExecutor<'_>, email: &str) -> sqlx::Result<Option<UserRow>> {
     let email = email.trim();
-    sqlx::query_as!(
+    crate::db_query_as!(
         UserRow,
         r#"SELECT id AS "id!", username, email, password_hash, role AS "role: Role"
-           FROM users WHERE email = ? COLLATE NOCASE"#,
+           FROM users WHERE email = $1 COLLATE NOCASE"#,
         email,
     )
     .fetch_optional(db)
@@ -217,13 +193,13 @@ pub async fn user_by_email(
 
 /// Whether any other user than `except_id` has this email.
 pub async fn email_taken(
-    db: impl SqliteExecutor<'_>,
+    db: impl DbExecutor<'_>,
     email: &Email,
     except_id: i64,
 ) -> sqlx::Result<bool> {
     let address = email.as_str();
-    let found = sqlx::query_scalar!(
-        r#"SELECT id AS "id!" FROM users WHERE email = ? COLLATE NOCASE AND id <> ?"#,
+    let found = crate::db_query_scalar!(
+        r#"SELECT id AS "id!" FROM users WHERE email = $1 COLLATE NOCASE AND id <> $2"#,
         address,
         except_id,
     )
@@ -234,15 +210,19 @@ pub async fn email_taken(
 
 /// Changes a user's email. Fails with a unique violation if another user has it.
 pub async fn update_email(
-    db: impl SqliteExecutor<'_>,
+    db: impl DbExecutor<'_>,
     user_id: i64,
     email: &Email,
 ) -> Result<(), CreateUserError> {
     let address = email.as_str();
-    let result = sqlx::query!("UPDATE users SET email = ? WHERE id = ?", address, user_id)
-        .execute(db)
-        .await;
-    let taken = result.as_ref().err().and_then(taken_column);
+    let result = crate::db_query!(
+        "UPDATE users SET email = $1 WHERE id = $2",
+        address,
+        user_id
+    )
+    .execute(db)
+    .await;
+    let taken = result.as_ref().err().and_then(unique_violation);
     match (result, taken.as_deref()) {
         (Ok(_), _) => Ok(()),
         (Err(_), Some("users.email")) => Err(CreateUserError::EmailTaken),
@@ -252,12 +232,12 @@ pub async fn update_email(
 
 /// Replaces a user's password hash.
 pub async fn update_password_hash(
-    db: impl SqliteExecutor<'_>,
+    db: impl DbExecutor<'_>,
     user_id: i64,
     password_hash: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query!(
-        "UPDATE users SET password_hash = ? WHERE id = ?",
+    crate::db_query!(
+        "UPDATE users SET password_hash = $1 WHERE id = $2",
         password_hash,
         user_id,
     )
@@ -267,8 +247,8 @@ pub async fn update_password_hash(
 }
 
 /// Whether the users table is empty (a fresh database, ready for demo data).
-pub async fn no_users(db: impl SqliteExecutor<'_>) -> sqlx::Result<bool> {
-    let count = sqlx::query_scalar!("SELECT COUNT(*) FROM users")
+pub async fn no_users(db: impl DbExecutor<'_>) -> sqlx::Result<bool> {
+    let count = crate::db_query_scalar!(r#"SELECT COUNT(*) AS "n!" FROM users"#)
         .fetch_one(db)
         .await?;
     Ok(count == 0)
@@ -278,7 +258,6 @@ pub async fn no_users(db: impl SqliteExecutor<'_>) -> sqlx::Result<bool> {
 mod tests {
     use super::*;
     use crate::auth::password;
-    use sqlx::SqlitePool;
 
     fn name(s: &str) -> Username {
         Username::parse(s).unwrap()
@@ -287,8 +266,8 @@ mod tests {
         Email::parse(s).unwrap()
     }
 
-    #[sqlx::test]
-    async fn creates_and_reads_a_user(pool: SqlitePool) {
+    #[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+    async fn creates_and_reads_a_user(pool: DbPool) {
         let id = create_user(
             &pool,
             &name("anna"),
@@ -306,8 +285,8 @@ mod tests {
         assert!(!no_users(&pool).await.unwrap());
     }
 
-    #[sqlx::test]
-    async fn email_is_unique_regardless_of_case(pool: SqlitePool) {
+    #[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+    async fn email_is_unique_regardless_of_case(pool: DbPool) {
         create_user(
             &pool,
             &name("anna"),
@@ -318,7 +297,7 @@ mod tests {
         .await
         .unwrap();
         // Bypass the normalising Email type to prove the database itself refuses.
-        let err = sqlx::query!(
+        let err = crate::db_query!(
             "INSERT INTO users (username, email, password_hash, role) \
              VALUES ('bob', 'ANNA@Example.com', 'h', 'customer')"
         )
@@ -337,8 +316,8 @@ mod tests {
         assert!(matches!(again, Err(CreateUserError::EmailTaken)));
     }
 
-    #[sqlx::test]
-    async fn username_is_unique_regardless_of_case(pool: SqlitePool) {
+    #[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+    async fn username_is_unique_regardless_of_case(pool: DbPool) {
         create_user(
             &pool,
             &name("anna"),
@@ -359,8 +338,8 @@ mod tests {
         assert!(matches!(again, Err(CreateUserError::UsernameTaken)));
     }
 
-    #[sqlx::test]
-    async fn stored_password_verifies(pool: SqlitePool) {
+    #[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+    async fn stored_password_verifies(pool: DbPool) {
         let hash = password::hash("correct horse battery").await.unwrap();
         let id = create_user(
             &pool,
@@ -385,8 +364,8 @@ mod tests {
         );
     }
 
-    #[sqlx::test]
-    async fn email_change_refuses_a_taken_address(pool: SqlitePool) {
+    #[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+    async fn email_change_refuses_a_taken_address(pool: DbPool) {
         let a = create_user(
             &pool,
             &name("anna"),
@@ -425,8 +404,8 @@ mod tests {
     }
 
     /// A role the schema does not admit is a read error, not a customer.
-    #[sqlx::test]
-    async fn an_unknown_role_is_an_error(pool: SqlitePool) {
+    #[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+    async fn an_unknown_role_is_an_error(pool: DbPool) {
         let bad = sqlx::query_scalar::<_, Role>("SELECT 'wizard'")
             .fetch_one(&pool)
             .await;
@@ -445,8 +424,8 @@ mod tests {
 
     /// Each unique index is told apart by the exact column SQLite names, whatever else the
     /// message holds.
-    #[sqlx::test]
-    async fn unique_violations_name_their_column(pool: SqlitePool) {
+    #[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+    async fn unique_violations_name_their_column(pool: DbPool) {
         create_user(
             &pool,
             &name("NordBrake"),
@@ -459,9 +438,9 @@ mod tests {
         let insert = |username: &'static str, address: &'static str, skeleton: String| {
             let pool = pool.clone();
             async move {
-                sqlx::query!(
+                crate::db_query!(
                     "INSERT INTO users (username, email, password_hash, role, username_skeleton) \
-                     VALUES (?, ?, 'h', 'customer', ?)",
+                     VALUES ($1, $2, 'h', 'customer', $3)",
                     username,
                     address,
                     skeleton,
@@ -475,21 +454,27 @@ mod tests {
         let email_taken = insert("other", "SHOP@nordbrake.example", "other".into()).await;
         let name_taken = insert("nordbrake", "b@example.com", "x".into()).await;
         let look_alike = insert("N0rdBrake", "c@example.com", skeleton).await;
-        assert_eq!(taken_column(&email_taken).as_deref(), Some("users.email"));
-        assert_eq!(taken_column(&name_taken).as_deref(), Some("users.username"));
         assert_eq!(
-            taken_column(&look_alike).as_deref(),
+            unique_violation(&email_taken).as_deref(),
+            Some("users.email")
+        );
+        assert_eq!(
+            unique_violation(&name_taken).as_deref(),
+            Some("users.username")
+        );
+        assert_eq!(
+            unique_violation(&look_alike).as_deref(),
             Some("users.username_skeleton")
         );
         // Not a unique violation (the name is too short): no column.
-        let check = sqlx::query!(
+        let check = crate::db_query!(
             "INSERT INTO users (username, email, password_hash, role) \
              VALUES ('x', 'email.users@example.com', 'h', 'customer')"
         )
         .execute(&pool)
         .await
         .unwrap_err();
-        assert_eq!(taken_column(&check), None);
+        assert_eq!(unique_violation(&check), None);
         let look_alike = create_user(
             &pool,
             &name("N0rdBrake"),

@@ -20,7 +20,11 @@ use std::fmt;
 /// What an account may do. Chosen at registration. Stored as [`Role::as_str`] spells it (the
 /// CHECK constraint's list); reading any other spelling is an error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(rename_all = "snake_case"))]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sqlx::Type),
+    sqlx(type_name = "text", rename_all = "snake_case")
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Buys parts.

@@ -2,12 +2,12 @@
 
 use super::{CartLine, LineIssue};
 use crate::parts::{db::stock_info, Cents};
-use sqlx::{SqliteConnection, SqliteExecutor, SqlitePool};
+use crate::server::db::{self, DbConnection, DbExecutor, DbPool};
 
 /// How many units the user's cart holds, over all lines.
-pub async fn item_count(db: impl SqliteExecutor<'_>, user_id: i64) -> sqlx::Result<i64> {
-    sqlx::query_scalar!(
-        r#"SELECT COALESCE(SUM(quantity), 0) AS "units!: i64" FROM cart_items WHERE user_id = ?"#,
+pub async fn item_count(db: impl DbExecutor<'_>, user_id: i64) -> sqlx::Result<i64> {
+    crate::db_query_scalar!(
+        r#"SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) AS "units!: i64" FROM cart_items WHERE user_id = $1"#,
         user_id
     )
     .fetch_one(db)
@@ -15,13 +15,9 @@ pub async fn item_count(db: impl SqliteExecutor<'_>, user_id: i64) -> sqlx::Resu
 }
 
 /// How many units of one part the user's cart holds.
-pub async fn quantity_of(
-    db: impl SqliteExecutor<'_>,
-    user_id: i64,
-    part_id: i64,
-) -> sqlx::Result<i64> {
-    let quantity = sqlx::query_scalar!(
-        "SELECT quantity FROM cart_items WHERE user_id = ? AND part_id = ?",
+pub async fn quantity_of(db: impl DbExecutor<'_>, user_id: i64, part_id: i64) -> sqlx::Result<i64> {
+    let quantity = crate::db_query_scalar!(
+        "SELECT quantity FROM cart_items WHERE user_id = $1 AND part_id = $2",
         user_id,
         part_id,
     )
@@ -54,12 +50,12 @@ pub enum AddOutcome {
 /// Adds `quantity` units of a part to the user's cart, unless the cart would then hold more than
 /// the stock. One write transaction, so two tabs adding at once cannot overshoot.
 pub async fn add_item(
-    pool: &SqlitePool,
+    pool: &DbPool,
     user_id: i64,
     part_id: i64,
     quantity: i64,
 ) -> sqlx::Result<AddOutcome> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = db::begin_write(pool, Some(user_id)).await?;
     let Some(part) = stock_info(&mut *tx, part_id).await? else {
         return Ok(AddOutcome::Unavailable);
     };
@@ -76,9 +72,9 @@ pub async fn add_item(
             in_cart,
         });
     }
-    sqlx::query!(
-        "INSERT INTO cart_items (user_id, part_id, quantity) VALUES (?, ?, ?) \
-         ON CONFLICT (user_id, part_id) DO UPDATE SET quantity = quantity + excluded.quantity",
+    crate::db_query!(
+        "INSERT INTO cart_items (user_id, part_id, quantity) VALUES ($1, $2, $3) \
+         ON CONFLICT (user_id, part_id) DO UPDATE SET quantity = cart_items.quantity + excluded.quantity",
         user_id,
         part_id,
         quantity,
@@ -106,14 +102,14 @@ struct LineRow {
 
 /// The user's cart lines with the parts' current price, stock and state, grouped by supplier
 /// (so each group is one order at checkout), oldest line first within a supplier.
-pub async fn lines(db: &mut SqliteConnection, user_id: i64) -> sqlx::Result<Vec<CartLine>> {
-    let rows = sqlx::query_as!(
+pub async fn lines(db: &mut DbConnection, user_id: i64) -> sqlx::Result<Vec<CartLine>> {
+    let rows = crate::db_query_as!(
         LineRow,
         r#"SELECT c.part_id, p.name, p.manufacturer, p.model, u.username AS supplier,
                   p.supplier_id, p.image_key, p.price_cents, c.quantity, p.stock,
-                  p.archived AS "archived: bool"
+                  (p.archived <> 0) AS "archived!: bool"
            FROM cart_items c JOIN parts p ON p.id = c.part_id JOIN users u ON u.id = p.supplier_id
-           WHERE c.user_id = ?
+           WHERE c.user_id = $1
            ORDER BY u.username COLLATE NOCASE, p.supplier_id, c.added_at, c.part_id"#,
         user_id,
     )
@@ -159,12 +155,12 @@ pub enum SetOutcome {
 /// Sets how many units of a part the cart line holds, never above the stock (a line that lost
 /// stock is fixed by lowering it to what is left).
 pub async fn set_quantity(
-    pool: &SqlitePool,
+    pool: &DbPool,
     user_id: i64,
     part_id: i64,
     quantity: i64,
 ) -> sqlx::Result<SetOutcome> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = db::begin_write(pool, Some(user_id)).await?;
     let in_cart = quantity_of(&mut *tx, user_id, part_id).await?;
     if in_cart == 0 {
         return Ok(SetOutcome::NoLine);
@@ -178,8 +174,8 @@ pub async fn set_quantity(
     if quantity > part.stock {
         return Ok(SetOutcome::NotEnoughStock { stock: part.stock });
     }
-    sqlx::query!(
-        "UPDATE cart_items SET quantity = ? WHERE user_id = ? AND part_id = ?",
+    crate::db_query!(
+        "UPDATE cart_items SET quantity = $1 WHERE user_id = $2 AND part_id = $3",
         quantity,
         user_id,
         part_id,
@@ -193,14 +189,14 @@ pub async fn set_quantity(
 
 /// Removes the cart lines of these parts; returns how many lines went.
 pub async fn remove_items(
-    db: &mut SqliteConnection,
+    db: &mut DbConnection,
     user_id: i64,
     part_ids: &[i64],
 ) -> sqlx::Result<u64> {
     let mut removed = 0;
     for part_id in part_ids {
-        removed += sqlx::query!(
-            "DELETE FROM cart_items WHERE user_id = ? AND part_id = ?",
+        removed += crate::db_query!(
+            "DELETE FROM cart_items WHERE user_id = $1 AND part_id = $2",
             user_id,
             part_id,
         )
@@ -215,15 +211,15 @@ pub async fn remove_items(
 mod tests {
     use super::*;
 
-    async fn fixture(pool: &SqlitePool) {
+    async fn fixture(pool: &DbPool) {
         for (name, role) in [
             ("anna", "customer"),
             ("bob", "customer"),
             ("acme", "supplier"),
         ] {
             let email = format!("{name}@example.com");
-            sqlx::query!(
-                "INSERT INTO users (username, email, password_hash, role) VALUES (?, ?, 'h', ?)",
+            crate::db_query!(
+                "INSERT INTO users (username, email, password_hash, role) VALUES ($1, $2, 'h', $3)",
                 name,
                 email,
                 role
@@ -234,15 +230,15 @@ mod tests {
         }
         // Part 1: 3 in stock; part 2: archived; part 3: out of stock.
         for (name, stock, archived) in [("Disc", 3, 0), ("Old", 10, 1), ("None", 0, 0)] {
-            sqlx::query!("INSERT INTO parts (supplier_id, name, manufacturer, model, description, price_cents, stock, delivery_estimate, archived) VALUES (3, ?, 'M', 'X', 'D', 100, ?, '1-2_days', ?)", name, stock, archived)
+            crate::db_query!("INSERT INTO parts (supplier_id, name, manufacturer, model, description, price_cents, stock, delivery_estimate, archived) VALUES (3, $1, 'M', 'X', 'D', 100, $2, '1-2_days', $3)", name, stock, archived)
                 .execute(pool)
                 .await
                 .unwrap();
         }
     }
 
-    #[sqlx::test]
-    async fn counts_units_of_one_user_only(pool: SqlitePool) {
+    #[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+    async fn counts_units_of_one_user_only(pool: DbPool) {
         fixture(&pool).await;
         assert_eq!(
             add_item(&pool, 1, 1, 2).await.unwrap(),
@@ -255,7 +251,7 @@ mod tests {
         assert_eq!(item_count(&pool, 1).await.unwrap(), 2);
         assert_eq!(item_count(&pool, 3).await.unwrap(), 0);
         // A quantity of zero is not a cart line.
-        assert!(sqlx::query!(
+        assert!(crate::db_query!(
             "INSERT INTO cart_items (user_id, part_id, quantity) VALUES (3, 1, 0)"
         )
         .execute(&pool)
@@ -263,8 +259,8 @@ mod tests {
         .is_err());
     }
 
-    #[sqlx::test]
-    async fn adding_never_exceeds_the_stock(pool: SqlitePool) {
+    #[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+    async fn adding_never_exceeds_the_stock(pool: DbPool) {
         fixture(&pool).await;
         assert_eq!(
             add_item(&pool, 1, 1, 2).await.unwrap(),
@@ -291,8 +287,8 @@ mod tests {
         );
     }
 
-    #[sqlx::test]
-    async fn quantities_are_set_within_the_stock(pool: SqlitePool) {
+    #[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+    async fn quantities_are_set_within_the_stock(pool: DbPool) {
         fixture(&pool).await;
         add_item(&pool, 1, 1, 1).await.unwrap();
         assert_eq!(
@@ -308,7 +304,7 @@ mod tests {
             SetOutcome::NoLine
         );
         // The stock drops under the line: lowering is allowed, raising is not.
-        sqlx::query!("UPDATE parts SET stock = 1 WHERE id = 1")
+        crate::db_query!("UPDATE parts SET stock = 1 WHERE id = 1")
             .execute(&pool)
             .await
             .unwrap();
@@ -325,7 +321,7 @@ mod tests {
         );
         assert_eq!(lines(&mut conn, 1).await.unwrap()[0].issue, None);
         // An archived part can only be removed.
-        sqlx::query!("UPDATE parts SET archived = 1 WHERE id = 1")
+        crate::db_query!("UPDATE parts SET archived = 1 WHERE id = 1")
             .execute(&pool)
             .await
             .unwrap();
@@ -341,8 +337,8 @@ mod tests {
         assert_eq!(item_count(&mut *conn, 1).await.unwrap(), 0);
     }
 
-    #[sqlx::test]
-    async fn archived_unknown_and_own_parts_are_refused(pool: SqlitePool) {
+    #[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+    async fn archived_unknown_and_own_parts_are_refused(pool: DbPool) {
         fixture(&pool).await;
         assert_eq!(
             add_item(&pool, 1, 2, 1).await.unwrap(),

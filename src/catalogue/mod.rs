@@ -2,7 +2,7 @@
 //! query so reload, back/forward and a shared link reproduce the view.
 
 pub mod api;
-#[cfg(feature = "ssr")]
+#[cfg(all(feature = "ssr", not(feature = "postgres")))]
 pub mod search;
 pub mod view;
 

@@ -5,6 +5,7 @@
 pub mod generate;
 pub mod pictures;
 
+use crate::server::db::DbPool;
 use crate::{
     auth::{db as users, password, Email, Role, Username},
     error::AppError,
@@ -15,7 +16,6 @@ use crate::{
     },
 };
 use pictures::Kind;
-use sqlx::SqlitePool;
 use std::path::Path;
 
 /// The password of every demo account.
@@ -139,7 +139,7 @@ fn demo_parts() -> Vec<DemoPart> {
 }
 
 /// Loads the demo data if the database has no users yet. Returns whether it did.
-pub async fn load_if_empty(pool: &SqlitePool, upload_dir: &Path) -> Result<bool, AppError> {
+pub async fn load_if_empty(pool: &DbPool, upload_dir: &Path) -> Result<bool, AppError> {
     if !users::no_users(pool).await? {
         return Ok(false);
     }
@@ -197,9 +197,9 @@ pub async fn load_if_empty(pool: &SqlitePool, upload_dir: &Path) -> Result<bool,
         // Spread creation times over the past days, suppliers interleaved (11 and the part
         // count share no factor, so every part gets its own slot), so "newest" is a mix.
         let age = (parts.len() - (i * 11) % parts.len()) as i64 * 7_200;
-        sqlx::query!(
-            "UPDATE parts SET created_at = created_at - ?1, updated_at = created_at - ?1 \
-             WHERE id = ?2",
+        crate::db_query!(
+            "UPDATE parts SET created_at = created_at - $1, updated_at = created_at - $1 \
+             WHERE id = $2",
             age,
             id,
         )
@@ -219,23 +219,23 @@ fn io_error(err: std::io::Error) -> AppError {
 mod tests {
     use super::*;
 
-    #[sqlx::test]
-    async fn loads_once_into_an_empty_database(pool: SqlitePool) {
+    #[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+    async fn loads_once_into_an_empty_database(pool: DbPool) {
         let dir =
             std::env::temp_dir().join(format!("pw-demo-{}", crate::server::random::random_key()));
         assert!(load_if_empty(&pool, &dir).await.unwrap());
-        let parts = sqlx::query_scalar!("SELECT COUNT(*) FROM parts")
+        let parts = crate::db_query_scalar!(r#"SELECT COUNT(*) AS "n!" FROM parts"#)
             .fetch_one(&pool)
             .await
             .unwrap();
-        let users = sqlx::query_scalar!("SELECT COUNT(*) FROM users")
+        let users = crate::db_query_scalar!(r#"SELECT COUNT(*) AS "n!" FROM users"#)
             .fetch_one(&pool)
             .await
             .unwrap();
         assert!(parts >= 30, "a few dozen parts, got {parts}");
         assert_eq!(users, 4);
         // Every part's pictures exist.
-        let keys = sqlx::query_scalar!(r#"SELECT image_key AS "image_key!" FROM parts"#)
+        let keys = crate::db_query_scalar!(r#"SELECT image_key AS "image_key!" FROM parts"#)
             .fetch_all(&pool)
             .await
             .unwrap();
@@ -245,7 +245,7 @@ mod tests {
         }
         // A second start leaves the data alone.
         assert!(!load_if_empty(&pool, &dir).await.unwrap());
-        let again = sqlx::query_scalar!("SELECT COUNT(*) FROM parts")
+        let again = crate::db_query_scalar!(r#"SELECT COUNT(*) AS "n!" FROM parts"#)
             .fetch_one(&pool)
             .await
             .unwrap();

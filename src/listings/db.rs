@@ -6,7 +6,7 @@
 
 use super::{ListingFields, ListingRow, OwnedPart};
 use crate::parts::{db::PartFields, Availability, Cents, DeliveryEstimate, ShopStats};
-use sqlx::SqliteExecutor;
+use crate::server::db::DbExecutor;
 
 /// `%text%` for LIKE, with LIKE's wildcards in the text escaped.
 fn contains_pattern(text: &str) -> String {
@@ -19,17 +19,14 @@ fn contains_pattern(text: &str) -> String {
 
 /// Counts of a supplier's listings and stock; low stock is at most
 /// [`Availability::LOW_STOCK`] units.
-pub async fn supplier_stats(
-    db: impl SqliteExecutor<'_>,
-    supplier_id: i64,
-) -> sqlx::Result<ShopStats> {
-    let row = sqlx::query!(
+pub async fn supplier_stats(db: impl DbExecutor<'_>, supplier_id: i64) -> sqlx::Result<ShopStats> {
+    let row = crate::db_query!(
         r#"SELECT
-             COALESCE(SUM(archived = 0), 0) AS "active!: i64",
-             COALESCE(SUM(archived = 1), 0) AS "archived!: i64",
-             COALESCE(SUM(CASE WHEN archived = 0 THEN stock ELSE 0 END), 0) AS "units!: i64",
-             COALESCE(SUM(archived = 0 AND stock <= ?2), 0) AS "low!: i64"
-           FROM parts WHERE supplier_id = ?1"#,
+             COUNT(*) FILTER (WHERE archived = 0) AS "active!: i64",
+             COUNT(*) FILTER (WHERE archived = 1) AS "archived!: i64",
+             CAST(COALESCE(SUM(stock) FILTER (WHERE archived = 0), 0) AS BIGINT) AS "units!: i64",
+             COUNT(*) FILTER (WHERE archived = 0 AND stock <= $2) AS "low!: i64"
+           FROM parts WHERE supplier_id = $1"#,
         supplier_id,
         Availability::LOW_STOCK,
     )
@@ -46,17 +43,19 @@ pub async fn supplier_stats(
 /// A supplier's own parts, active or archived, optionally narrowed by a text found in name,
 /// maker or model; most recently changed first.
 pub async fn owned_listings(
-    db: impl SqliteExecutor<'_>,
+    db: impl DbExecutor<'_>,
     supplier_id: i64,
     archived: bool,
     text: &str,
 ) -> sqlx::Result<Vec<ListingRow>> {
-    let pattern = contains_pattern(text.trim());
-    let rows = sqlx::query!(
+    let pattern = contains_pattern(&text.trim().to_lowercase());
+    let archived = i64::from(archived);
+    let rows = crate::db_query!(
         r#"SELECT id AS "id!", name, manufacturer, model, price_cents, stock, image_key,
-                  archived AS "archived: bool"
-           FROM parts WHERE supplier_id = ?1 AND archived = ?2
-           AND (name LIKE ?3 ESCAPE '\' OR manufacturer LIKE ?3 ESCAPE '\' OR model LIKE ?3 ESCAPE '\')
+                  (archived <> 0) AS "archived!: bool"
+           FROM parts WHERE supplier_id = $1 AND archived = $2
+           AND (lower(name) LIKE $3 ESCAPE '\' OR lower(manufacturer) LIKE $3 ESCAPE '\'
+                OR lower(model) LIKE $3 ESCAPE '\')
            ORDER BY updated_at DESC, id DESC LIMIT 1000"#,
         supplier_id,
         archived,
@@ -82,14 +81,14 @@ pub async fn owned_listings(
 /// A supplier's own part (archived or not); `None` when the part does not exist or belongs to
 /// someone else.
 pub async fn owned_part(
-    db: impl SqliteExecutor<'_>,
+    db: impl DbExecutor<'_>,
     id: i64,
     supplier_id: i64,
 ) -> sqlx::Result<Option<OwnedPart>> {
-    let row = sqlx::query!(
+    let row = crate::db_query!(
         r#"SELECT name, manufacturer, model, description, price_cents, stock,
                   delivery_estimate AS "delivery: DeliveryEstimate", image_key
-           FROM parts WHERE id = ? AND supplier_id = ?"#,
+           FROM parts WHERE id = $1 AND supplier_id = $2"#,
         id,
         supplier_id,
     )
@@ -112,23 +111,23 @@ pub async fn owned_part(
 /// Changes an owned part's fields and, if `image_key` is `Some`, its picture. Returns whether
 /// a part of this supplier was changed.
 pub async fn update_owned_part(
-    db: impl SqliteExecutor<'_>,
+    db: impl DbExecutor<'_>,
     id: i64,
     supplier_id: i64,
     fields: &PartFields<'_>,
     image_key: Option<&str>,
 ) -> sqlx::Result<bool> {
-    let done = sqlx::query!(
-        "UPDATE parts SET name = ?, manufacturer = ?, model = ?, description = ?, \
-         price_cents = ?, stock = ?, delivery_estimate = ?, image_key = COALESCE(?, image_key), \
-         updated_at = unixepoch() WHERE id = ? AND supplier_id = ?",
+    let done = crate::db_query!(
+        "UPDATE parts SET name = $1, manufacturer = $2, model = $3, description = $4, \
+         price_cents = $5, stock = $6, delivery_estimate = $7, image_key = COALESCE($8, image_key), \
+         updated_at = unixepoch() WHERE id = $9 AND supplier_id = $10",
         fields.name,
         fields.manufacturer,
         fields.model,
         fields.description,
         fields.price.0,
         fields.stock,
-        fields.delivery,
+        fields.delivery as _,
         image_key,
         id,
         supplier_id,
@@ -141,12 +140,12 @@ pub async fn update_owned_part(
 /// The picture key of an owned part (to delete the old files after a replacement): `None` when
 /// the part is not the supplier's, `Some(None)` when it has no picture.
 pub async fn owned_image_key(
-    db: impl SqliteExecutor<'_>,
+    db: impl DbExecutor<'_>,
     id: i64,
     supplier_id: i64,
 ) -> sqlx::Result<Option<Option<String>>> {
-    sqlx::query_scalar!(
-        "SELECT image_key FROM parts WHERE id = ? AND supplier_id = ?",
+    crate::db_query_scalar!(
+        "SELECT image_key FROM parts WHERE id = $1 AND supplier_id = $2",
         id,
         supplier_id,
     )
@@ -167,16 +166,16 @@ pub enum OwnedChange {
 
 /// Applies `change` to a part of this supplier. Returns whether such a part was changed.
 pub async fn change_owned_part(
-    db: impl SqliteExecutor<'_>,
+    db: impl DbExecutor<'_>,
     id: i64,
     supplier_id: i64,
     change: OwnedChange,
 ) -> sqlx::Result<bool> {
     let done = match change {
         OwnedChange::Price(price) => {
-            sqlx::query!(
-                "UPDATE parts SET price_cents = ?, updated_at = unixepoch() \
-                 WHERE id = ? AND supplier_id = ?",
+            crate::db_query!(
+                "UPDATE parts SET price_cents = $1, updated_at = unixepoch() \
+                 WHERE id = $2 AND supplier_id = $3",
                 price.0,
                 id,
                 supplier_id,
@@ -185,9 +184,9 @@ pub async fn change_owned_part(
             .await?
         }
         OwnedChange::Stock(stock) => {
-            sqlx::query!(
-                "UPDATE parts SET stock = ?, updated_at = unixepoch() \
-                 WHERE id = ? AND supplier_id = ?",
+            crate::db_query!(
+                "UPDATE parts SET stock = $1, updated_at = unixepoch() \
+                 WHERE id = $2 AND supplier_id = $3",
                 stock,
                 id,
                 supplier_id,
@@ -196,9 +195,10 @@ pub async fn change_owned_part(
             .await?
         }
         OwnedChange::Archived(archived) => {
-            sqlx::query!(
-                "UPDATE parts SET archived = ?, updated_at = unixepoch() \
-                 WHERE id = ? AND supplier_id = ?",
+            let archived = i64::from(archived);
+            crate::db_query!(
+                "UPDATE parts SET archived = $1, updated_at = unixepoch() \
+                 WHERE id = $2 AND supplier_id = $3",
                 archived,
                 id,
                 supplier_id,
@@ -218,15 +218,15 @@ mod tests {
         fixtures::{part, supplier},
         insert_part, newest_parts,
     };
-    use sqlx::SqlitePool;
+    use crate::server::db::DbPool;
 
     #[test]
     fn like_wildcards_in_the_text_are_text() {
         assert_eq!(contains_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
     }
 
-    #[sqlx::test]
-    async fn supplier_stats_counts_only_own_parts(pool: SqlitePool) {
+    #[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+    async fn supplier_stats_counts_only_own_parts(pool: DbPool) {
         let s = supplier(&pool, "acme").await;
         let other = supplier(&pool, "other").await;
         insert_part(&pool, &part(s, "A", 10)).await.unwrap();
@@ -256,8 +256,8 @@ mod tests {
         );
     }
 
-    #[sqlx::test]
-    async fn archive_and_restore_only_touch_own_parts(pool: SqlitePool) {
+    #[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+    async fn archive_and_restore_only_touch_own_parts(pool: DbPool) {
         let s = supplier(&pool, "acme").await;
         let other = supplier(&pool, "other").await;
         let id = insert_part(&pool, &part(s, "Disc", 10)).await.unwrap();
@@ -285,8 +285,8 @@ mod tests {
         assert_eq!(newest_parts(&pool, 10).await.unwrap().len(), 1);
     }
 
-    #[sqlx::test]
-    async fn owners_alone_see_and_change_their_parts(pool: SqlitePool) {
+    #[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+    async fn owners_alone_see_and_change_their_parts(pool: DbPool) {
         let s = supplier(&pool, "acme").await;
         let other = supplier(&pool, "other").await;
         let id = insert_part(&pool, &part(s, "Disc", 10)).await.unwrap();

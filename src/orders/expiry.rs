@@ -1,8 +1,8 @@
 //! The background task that cancels unpaid orders at their payment deadline, so stock taken at
 //! checkout goes back on sale when the customer does not pay (see [`super::db::expire_unpaid`]).
 
+use crate::server::db::DbPool;
 use crate::time::unix_now;
-use sqlx::SqlitePool;
 use std::time::Duration;
 use tokio::{task::JoinHandle, time::MissedTickBehavior};
 
@@ -11,7 +11,7 @@ use tokio::{task::JoinHandle, time::MissedTickBehavior};
 /// itself makes sure each order is cancelled, and its stock returned, once. A failed run is
 /// logged and the next one tries again; the task never stops on an error.
 pub fn spawn_order_expiry(
-    pool: SqlitePool,
+    pool: DbPool,
     payment_window: Duration,
     every: Duration,
 ) -> JoinHandle<()> {

@@ -59,7 +59,11 @@ pub fn unpaid_cap_message(held: i64) -> String {
 /// Why an order was cancelled. Stored as [`Self::as_str`] spells it; reading any other spelling
 /// is an error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(rename_all = "snake_case"))]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sqlx::Type),
+    sqlx(type_name = "text", rename_all = "snake_case")
+)]
 pub enum CancelReason {
     /// Its customer cancelled it before paying.
     Customer,
@@ -88,7 +92,11 @@ impl CancelReason {
 /// Where an order stands. Stored as [`Self::as_str`] spells it (the CHECK constraint's list);
 /// reading any other spelling is an error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(rename_all = "snake_case"))]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sqlx::Type),
+    sqlx(type_name = "text", rename_all = "snake_case")
+)]
 pub enum OrderStatus {
     /// Placed; the customer still has to transfer the money.
     AwaitingPayment,

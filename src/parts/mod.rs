@@ -129,7 +129,7 @@ impl Availability {
 /// How long delivery takes, as a supplier promises it. Stored as the spellings of
 /// [`Self::as_str`] (the CHECK constraint's list); reading any other is an error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(type_name = "text"))]
 pub enum DeliveryEstimate {
     /// 1–2 business days.
     #[cfg_attr(feature = "ssr", sqlx(rename = "1-2_days"))]

@@ -19,9 +19,9 @@ use super::{
 };
 use crate::auth::{backend::AuthSession, db::UserRow, Role};
 use crate::error::AppError;
+use crate::server::db::DbPool;
 use axum::http::request::Parts;
 use leptos::prelude::use_context;
-use sqlx::SqlitePool;
 use std::net::{IpAddr, Ipv4Addr};
 
 /// A request's context: the state, the caller and their session.
@@ -173,7 +173,7 @@ impl Caller for UserRow {
 
 impl<U> Ctx<U> {
     /// The database.
-    pub fn pool(&self) -> &SqlitePool {
+    pub fn pool(&self) -> &DbPool {
         &self.state.pool
     }
 

@@ -38,7 +38,6 @@ use tower_sessions::{
     cookie::{time::Duration, SameSite},
     Expiry, SessionManagerLayer,
 };
-use tower_sessions_sqlx_store::SqliteStore;
 
 /// How long a session lives without being used.
 pub const SESSION_IDLE_DAYS: i64 = 7;
@@ -200,13 +199,14 @@ async fn fallback(State(state): State<AppState>, request: Request) -> Response<B
 /// Puts sessions, auth, cross-site refusal, panic handling, time limit, security headers and the
 /// request log around `routes`.
 pub fn with_layers(routes: Router<AppState>, state: &AppState) -> Router {
-    let session_layer = SessionManagerLayer::new(SqliteStore::new(state.pool.clone()))
-        .with_name(cookie_name(SESSION_COOKIE, state.config.secure_cookies))
-        .with_path("/")
-        .with_http_only(true)
-        .with_same_site(SameSite::Lax)
-        .with_secure(state.config.secure_cookies)
-        .with_expiry(Expiry::OnInactivity(Duration::days(SESSION_IDLE_DAYS)));
+    let session_layer =
+        SessionManagerLayer::new(crate::server::db::session_store(state.pool.clone()))
+            .with_name(cookie_name(SESSION_COOKIE, state.config.secure_cookies))
+            .with_path("/")
+            .with_http_only(true)
+            .with_same_site(SameSite::Lax)
+            .with_secure(state.config.secure_cookies)
+            .with_expiry(Expiry::OnInactivity(Duration::days(SESSION_IDLE_DAYS)));
     let auth_layer =
         AuthManagerLayerBuilder::new(Backend::new(state.pool.clone()), session_layer).build();
     let mut router = routes

@@ -3,8 +3,8 @@
 
 use super::state::AppState;
 use crate::auth::backend::{AuthSession, LOGGED_IN_AT};
+use crate::server::db::DbPool;
 use crate::time::unix_now;
-use sqlx::SqlitePool;
 
 /// Middleware: logs out a session whose login is older than the configured absolute
 /// lifetime, however active it has been (the idle timeout is the session store's expiry).
@@ -38,11 +38,11 @@ pub async fn enforce_session_lifetime(
 
 /// Deletes expired sessions from the store every `every`, for as long as the server runs.
 pub fn spawn_session_purge(
-    pool: SqlitePool,
+    pool: DbPool,
     every: std::time::Duration,
 ) -> tokio::task::JoinHandle<()> {
     use tower_sessions::ExpiredDeletion;
-    let store = tower_sessions_sqlx_store::SqliteStore::new(pool);
+    let store = crate::server::db::session_store(pool);
     tokio::spawn(async move {
         if let Err(e) = store.continuously_delete_expired(every).await {
             tracing::error!(error = %e, "expired-session purge stopped");
@@ -59,9 +59,9 @@ mod tests {
         SessionStore,
     };
 
-    #[sqlx::test]
-    async fn expired_sessions_are_purged_and_live_ones_kept(pool: SqlitePool) {
-        let store = tower_sessions_sqlx_store::SqliteStore::new(pool.clone());
+    #[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+    async fn expired_sessions_are_purged_and_live_ones_kept(pool: DbPool) {
+        let store = crate::server::db::session_store(pool.clone());
         for (n, age) in [(1, -1), (2, -24), (3, 24)] {
             let mut record = Record {
                 id: Id(n),

@@ -2,9 +2,9 @@
 //! functions; inside those, [`super::ctx::Ctx`] hands it out.
 
 use super::{config::Config, throttle::Limiter};
+use crate::server::db::DbPool;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
-use sqlx::SqlitePool;
 use std::sync::Arc;
 
 /// What every request may need.
@@ -13,7 +13,7 @@ pub struct AppState {
     /// Leptos' own settings (site root, output name).
     pub leptos_options: LeptosOptions,
     /// The database.
-    pub pool: SqlitePool,
+    pub pool: DbPool,
     /// The configuration read at start.
     pub config: Arc<Config>,
     /// Attempt counters (logins, registrations, password checks, checkouts, uploads).

@@ -3,6 +3,7 @@
 //! refusal leaves the database exactly as it was.
 
 use crate::common::{self, FnCall, World};
+use partwatch::server::db::DbPool;
 
 use axum::{
     body::Body,
@@ -17,7 +18,6 @@ use partwatch::{
     orders::api::{MyOrders, OrderDetail, OrdersToShip, SetOrderStatus},
     parts::api::{NewestParts, PartDetail, SupplierStats},
 };
-use sqlx::SqlitePool;
 
 /// Who calls.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -39,7 +39,7 @@ const ACTORS: [Actor; 4] = [
 ];
 
 /// The shared world, with one more of acme's discs in anna's cart (she has one in her order).
-async fn world(pool: SqlitePool) -> World {
+async fn world(pool: DbPool) -> World {
     let world = World::new(pool).await;
     world.add_to_cart(&world.anna, world.disc, 1).await;
     world
@@ -186,8 +186,8 @@ fn cases(part: i64, order: i64) -> Vec<Case> {
     ]
 }
 
-#[sqlx::test]
-async fn every_server_function_answers_each_actor_as_intended(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn every_server_function_answers_each_actor_as_intended(pool: DbPool) {
     let world = world(pool).await;
     let mut checked = 0;
     let mut refused = 0;
@@ -227,8 +227,8 @@ async fn every_server_function_answers_each_actor_as_intended(pool: SqlitePool) 
     assert_eq!(world.app.order_status(world.order).await, "completed");
 }
 
-#[sqlx::test]
-async fn cancel_and_remove_are_the_owners_alone(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn cancel_and_remove_are_the_owners_alone(pool: DbPool) {
     let world = world(pool).await;
     let remove = || RemoveCartLine {
         part_id: world.disc,
@@ -276,8 +276,8 @@ async fn page(
     (reply.status.as_u16(), reply.location(), reply.body)
 }
 
-#[sqlx::test]
-async fn every_protected_page_answers_each_actor_as_intended(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn every_protected_page_answers_each_actor_as_intended(pool: DbPool) {
     let world = world(pool).await;
     let edit = format!("/listings/{}/edit", world.disc);
     let order = format!("/orders/{}", world.order);
@@ -381,8 +381,8 @@ async fn every_protected_page_answers_each_actor_as_intended(pool: SqlitePool) {
     assert!(body.contains("Hauptstr. 1"));
 }
 
-#[sqlx::test]
-async fn the_listing_form_post_edits_only_the_owners_part(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn the_listing_form_post_edits_only_the_owners_part(pool: DbPool) {
     let world = world(pool).await;
     let edit = format!("/listings/{}/edit", world.disc);
     let form = "--x\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nHijacked\r\n\

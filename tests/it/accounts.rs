@@ -1,6 +1,7 @@
 //! Accounts through the real router: real cookies, real SQLite, every layer.
 
 use crate::common;
+use partwatch::server::db::DbPool;
 
 use axum::{body::Body, http::StatusCode, routing::get};
 use common::{login_args, register_args, state_for, test_config, FnCall, TestApp};
@@ -10,7 +11,6 @@ use partwatch::{
     parts::api::{NewestParts, SupplierStats},
     server::router,
 };
-use sqlx::SqlitePool;
 
 use common::PW;
 
@@ -35,8 +35,8 @@ fn supplier(username: &str, email: &str) -> Register {
     register_args(username, email, PW, "supplier")
 }
 
-#[sqlx::test]
-async fn register_login_profile_change_logout(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn register_login_profile_change_logout(pool: DbPool) {
     let app = TestApp::new(pool);
     let cookie = app
         .register("anna", "anna@example.com", PW, "customer")
@@ -92,8 +92,8 @@ async fn register_login_profile_change_logout(pool: SqlitePool) {
     assert!(app.whoami(Some(&cookie)).await.is_null());
 }
 
-#[sqlx::test]
-async fn wrong_password_and_unknown_email_get_the_same_answer(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn wrong_password_and_unknown_email_get_the_same_answer(pool: DbPool) {
     let app = TestApp::new(pool);
     app.register("anna", "anna@example.com", PW, "customer")
         .await;
@@ -105,8 +105,8 @@ async fn wrong_password_and_unknown_email_get_the_same_answer(pool: SqlitePool) 
     assert!(wrong.body.contains("InvalidCredentials"));
 }
 
-#[sqlx::test]
-async fn duplicate_email_or_username_is_refused_with_a_field_message(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn duplicate_email_or_username_is_refused_with_a_field_message(pool: DbPool) {
     let app = TestApp::new(pool);
     app.register("anna", "anna@example.com", PW, "customer")
         .await;
@@ -127,8 +127,8 @@ async fn duplicate_email_or_username_is_refused_with_a_field_message(pool: Sqlit
     assert_eq!(app.count("users").await, 1);
 }
 
-#[sqlx::test]
-async fn look_alike_usernames_are_refused(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn look_alike_usernames_are_refused(pool: DbPool) {
     let app = TestApp::new(pool.clone());
     app.register("NordBrake", "shop@nordbrake.example", PW, "supplier")
         .await;
@@ -193,8 +193,8 @@ fn cookies_of(reply: &common::Reply) -> String {
         .join("; ")
 }
 
-#[sqlx::test]
-async fn pages_show_only_errors_the_server_made_and_keep_what_was_typed(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn pages_show_only_errors_the_server_made_and_keep_what_was_typed(pool: DbPool) {
     use base64::Engine as _;
     let app = TestApp::new(pool);
     app.register("anna", "anna@example.com", PW, "customer")
@@ -277,8 +277,8 @@ async fn pages_show_only_errors_the_server_made_and_keep_what_was_typed(pool: Sq
     assert!(!page.body.contains("123123123"));
 }
 
-#[sqlx::test]
-async fn invalid_registration_lists_every_bad_field_and_stores_nothing(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn invalid_registration_lists_every_bad_field_and_stores_nothing(pool: DbPool) {
     let app = TestApp::new(pool);
     let reply = app
         .call_fn(register_args("x", "nope", "short", "admin"), None)
@@ -301,8 +301,8 @@ async fn invalid_registration_lists_every_bad_field_and_stores_nothing(pool: Sql
     assert!(missing.body.contains("could not be read"));
 }
 
-#[sqlx::test]
-async fn session_id_is_renewed_at_login(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn session_id_is_renewed_at_login(pool: DbPool) {
     let app = TestApp::new(pool);
     let first = app
         .register("anna", "anna@example.com", PW, "customer")
@@ -318,8 +318,8 @@ async fn session_id_is_renewed_at_login(pool: SqlitePool) {
     assert_eq!(app.whoami(Some(&second)).await["username"], "anna");
 }
 
-#[sqlx::test]
-async fn session_cookie_is_http_only_and_same_site_lax(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn session_cookie_is_http_only_and_same_site_lax(pool: DbPool) {
     let app = TestApp::new(pool);
     let reply = app
         .call_fn(
@@ -336,8 +336,8 @@ async fn session_cookie_is_http_only_and_same_site_lax(pool: SqlitePool) {
     );
 }
 
-#[sqlx::test]
-async fn password_change_ends_the_other_sessions(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn password_change_ends_the_other_sessions(pool: DbPool) {
     let app = TestApp::new(pool);
     app.register("anna", "anna@example.com", PW, "customer")
         .await;
@@ -360,8 +360,8 @@ async fn password_change_ends_the_other_sessions(pool: SqlitePool) {
     assert!(app.whoami(Some(&phone)).await.is_null());
 }
 
-#[sqlx::test]
-async fn customer_cannot_reach_supplier_functions(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn customer_cannot_reach_supplier_functions(pool: DbPool) {
     let app = TestApp::new(pool);
     let customer = app
         .register("anna", "anna@example.com", PW, "customer")
@@ -382,8 +382,8 @@ async fn customer_cannot_reach_supplier_functions(pool: SqlitePool) {
     assert_eq!(allowed.json()["active_listings"], 0);
 }
 
-#[sqlx::test]
-async fn logged_out_user_cannot_reach_profile(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn logged_out_user_cannot_reach_profile(pool: DbPool) {
     let app = TestApp::new(pool);
     let page = app.get("/profile", None).await;
     assert_eq!(page.status, StatusCode::FOUND, "{}", page.body);
@@ -412,8 +412,8 @@ async fn logged_out_user_cannot_reach_profile(pool: SqlitePool) {
     assert!(page.body.contains("anna@example.com"));
 }
 
-#[sqlx::test]
-async fn plain_form_posts_redirect_with_and_without_errors(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn plain_form_posts_redirect_with_and_without_errors(pool: DbPool) {
     let app = TestApp::new(pool);
     app.register("anna", "anna@example.com", PW, "customer")
         .await;
@@ -460,8 +460,8 @@ async fn plain_form_posts_redirect_with_and_without_errors(pool: SqlitePool) {
     assert_eq!(evil.location().as_deref(), Some("/"));
 }
 
-#[sqlx::test]
-async fn home_page_is_server_rendered_with_hydration_scripts(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn home_page_is_server_rendered_with_hydration_scripts(pool: DbPool) {
     let app = TestApp::new(pool);
     let page = app.get("/", None).await;
     assert_eq!(page.status, StatusCode::OK);
@@ -484,16 +484,16 @@ async fn home_page_is_server_rendered_with_hydration_scripts(pool: SqlitePool) {
     assert_eq!(page.headers.get("x-frame-options").unwrap(), "DENY");
 }
 
-#[sqlx::test]
-async fn unknown_page_is_a_real_404(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn unknown_page_is_a_real_404(pool: DbPool) {
     let app = TestApp::new(pool);
     let page = app.get("/no/such/page", None).await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     assert!(page.body.contains("We could not find that page"));
 }
 
-#[sqlx::test]
-async fn static_pages_render(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn static_pages_render(pool: DbPool) {
     let app = TestApp::new(pool);
     for (path, text) in [
         ("/faq", "Frequently asked questions"),
@@ -509,8 +509,8 @@ async fn static_pages_render(pool: SqlitePool) {
     }
 }
 
-#[sqlx::test]
-async fn a_panic_becomes_a_500_page_without_internals(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn a_panic_becomes_a_500_page_without_internals(pool: DbPool) {
     let state = state_for(pool.clone(), test_config());
     let routes = router::routes(&state).route(
         "/boom",
@@ -527,8 +527,8 @@ async fn a_panic_becomes_a_500_page_without_internals(pool: SqlitePool) {
     assert!(!page.body.contains("secret internal detail"));
 }
 
-#[sqlx::test]
-async fn database_failure_shows_a_generic_message(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn database_failure_shows_a_generic_message(pool: DbPool) {
     let app = TestApp::new(pool.clone());
     pool.close().await;
     let reply = app.call_fn(NewestParts { limit: 8 }, None).await;

@@ -1,6 +1,7 @@
 //! Catalogue, part pages and adding to the cart, through the real router.
 
 use crate::common;
+use partwatch::server::db::DbPool;
 
 use axum::http::StatusCode;
 use common::{TestApp, TestPart};
@@ -9,7 +10,6 @@ use partwatch::{
     cart::api::{AddToCart, CartCount},
     catalogue::api::SearchCatalogue,
 };
-use sqlx::SqlitePool;
 
 use common::PW;
 
@@ -34,7 +34,7 @@ async fn shop(app: &TestApp) -> (String, i64, i64, i64) {
         };
         ids.push(app.insert_part("acme", part).await);
     }
-    sqlx::query("UPDATE parts SET archived = 1 WHERE id = ?")
+    sqlx::query("UPDATE parts SET archived = 1 WHERE id = $1")
         .bind(ids[1])
         .execute(&app.pool)
         .await
@@ -42,8 +42,8 @@ async fn shop(app: &TestApp) -> (String, i64, i64, i64) {
     (cookie, ids[0], ids[1], ids[2])
 }
 
-#[sqlx::test]
-async fn catalogue_is_server_rendered_from_the_url(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn catalogue_is_server_rendered_from_the_url(pool: DbPool) {
     let app = TestApp::new(pool);
     shop(&app).await;
     let page = app.get("/catalogue?q=bp123", None).await;
@@ -65,8 +65,8 @@ async fn catalogue_is_server_rendered_from_the_url(pool: SqlitePool) {
     assert!(!filtered.body.contains("Oil filter"));
 }
 
-#[sqlx::test]
-async fn part_page_shows_the_part_and_escapes_its_text(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn part_page_shows_the_part_and_escapes_its_text(pool: DbPool) {
     let app = TestApp::new(pool);
     let (_, disc, _, _) = shop(&app).await;
     let page = app.get(&format!("/parts/{disc}"), None).await;
@@ -87,8 +87,8 @@ async fn part_page_shows_the_part_and_escapes_its_text(pool: SqlitePool) {
     assert!(page.body.contains(&format!("/login?next=/parts/{disc}")));
 }
 
-#[sqlx::test]
-async fn unknown_or_archived_part_is_a_404(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn unknown_or_archived_part_is_a_404(pool: DbPool) {
     let app = TestApp::new(pool);
     let (_, _, archived, _) = shop(&app).await;
     for path in [
@@ -102,8 +102,8 @@ async fn unknown_or_archived_part_is_a_404(pool: SqlitePool) {
     }
 }
 
-#[sqlx::test]
-async fn adding_to_the_cart_respects_login_stock_and_ownership(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn adding_to_the_cart_respects_login_stock_and_ownership(pool: DbPool) {
     let app = TestApp::new(pool);
     let (supplier, disc, archived, filter) = shop(&app).await;
     let customer = app
@@ -171,8 +171,8 @@ async fn adding_to_the_cart_respects_login_stock_and_ownership(pool: SqlitePool)
     assert_eq!(lines, [(disc, 3)]);
 }
 
-#[sqlx::test]
-async fn add_to_cart_works_as_a_plain_form_post(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn add_to_cart_works_as_a_plain_form_post(pool: DbPool) {
     let app = TestApp::new(pool);
     let (_, disc, _, _) = shop(&app).await;
     let customer = app
@@ -231,8 +231,8 @@ fn search(query: &str) -> SearchCatalogue {
     }
 }
 
-#[sqlx::test]
-async fn search_function_takes_any_text(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn search_function_takes_any_text(pool: DbPool) {
     let app = TestApp::new(pool);
     shop(&app).await;
     for query in [
@@ -253,8 +253,8 @@ async fn search_function_takes_any_text(pool: SqlitePool) {
 /// Many catalogue pages rendered at once on a multi-threaded runtime, as under load: none may
 /// fail. (The load test once found the page title read after the page's reactive values were
 /// disposed, a 500 about one render in a thousand.)
-#[sqlx::test(migrations = "./migrations")]
-async fn concurrent_catalogue_renders_never_fail(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn concurrent_catalogue_renders_never_fail(pool: DbPool) {
     let app = std::sync::Arc::new(TestApp::new(pool));
     let cookie = app
         .register("anna", "anna@example.com", PW, "customer")

@@ -14,6 +14,7 @@
 //! could be reached, so the calls test the input handling rather than the limiter.
 
 use crate::common;
+use partwatch::server::db::DbPool;
 
 use axum::{
     body::Body,
@@ -33,7 +34,6 @@ use partwatch::{
     parts::api::{NewestParts, PartDetail, SupplierStats},
     server::{router, security::FORM_BODY_LIMIT, throttle::Action},
 };
-use sqlx::SqlitePool;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use common::PW;
@@ -541,7 +541,7 @@ struct Tally {
 /// The shared world (two suppliers, two customers, an order) with a third part and two carts,
 /// and the application in front of it.
 struct Harness {
-    pool: SqlitePool,
+    pool: DbPool,
     config: partwatch::server::Config,
     app: TestApp,
     /// Calls per attempt-limit group on the current application instance.
@@ -565,7 +565,7 @@ struct Harness {
 }
 
 impl Harness {
-    async fn new(pool: SqlitePool) -> Self {
+    async fn new(pool: DbPool) -> Self {
         let world = World::new(pool).await;
         // Enough stock that the calls never run out, and a part in nobody's cart.
         sqlx::query("UPDATE parts SET stock = 1000")
@@ -599,7 +599,7 @@ impl Harness {
     async fn fill_carts(&self) {
         for user in [self.anna, self.acme] {
             sqlx::query(
-                "INSERT INTO cart_items (user_id, part_id, quantity) VALUES (?, ?, 1) \
+                "INSERT INTO cart_items (user_id, part_id, quantity) VALUES ($1, $2, 1) \
                  ON CONFLICT DO NOTHING",
             )
             .bind(user)
@@ -627,7 +627,7 @@ impl Harness {
 
     /// The role's account email as it is now (a hostile but valid email may have replaced it).
     async fn email(&self, role: Role) -> String {
-        sqlx::query_scalar("SELECT email FROM users WHERE id = ?")
+        sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
             .bind(self.user_id(role))
             .fetch_one(&self.pool)
             .await
@@ -636,8 +636,8 @@ impl Harness {
 
     async fn cart_total(&self, role: Role) -> i64 {
         sqlx::query_scalar(
-            "SELECT COALESCE(SUM(c.quantity * p.price_cents), 0) FROM cart_items c \
-             JOIN parts p ON p.id = c.part_id WHERE c.user_id = ?",
+            "SELECT CAST(COALESCE(SUM(c.quantity * p.price_cents), 0) AS BIGINT) FROM cart_items c \
+             JOIN parts p ON p.id = c.part_id WHERE c.user_id = $1",
         )
         .bind(self.user_id(role))
         .fetch_one(&self.pool)
@@ -878,7 +878,7 @@ impl Harness {
             ("brakeco", "supplier"),
             ("anna", "customer"),
         ] {
-            let role: String = sqlx::query_scalar("SELECT role FROM users WHERE username = ?")
+            let role: String = sqlx::query_scalar("SELECT role FROM users WHERE username = $1")
                 .bind(name)
                 .fetch_one(&self.pool)
                 .await
@@ -910,7 +910,7 @@ impl Harness {
 }
 
 /// A fresh application instance (its own attempt counters) on the same database.
-fn instance(pool: &SqlitePool, config: &partwatch::server::Config) -> TestApp {
+fn instance(pool: &DbPool, config: &partwatch::server::Config) -> TestApp {
     let state = state_for(pool.clone(), config.clone());
     TestApp {
         router: router::app_router(state),
@@ -1000,7 +1000,7 @@ fn check_reply(reply: &Reply, context: &str) {
 // Every server function, every hostile value, every role
 // ---------------------------------------------------------------------------------------------
 
-async fn fuzz_group(pool: SqlitePool, endpoints: &[&str]) {
+async fn fuzz_group(pool: DbPool, endpoints: &[&str]) {
     let mut harness = Harness::new(pool).await;
     for endpoint in endpoints {
         harness.fuzz(endpoint).await;
@@ -1010,28 +1010,28 @@ async fn fuzz_group(pool: SqlitePool, endpoints: &[&str]) {
 
 // The account functions hash and check passwords (argon2) for every well-formed attempt, so
 // each gets a test of its own: they run in parallel, each on its own world.
-#[sqlx::test]
-async fn email_changes_refuse_hostile_input_cleanly(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn email_changes_refuse_hostile_input_cleanly(pool: DbPool) {
     fuzz_group(pool, &["update_email"]).await;
 }
 
-#[sqlx::test]
-async fn password_changes_refuse_hostile_input_cleanly(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn password_changes_refuse_hostile_input_cleanly(pool: DbPool) {
     fuzz_group(pool, &["change_password"]).await;
 }
 
-#[sqlx::test]
-async fn registration_refuses_hostile_input_cleanly(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn registration_refuses_hostile_input_cleanly(pool: DbPool) {
     fuzz_group(pool, &["register"]).await;
 }
 
-#[sqlx::test]
-async fn login_and_logout_refuse_hostile_input_cleanly(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn login_and_logout_refuse_hostile_input_cleanly(pool: DbPool) {
     fuzz_group(pool, &["login", "logout", "current_user"]).await;
 }
 
-#[sqlx::test]
-async fn cart_functions_refuse_hostile_input_cleanly(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn cart_functions_refuse_hostile_input_cleanly(pool: DbPool) {
     fuzz_group(
         pool,
         &[
@@ -1045,8 +1045,8 @@ async fn cart_functions_refuse_hostile_input_cleanly(pool: SqlitePool) {
     .await;
 }
 
-#[sqlx::test]
-async fn order_functions_refuse_hostile_input_cleanly(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn order_functions_refuse_hostile_input_cleanly(pool: DbPool) {
     fuzz_group(
         pool,
         &[
@@ -1060,8 +1060,8 @@ async fn order_functions_refuse_hostile_input_cleanly(pool: SqlitePool) {
     .await;
 }
 
-#[sqlx::test]
-async fn catalogue_and_part_functions_refuse_hostile_input_cleanly(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn catalogue_and_part_functions_refuse_hostile_input_cleanly(pool: DbPool) {
     fuzz_group(
         pool,
         &[
@@ -1074,8 +1074,8 @@ async fn catalogue_and_part_functions_refuse_hostile_input_cleanly(pool: SqliteP
     .await;
 }
 
-#[sqlx::test]
-async fn listing_functions_refuse_hostile_input_cleanly(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn listing_functions_refuse_hostile_input_cleanly(pool: DbPool) {
     fuzz_group(
         pool,
         &[
@@ -1132,8 +1132,8 @@ fn every_server_function_is_fuzzed() {
 // Malformed bodies: missing, duplicated and nested fields, wrong content types, junk bytes
 // ---------------------------------------------------------------------------------------------
 
-#[sqlx::test]
-async fn malformed_bodies_are_refused_cleanly_by_every_function(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn malformed_bodies_are_refused_cleanly_by_every_function(pool: DbPool) {
     let mut harness = Harness::new(pool).await;
     const FORM: &str = "application/x-www-form-urlencoded";
     for role in ROLES {
@@ -1275,8 +1275,8 @@ async fn malformed_bodies_are_refused_cleanly_by_every_function(pool: SqlitePool
 
 /// A plain HTML form post (no JavaScript) with hostile values is answered by a redirect back to
 /// this site, never by a server error, and changes nothing when refused.
-#[sqlx::test]
-async fn hostile_plain_form_posts_redirect_back_to_the_site(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn hostile_plain_form_posts_redirect_back_to_the_site(pool: DbPool) {
     let mut harness = Harness::new(pool).await;
     let values = hostile_values();
     for role in ROLES {
@@ -1539,8 +1539,8 @@ async fn check_page(app: &TestApp, url: &str, cookie: Option<&str>, context: &st
     }
 }
 
-#[sqlx::test]
-async fn pages_never_echo_hostile_query_text_unescaped(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn pages_never_echo_hostile_query_text_unescaped(pool: DbPool) {
     let harness = Harness::new(pool).await;
     // `</title>…` is left out here: it is the known bug tested on its own below.
     let payloads = [
@@ -1576,12 +1576,12 @@ async fn pages_never_echo_hostile_query_text_unescaped(pool: SqlitePool) {
 
 /// Hostile text that the rules accept (a listing named `<script>…`, a shipping name with
 /// markup) is stored as typed and shown escaped on every page that shows it.
-#[sqlx::test]
-async fn stored_hostile_text_is_shown_escaped(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn stored_hostile_text_is_shown_escaped(pool: DbPool) {
     let harness = Harness::new(pool).await;
     let part: i64 = sqlx::query_scalar(
         "INSERT INTO parts (supplier_id, name, manufacturer, model, description, price_cents, \
-         stock, delivery_estimate) VALUES (?, '<script>alert(1)</script>', \
+         stock, delivery_estimate) VALUES ($1, '<script>alert(1)</script>', \
          '\"><img src=x onerror=alert(1)>', ''' OR 1=1 --', \
          '</script><script>alert(1)</script>\n\"><img src=x onerror=alert(1)>', 4200, 50, \
          '1-2_days') RETURNING id",
@@ -1621,7 +1621,7 @@ async fn stored_hostile_text_is_shown_escaped(pool: SqlitePool) {
     let orders: Vec<i64> = serde_json::from_value(reply.json()).unwrap();
     // Stored exactly as typed, and nothing else happened to the database.
     let stored: (String, String) =
-        sqlx::query_as("SELECT shipping_name, shipping_address FROM orders WHERE id = ?")
+        sqlx::query_as("SELECT shipping_name, shipping_address FROM orders WHERE id = $1")
             .bind(orders[0])
             .fetch_one(&harness.pool)
             .await
@@ -1630,7 +1630,7 @@ async fn stored_hostile_text_is_shown_escaped(pool: SqlitePool) {
     assert!(stored.1.contains("DROP TABLE users"));
     assert_eq!(harness.app.count("users").await, users);
     harness.fill_carts().await;
-    sqlx::query("INSERT INTO cart_items (user_id, part_id, quantity) VALUES (?, ?, 1)")
+    sqlx::query("INSERT INTO cart_items (user_id, part_id, quantity) VALUES ($1, $2, 1)")
         .bind(harness.anna)
         .bind(part)
         .execute(&harness.pool)
@@ -1720,8 +1720,8 @@ fn the_markup_scanner_tells_injected_markup_from_escaped_text() {
 /// Found here: a search word of three or more characters with a NUL in it went into the FTS5
 /// `MATCH` string, SQLite stopped reading the quoted term at the NUL ("unterminated string"),
 /// and `search_catalogue` answered 500. Control characters in search text are now spaces.
-#[sqlx::test]
-async fn search_text_with_nul_is_not_a_server_error(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn search_text_with_nul_is_not_a_server_error(pool: DbPool) {
     let harness = Harness::new(pool).await;
     let mut problems = Vec::new();
     for q in ["abc\0", "a\0b", "disc\0 brake", "\u{fffd}\u{fffd}\0"] {
@@ -1751,13 +1751,13 @@ async fn search_text_with_nul_is_not_a_server_error(pool: SqlitePool) {
 /// text or a listing name containing `</title>` closed the title early and the rest was parsed
 /// as markup (`/catalogue?q=</title><script>alert(1)</script>`). The app's title formatter now
 /// escapes it on the server.
-#[sqlx::test]
-async fn hostile_text_cannot_break_out_of_the_page_title(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn hostile_text_cannot_break_out_of_the_page_title(pool: DbPool) {
     let harness = Harness::new(pool).await;
     let payload = "</title><script>alert(1)</script>";
     let part: i64 = sqlx::query_scalar(
         "INSERT INTO parts (supplier_id, name, manufacturer, model, description, price_cents, \
-         stock, delivery_estimate) VALUES (?, ?, 'Brembo', 'X1', 'A part.', 100, 5, '1-2_days') \
+         stock, delivery_estimate) VALUES ($1, $2, 'Brembo', 'X1', 'A part.', 100, 5, '1-2_days') \
          RETURNING id",
     )
     .bind(harness.acme)

@@ -2,6 +2,7 @@
 //! ownership, roles, and archived parts leaving the catalogue.
 
 use crate::common;
+use partwatch::server::db::DbPool;
 
 use axum::{
     body::Body,
@@ -13,7 +14,6 @@ use partwatch::{
     listings::api::{ArchiveListing, ListingForm, MyListings, RestoreListing, UpdateListingField},
     media::images::MAX_UPLOAD_BYTES,
 };
-use sqlx::SqlitePool;
 use std::io::Cursor;
 const BOUNDARY: &str = "----partwatch-test-boundary";
 
@@ -147,8 +147,8 @@ fn my_listings(status: &str) -> MyListings {
     }
 }
 
-#[sqlx::test]
-async fn supplier_creates_a_listing_with_a_real_photo(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn supplier_creates_a_listing_with_a_real_photo(pool: DbPool) {
     let app = TestApp::new(pool);
     let reply = list_disc_with_photo(&app).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
@@ -160,7 +160,7 @@ async fn supplier_creates_a_listing_with_a_real_photo(pool: SqlitePool) {
     );
 
     let (price, key): (i64, String) =
-        sqlx::query_as("SELECT price_cents, image_key FROM parts WHERE id = ?")
+        sqlx::query_as("SELECT price_cents, image_key FROM parts WHERE id = $1")
             .bind(ids[0])
             .fetch_one(&app.pool)
             .await
@@ -197,8 +197,8 @@ async fn supplier_creates_a_listing_with_a_real_photo(pool: SqlitePool) {
     )));
 }
 
-#[sqlx::test]
-async fn pictures_stored_before_the_medium_size_get_it_on_first_request(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn pictures_stored_before_the_medium_size_get_it_on_first_request(pool: DbPool) {
     let app = TestApp::new(pool);
     let reply = list_disc_with_photo(&app).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
@@ -234,8 +234,8 @@ async fn pictures_stored_before_the_medium_size_get_it_on_first_request(pool: Sq
     }
 }
 
-#[sqlx::test]
-async fn bad_images_are_refused_and_nothing_is_stored(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn bad_images_are_refused_and_nothing_is_stored(pool: DbPool) {
     let app = TestApp::new(pool);
     let supplier = app
         .register("acme", "acme@example.com", PW, "supplier")
@@ -306,8 +306,8 @@ async fn bad_images_are_refused_and_nothing_is_stored(pool: SqlitePool) {
     assert_eq!(before, after, "no files written");
 }
 
-#[sqlx::test]
-async fn invalid_fields_come_back_beside_the_fields(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn invalid_fields_come_back_beside_the_fields(pool: DbPool) {
     let app = TestApp::new(pool);
     let supplier = app
         .register("acme", "acme@example.com", PW, "supplier")
@@ -331,8 +331,8 @@ async fn invalid_fields_come_back_beside_the_fields(pool: SqlitePool) {
     assert!(part_ids(&app).await.is_empty());
 }
 
-#[sqlx::test]
-async fn the_photo_is_not_decoded_while_other_fields_are_invalid(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn the_photo_is_not_decoded_while_other_fields_are_invalid(pool: DbPool) {
     let app = TestApp::new(pool);
     let supplier = app
         .register("acme", "acme@example.com", PW, "supplier")
@@ -371,8 +371,8 @@ async fn the_photo_is_not_decoded_while_other_fields_are_invalid(pool: SqlitePoo
     assert!(part_ids(&app).await.is_empty());
 }
 
-#[sqlx::test]
-async fn replacing_a_photo_removes_the_old_files(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn replacing_a_photo_removes_the_old_files(pool: DbPool) {
     let app = TestApp::new(pool);
     let supplier = app
         .register("acme", "acme@example.com", PW, "supplier")
@@ -386,7 +386,7 @@ async fn replacing_a_photo_removes_the_old_files(pool: SqlitePool) {
     )
     .await;
     let id = part_ids(&app).await[0];
-    let old: String = sqlx::query_scalar("SELECT image_key FROM parts WHERE id = ?")
+    let old: String = sqlx::query_scalar("SELECT image_key FROM parts WHERE id = $1")
         .bind(id)
         .fetch_one(&app.pool)
         .await
@@ -401,7 +401,7 @@ async fn replacing_a_photo_removes_the_old_files(pool: SqlitePool) {
     .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     let (name, new): (String, String) =
-        sqlx::query_as("SELECT name, image_key FROM parts WHERE id = ?")
+        sqlx::query_as("SELECT name, image_key FROM parts WHERE id = $1")
             .bind(id)
             .fetch_one(&app.pool)
             .await
@@ -419,7 +419,7 @@ async fn replacing_a_photo_removes_the_old_files(pool: SqlitePool) {
         multipart(&fields("Disc", "12.50"), None),
     )
     .await;
-    let kept: String = sqlx::query_scalar("SELECT image_key FROM parts WHERE id = ?")
+    let kept: String = sqlx::query_scalar("SELECT image_key FROM parts WHERE id = $1")
         .bind(id)
         .fetch_one(&app.pool)
         .await
@@ -427,8 +427,8 @@ async fn replacing_a_photo_removes_the_old_files(pool: SqlitePool) {
     assert_eq!(kept, new);
 }
 
-#[sqlx::test]
-async fn nobody_but_the_owner_edits_a_listing(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn nobody_but_the_owner_edits_a_listing(pool: DbPool) {
     let app = TestApp::new(pool);
     let (_, id) = acme_lists_a_disc(&app).await;
     let rival = app
@@ -490,7 +490,7 @@ async fn nobody_but_the_owner_edits_a_listing(pool: SqlitePool) {
     assert!(reply.location().unwrap().starts_with("/login?next="));
 
     let (name, price, stock, archived): (String, i64, i64, bool) =
-        sqlx::query_as("SELECT name, price_cents, stock, archived FROM parts WHERE id = ?")
+        sqlx::query_as("SELECT name, price_cents, stock, archived FROM parts WHERE id = $1")
             .bind(id)
             .fetch_one(&app.pool)
             .await
@@ -502,8 +502,8 @@ async fn nobody_but_the_owner_edits_a_listing(pool: SqlitePool) {
     assert_eq!(part_ids(&app).await.len(), 1);
 }
 
-#[sqlx::test]
-async fn owner_edits_inline_and_archives_which_hides_the_part(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn owner_edits_inline_and_archives_which_hides_the_part(pool: DbPool) {
     let app = TestApp::new(pool);
     let (owner, id) = acme_lists_a_disc(&app).await;
     let owner = Some(owner.as_str());

@@ -2,6 +2,7 @@
 //! see and change which order, and that a replayed checkout does not order twice.
 
 use crate::common::{self, checkout, FnCall, World};
+use partwatch::server::db::DbPool;
 
 use axum::http::StatusCode;
 use partwatch::{
@@ -12,7 +13,6 @@ use partwatch::{
         MAX_UNPAID_UNITS_PER_PART,
     },
 };
-use sqlx::SqlitePool;
 
 const KEY: &str = "checkoutkey0000000001";
 const CART: &str = "http://localhost/cart";
@@ -42,8 +42,8 @@ async fn my_orders(shop: &World, view: &str, cookie: &str) -> serde_json::Value 
     shop.app.call_fn(args, Some(cookie)).await.json()
 }
 
-#[sqlx::test]
-async fn customer_cannot_see_or_change_another_customers_order(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn customer_cannot_see_or_change_another_customers_order(pool: DbPool) {
     let shop = World::shop(pool).await;
     let (acme_order, _) = anna_orders(&shop).await;
     let id = acme_order.to_string();
@@ -109,8 +109,8 @@ async fn customer_cannot_see_or_change_another_customers_order(pool: SqlitePool)
     assert!(page.body.contains("Anna Berg") && page.body.contains("10115 Berlin"));
 }
 
-#[sqlx::test]
-async fn supplier_cannot_ship_another_suppliers_order_or_before_payment(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn supplier_cannot_ship_another_suppliers_order_or_before_payment(pool: DbPool) {
     let shop = World::shop(pool).await;
     let (acme_order, brakeco_order) = anna_orders(&shop).await;
 
@@ -159,8 +159,8 @@ async fn supplier_cannot_ship_another_suppliers_order_or_before_payment(pool: Sq
     assert_eq!(shop.stock(shop.pad).await, 3);
 }
 
-#[sqlx::test]
-async fn replaying_a_checkout_form_post_creates_no_second_order(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn replaying_a_checkout_form_post_creates_no_second_order(pool: DbPool) {
     let shop = World::shop(pool).await;
     shop.add_to_cart(&shop.anna, shop.disc, 1).await;
     shop.add_to_cart(&shop.anna, shop.pad, 1).await;
@@ -191,8 +191,8 @@ async fn replaying_a_checkout_form_post_creates_no_second_order(pool: SqlitePool
     assert!(page.body.contains("I have paid"));
 }
 
-#[sqlx::test]
-async fn a_checkout_that_cannot_be_served_names_the_line_and_writes_nothing(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn a_checkout_that_cannot_be_served_names_the_line_and_writes_nothing(pool: DbPool) {
     let shop = World::shop(pool).await;
     shop.add_to_cart(&shop.anna, shop.disc, 1).await;
     shop.add_to_cart(&shop.anna, shop.pad, 3).await;
@@ -242,8 +242,8 @@ async fn a_checkout_that_cannot_be_served_names_the_line_and_writes_nothing(pool
     assert_eq!(shop.stock(shop.pad).await, 0);
 }
 
-#[sqlx::test]
-async fn checkout_input_is_checked(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn checkout_input_is_checked(pool: DbPool) {
     let shop = World::shop(pool).await;
     shop.add_to_cart(&shop.anna, shop.disc, 1).await;
     let with = |change: fn(&mut PlaceOrder)| {
@@ -305,8 +305,8 @@ async fn checkout_input_is_checked(pool: SqlitePool) {
     assert!(reply.body.contains("Your cart is empty"));
 }
 
-#[sqlx::test]
-async fn cart_lines_are_changed_and_removed_by_their_owner_only(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn cart_lines_are_changed_and_removed_by_their_owner_only(pool: DbPool) {
     let shop = World::shop(pool).await;
     shop.add_to_cart(&shop.anna, shop.disc, 1).await;
     let line = |quantity| UpdateCartLine {
@@ -343,8 +343,8 @@ async fn cart_lines_are_changed_and_removed_by_their_owner_only(pool: SqlitePool
     assert!(page.body.contains("Log in to see your cart"));
 }
 
-#[sqlx::test]
-async fn suppliers_buy_from_others_but_never_their_own_parts(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn suppliers_buy_from_others_but_never_their_own_parts(pool: DbPool) {
     let shop = World::shop(pool).await;
     let reply = shop
         .app
@@ -370,16 +370,16 @@ async fn suppliers_buy_from_others_but_never_their_own_parts(pool: SqlitePool) {
 }
 
 async fn placed_at(app: &common::TestApp, order: i64) -> i64 {
-    sqlx::query_scalar("SELECT created_at FROM orders WHERE id = ?")
+    sqlx::query_scalar("SELECT created_at FROM orders WHERE id = $1")
         .bind(order)
         .fetch_one(&app.pool)
         .await
         .unwrap()
 }
 
-#[sqlx::test]
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
 async fn the_customer_sees_the_payment_deadline_and_why_an_unpaid_order_was_cancelled(
-    pool: SqlitePool,
+    pool: DbPool,
 ) {
     let shop = World::shop(pool).await;
     let (acme_order, brakeco_order) = anna_orders(&shop).await;
@@ -468,10 +468,8 @@ async fn the_customer_sees_the_payment_deadline_and_why_an_unpaid_order_was_canc
     assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.body);
 }
 
-#[sqlx::test]
-async fn a_checkout_over_the_unpaid_cap_is_refused_naming_the_part_and_what_is_left(
-    pool: SqlitePool,
-) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn a_checkout_over_the_unpaid_cap_is_refused_naming_the_part_and_what_is_left(pool: DbPool) {
     let cap = MAX_UNPAID_UNITS_PER_PART;
     let (held, left, asked) = (cap - 5, 5, 10);
     let shop = World::shop(pool).await;

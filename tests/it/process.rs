@@ -3,12 +3,12 @@
 //! and closes the database cleanly.
 
 use crate::common;
+use partwatch::server::db::DbPool;
 
 use common::process::{call, read_answer, request_bytes, send, temp_dir, Server};
 use image::{ImageFormat, Rgb, RgbImage};
 use leptos::server_fn::ServerFn as _;
 use partwatch::{auth::api::Login, cart::api::CartCount, orders::api::PlaceOrder};
-use sqlx::SqlitePool;
 use std::{collections::HashMap, io::Cursor, time::Duration};
 use tokio::io::AsyncWriteExt;
 
@@ -57,18 +57,18 @@ fn listing_form(n: usize, photo: &[u8]) -> Vec<u8> {
     body
 }
 
-async fn open(dir: &std::path::Path) -> SqlitePool {
+async fn open(dir: &std::path::Path) -> DbPool {
     partwatch::server::db::connect(&format!("sqlite://{}/db.sqlite?mode=rwc", dir.display()))
         .await
         .unwrap()
 }
 
-async fn scalar(pool: &SqlitePool, sql: &str) -> i64 {
+async fn scalar(pool: &DbPool, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
 }
 
 /// Checks everything a crash could have broken. Returns the number of orders so far.
-async fn assert_consistent(pool: &SqlitePool, dir: &std::path::Path, round: usize) -> i64 {
+async fn assert_consistent(pool: &DbPool, dir: &std::path::Path, round: usize) -> i64 {
     let check: String = sqlx::query_scalar("PRAGMA integrity_check")
         .fetch_one(pool)
         .await
@@ -103,7 +103,7 @@ async fn assert_consistent(pool: &SqlitePool, dir: &std::path::Path, round: usiz
     // A checkout either happened whole (cart emptied) or not at all (cart as it was).
     let carts: Vec<(i64, i64, i64)> = sqlx::query_as(
         "SELECT u.id, \
-                (SELECT COUNT(*) FROM checkouts c WHERE c.customer_id = u.id AND c.idempotency_key LIKE ?), \
+                (SELECT COUNT(*) FROM checkouts c WHERE c.customer_id = u.id AND c.idempotency_key LIKE $1), \
                 (SELECT COUNT(*) FROM cart_items ci WHERE ci.user_id = u.id) \
          FROM users u WHERE u.role = 'customer'",
     )
@@ -144,19 +144,21 @@ async fn a_killed_server_restarts_onto_a_consistent_database() {
     let hash = partwatch::auth::password::hash(PW).await.unwrap();
     for n in 0..=CUSTOMERS {
         let role = if n == 0 { "supplier" } else { "customer" };
-        sqlx::query("INSERT INTO users (username, email, password_hash, role) VALUES (?, ?, ?, ?)")
-            .bind(format!("user{n}"))
-            .bind(format!("user{n}@example.com"))
-            .bind(&hash)
-            .bind(role)
-            .execute(&pool)
-            .await
-            .unwrap();
+        sqlx::query(
+            "INSERT INTO users (username, email, password_hash, role) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(format!("user{n}"))
+        .bind(format!("user{n}@example.com"))
+        .bind(&hash)
+        .bind(role)
+        .execute(&pool)
+        .await
+        .unwrap();
     }
     for part in 1..=PARTS {
         sqlx::query(
             "INSERT INTO parts (supplier_id, name, manufacturer, model, description, price_cents, \
-             stock, delivery_estimate) VALUES (1, ?, 'M', 'X', 'D', ?, ?, '1-2_days')",
+             stock, delivery_estimate) VALUES (1, $1, 'M', 'X', 'D', $2, $3, '1-2_days')",
         )
         .bind(format!("Part {part}"))
         .bind(part * 1000)
@@ -194,7 +196,7 @@ async fn a_killed_server_restarts_onto_a_consistent_database() {
         for n in 1..=CUSTOMERS as i64 {
             for part in [(n % PARTS) + 1, ((n + round as i64) % PARTS) + 1] {
                 sqlx::query(
-                    "INSERT INTO cart_items (user_id, part_id, quantity) VALUES (?, ?, ?) \
+                    "INSERT INTO cart_items (user_id, part_id, quantity) VALUES ($1, $2, $3) \
                      ON CONFLICT DO UPDATE SET quantity = quantity + 1",
                 )
                 .bind(n + 1)
@@ -307,7 +309,7 @@ async fn sigterm_finishes_the_request_in_flight_and_closes_the_database() {
     let server = Server::start(&dir).await;
     let pool = open(&dir).await;
     let hash = partwatch::auth::password::hash(PW).await.unwrap();
-    sqlx::query("INSERT INTO users (username, email, password_hash, role) VALUES ('anna', 'anna@example.com', ?, 'customer')")
+    sqlx::query("INSERT INTO users (username, email, password_hash, role) VALUES ('anna', 'anna@example.com', $1, 'customer')")
         .bind(&hash)
         .execute(&pool)
         .await

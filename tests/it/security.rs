@@ -2,6 +2,7 @@
 //! kind of response, body limits.
 
 use crate::common;
+use partwatch::server::db::DbPool;
 
 use axum::{
     body::Body,
@@ -20,7 +21,6 @@ use partwatch::{
     parts::api::{NewestParts, PartDetail, SupplierStats},
     server::{router, security::FORM_BODY_LIMIT},
 };
-use sqlx::SqlitePool;
 
 use common::PW;
 
@@ -54,14 +54,14 @@ const SERVER_FNS: [(&str, &str); 25] = [
 ];
 
 /// A snapshot of everything a forged request could change.
-async fn fingerprint(pool: &SqlitePool) -> Vec<i64> {
+async fn fingerprint(pool: &DbPool) -> Vec<i64> {
     let mut out = Vec::new();
     for sql in [
         "SELECT COUNT(*) FROM users",
         "SELECT COUNT(*) FROM orders",
         "SELECT COUNT(*) FROM cart_items",
-        "SELECT COALESCE(SUM(quantity), 0) FROM cart_items",
-        "SELECT COALESCE(SUM(stock * 7 + price_cents + archived), 0) FROM parts",
+        "SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM cart_items",
+        "SELECT CAST(COALESCE(SUM(stock * 7 + price_cents + archived), 0) AS BIGINT) FROM parts",
         "SELECT COUNT(*) FROM tower_sessions",
         "SELECT COUNT(*) FROM users WHERE email LIKE '%evil%'",
     ] {
@@ -86,8 +86,8 @@ fn post(path: &str, body: &str, cookie: &str) -> axum::http::request::Builder {
         .header(header::COOKIE, cookie)
 }
 
-#[sqlx::test]
-async fn cross_site_posts_to_every_server_function_and_form_route_are_refused(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn cross_site_posts_to_every_server_function_and_form_route_are_refused(pool: DbPool) {
     let world = World::shop(pool).await;
     let (app, supplier, customer) = (&world.app, &world.acme, &world.anna);
     // Anna has something in her cart for the forged checkout to take.
@@ -164,8 +164,8 @@ async fn cross_site_posts_to_every_server_function_and_form_route_are_refused(po
     assert_eq!(app.send(request).await.status, StatusCode::OK);
 }
 
-#[sqlx::test]
-async fn no_server_function_runs_on_get(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn no_server_function_runs_on_get(pool: DbPool) {
     let world = World::shop(pool).await;
     let (app, customer) = (&world.app, world.anna.clone());
     let before = fingerprint(&app.pool).await;
@@ -203,8 +203,8 @@ fn assert_hardened(reply: &common::Reply, what: &str) {
     assert!(!csp.contains("unsafe-inline"), "{what}: {csp}");
 }
 
-#[sqlx::test]
-async fn every_kind_of_response_carries_the_security_headers(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn every_kind_of_response_carries_the_security_headers(pool: DbPool) {
     let world = World::shop(pool).await;
     let (app, customer) = (&world.app, world.anna.clone());
 
@@ -260,8 +260,8 @@ async fn every_kind_of_response_carries_the_security_headers(pool: SqlitePool) {
     assert!(reply.headers.get("strict-transport-security").is_none());
 }
 
-#[sqlx::test]
-async fn personal_pages_and_answers_are_never_stored_by_caches(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn personal_pages_and_answers_are_never_stored_by_caches(pool: DbPool) {
     let world = World::shop(pool).await;
     let (app, supplier, customer) = (&world.app, world.acme.clone(), world.anna.clone());
     let no_store = |reply: &common::Reply, what: &str| {
@@ -306,8 +306,8 @@ async fn personal_pages_and_answers_are_never_stored_by_caches(pool: SqlitePool)
     );
 }
 
-#[sqlx::test]
-async fn hsts_and_secure_cookies_when_served_over_https(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn hsts_and_secure_cookies_when_served_over_https(pool: DbPool) {
     let mut config = test_config();
     config.secure_cookies = true;
     let app = TestApp::with_router(pool.clone(), router::app_router(state_for(pool, config)));
@@ -348,8 +348,8 @@ async fn hsts_and_secure_cookies_when_served_over_https(pool: SqlitePool) {
     assert_eq!(me["username"], "anna", "{me}");
 }
 
-#[sqlx::test]
-async fn oversized_bodies_are_refused_and_change_nothing(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn oversized_bodies_are_refused_and_change_nothing(pool: DbPool) {
     let world = World::shop(pool).await;
     let (app, customer) = (&world.app, world.anna.clone());
     let before = fingerprint(&app.pool).await;
@@ -405,8 +405,8 @@ fn futures_chunks(
     futures_util::stream::iter(pieces)
 }
 
-#[sqlx::test]
-async fn a_login_ends_after_its_absolute_lifetime_however_active(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn a_login_ends_after_its_absolute_lifetime_however_active(pool: DbPool) {
     let mut config = test_config();
     config.session_lifetime = std::time::Duration::from_secs(3);
     let app = TestApp::with_router(pool.clone(), router::app_router(state_for(pool, config)));
@@ -425,8 +425,8 @@ async fn a_login_ends_after_its_absolute_lifetime_however_active(pool: SqlitePoo
     assert_eq!(app.whoami(Some(&fresh)).await["username"], "anna");
 }
 
-#[sqlx::test]
-async fn a_request_that_takes_too_long_is_answered_with_408(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn a_request_that_takes_too_long_is_answered_with_408(pool: DbPool) {
     let mut config = test_config();
     config.request_timeout = std::time::Duration::from_millis(300);
     let state = state_for(pool.clone(), config);
@@ -446,8 +446,8 @@ async fn a_request_that_takes_too_long_is_answered_with_408(pool: SqlitePool) {
     assert_eq!(app.get("/", None).await.status, StatusCode::OK);
 }
 
-#[sqlx::test]
-async fn static_files_carry_the_security_headers_too(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn static_files_carry_the_security_headers_too(pool: DbPool) {
     let site = std::env::temp_dir().join(format!(
         "pw-site-{}",
         partwatch::server::random::random_key()

@@ -2,6 +2,7 @@
 //! field), and never carry a password, a session id or an email address.
 
 use crate::common;
+use partwatch::server::db::DbPool;
 
 use axum::{
     body::Body,
@@ -12,7 +13,6 @@ use partwatch::{
     listings::api::{ArchiveListing, MyListings},
     server::throttle::Action,
 };
-use sqlx::SqlitePool;
 use std::sync::{Arc, Mutex};
 
 use common::PW;
@@ -49,8 +49,8 @@ fn multipart(fields: &[(&str, &str)], image: &[u8]) -> Vec<u8> {
     body
 }
 
-#[sqlx::test]
-async fn security_events_are_logged_one_line_each_without_secrets(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn security_events_are_logged_one_line_each_without_secrets(pool: DbPool) {
     let captured = Captured::default();
     let writer = captured.clone();
     // This thread's subscriber only (`#[sqlx::test]` runs the test on a current-thread

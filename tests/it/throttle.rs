@@ -2,6 +2,7 @@
 //! Retry-After, and no way around them by naming another address.
 
 use crate::common;
+use partwatch::server::db::DbPool;
 
 use axum::{
     body::Body,
@@ -15,7 +16,6 @@ use partwatch::{
     server::throttle::Action,
 };
 use serde::Serialize;
-use sqlx::SqlitePool;
 use std::net::SocketAddr;
 
 use common::PW;
@@ -81,8 +81,8 @@ fn device_cookie(reply: &Reply) -> String {
         .to_owned()
 }
 
-#[sqlx::test]
-async fn strangers_guessing_cannot_lock_the_owner_out(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn strangers_guessing_cannot_lock_the_owner_out(pool: DbPool) {
     let app = TestApp::new(pool);
     app.register("anna", "anna@example.com", PW, "customer")
         .await;
@@ -157,8 +157,8 @@ async fn strangers_guessing_cannot_lock_the_owner_out(pool: SqlitePool) {
     }
 }
 
-#[sqlx::test]
-async fn logins_are_limited_per_account_from_any_address(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn logins_are_limited_per_account_from_any_address(pool: DbPool) {
     let app = TestApp::new(pool);
     app.register("anna", "anna@example.com", PW, "customer")
         .await;
@@ -210,8 +210,8 @@ async fn logins_are_limited_per_account_from_any_address(pool: SqlitePool) {
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
 }
 
-#[sqlx::test]
-async fn logins_are_limited_per_address_and_forwarded_for_is_not_trusted(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn logins_are_limited_per_address_and_forwarded_for_is_not_trusted(pool: DbPool) {
     let app = TestApp::new(pool);
     let address = allowance(Action::LoginByAddress);
     for n in 0..address + 2 {
@@ -244,8 +244,8 @@ async fn logins_are_limited_per_address_and_forwarded_for_is_not_trusted(pool: S
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
 }
 
-#[sqlx::test]
-async fn registrations_are_limited_per_address(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn registrations_are_limited_per_address(pool: DbPool) {
     let app = TestApp::new(pool);
     let allowed = allowance(Action::RegisterByAddress);
     for n in 0..=allowed {
@@ -268,8 +268,8 @@ async fn registrations_are_limited_per_address(pool: SqlitePool) {
     assert_eq!(app.count("users").await, i64::from(allowed));
 }
 
-#[sqlx::test]
-async fn password_checks_are_limited_per_account(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn password_checks_are_limited_per_account(pool: DbPool) {
     let app = TestApp::new(pool);
     let cookie = app
         .register("anna", "anna@example.com", PW, "customer")
@@ -305,8 +305,8 @@ async fn password_checks_are_limited_per_account(pool: SqlitePool) {
     assert_eq!(app.whoami(Some(&cookie)).await["email"], "anna@example.com");
 }
 
-#[sqlx::test]
-async fn checkouts_and_uploads_are_limited_per_user(pool: SqlitePool) {
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn checkouts_and_uploads_are_limited_per_user(pool: DbPool) {
     let app = TestApp::new(pool);
     let customer = app
         .register("anna", "anna@example.com", PW, "customer")

@@ -10,6 +10,7 @@ use crate::parts::{
     },
     Cents, DeliveryEstimate,
 };
+use crate::server::db::DbPool;
 
 #[test]
 fn search_words_are_letters_and_digits_only() {
@@ -64,7 +65,7 @@ fn maker_filter_narrows_by_the_makers_words() {
     assert_eq!(makers_expr(&[]), None);
 }
 
-async fn catalogue_fixture(pool: &SqlitePool) -> (i64, i64) {
+async fn catalogue_fixture(pool: &DbPool) -> (i64, i64) {
     let s = supplier(pool, "acme").await;
     let other = supplier(pool, "zeta").await;
     let rows: [(&str, &str, &str, &str, i64, i64); 6] = [
@@ -132,8 +133,8 @@ async fn catalogue_fixture(pool: &SqlitePool) -> (i64, i64) {
         .unwrap();
         // Distinct creation times: later rows are newer.
         let created_at = 1_700_000_000 + i as i64;
-        sqlx::query!(
-            "UPDATE parts SET created_at = ? WHERE id = ?",
+        crate::db_query!(
+            "UPDATE parts SET created_at = $1 WHERE id = $2",
             created_at,
             id
         )
@@ -141,14 +142,14 @@ async fn catalogue_fixture(pool: &SqlitePool) -> (i64, i64) {
         .await
         .unwrap();
     }
-    sqlx::query!("UPDATE parts SET archived = 1 WHERE name = 'Brake disc, archived'")
+    crate::db_query!("UPDATE parts SET archived = 1 WHERE name = 'Brake disc, archived'")
         .execute(pool)
         .await
         .unwrap();
     (s, other)
 }
 
-async fn names(pool: &SqlitePool, url_query: &str) -> Vec<String> {
+async fn names(pool: &DbPool, url_query: &str) -> Vec<String> {
     search(pool, &CatalogueQuery::parse(url_query))
         .await
         .unwrap()
@@ -158,8 +159,8 @@ async fn names(pool: &SqlitePool, url_query: &str) -> Vec<String> {
         .collect()
 }
 
-#[sqlx::test]
-async fn part_numbers_match_regardless_of_separators(pool: SqlitePool) {
+#[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+async fn part_numbers_match_regardless_of_separators(pool: DbPool) {
     catalogue_fixture(&pool).await;
     for typed in ["bp123", "BP 123", "bp-123", "Bp.123", "BP-123"] {
         let found = names(&pool, &format!("q={}", typed.replace(' ', "+"))).await;
@@ -173,8 +174,8 @@ async fn part_numbers_match_regardless_of_separators(pool: SqlitePool) {
     assert_eq!(names(&pool, "q=w71295").await, ["Oil filter"]);
 }
 
-#[sqlx::test]
-async fn a_printed_part_number_finds_the_part_not_its_digits_elsewhere(pool: SqlitePool) {
+#[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+async fn a_printed_part_number_finds_the_part_not_its_digits_elsewhere(pool: DbPool) {
     let (s, _) = catalogue_fixture(&pool).await;
     for (name, model, description) in [
         ("Brake pad set, rear", "0 986 494 104", "Rear pads."),
@@ -216,8 +217,8 @@ async fn a_printed_part_number_finds_the_part_not_its_digits_elsewhere(pool: Sql
     assert_eq!(names(&pool, "q=wiper+104").await, ["Wiper blade"]);
 }
 
-#[sqlx::test]
-async fn search_ranks_name_matches_first_and_skips_archived(pool: SqlitePool) {
+#[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+async fn search_ranks_name_matches_first_and_skips_archived(pool: DbPool) {
     catalogue_fixture(&pool).await;
     let found = names(&pool, "q=brake+disc").await;
     // The disc itself first; the pads only mention a brake disc in the description.
@@ -229,8 +230,8 @@ async fn search_ranks_name_matches_first_and_skips_archived(pool: SqlitePool) {
     assert_eq!(names(&pool, "q=oil+fi").await, ["Oil filter"]);
 }
 
-#[sqlx::test]
-async fn filters_combine(pool: SqlitePool) {
+#[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+async fn filters_combine(pool: DbPool) {
     catalogue_fixture(&pool).await;
     assert_eq!(
         names(&pool, "m=Mann-Filter&sort=name").await,
@@ -266,8 +267,8 @@ async fn filters_combine(pool: SqlitePool) {
     );
 }
 
-#[sqlx::test]
-async fn sort_orders(pool: SqlitePool) {
+#[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+async fn sort_orders(pool: DbPool) {
     catalogue_fixture(&pool).await;
     assert_eq!(
         names(&pool, "").await,
@@ -305,8 +306,8 @@ async fn sort_orders(pool: SqlitePool) {
     );
 }
 
-#[sqlx::test]
-async fn pagination_is_bounded(pool: SqlitePool) {
+#[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+async fn pagination_is_bounded(pool: DbPool) {
     let s = supplier(&pool, "acme").await;
     for i in 0..30 {
         let name = format!("Part {i:02}");
@@ -335,8 +336,8 @@ async fn pagination_is_bounded(pool: SqlitePool) {
     assert_eq!((none.total, none.pages, none.page), (0, 1, 1));
 }
 
-#[sqlx::test]
-async fn hostile_search_text_is_just_text(pool: SqlitePool) {
+#[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+async fn hostile_search_text_is_just_text(pool: DbPool) {
     catalogue_fixture(&pool).await;
     for q in [
         "\"",
@@ -364,17 +365,17 @@ async fn hostile_search_text_is_just_text(pool: SqlitePool) {
     }
     // "%" and "_" are not wildcards.
     assert!(names(&pool, "q=%25").await.is_empty());
-    let parts = sqlx::query_scalar!("SELECT COUNT(*) FROM parts")
+    let parts = crate::db_query_scalar!(r#"SELECT COUNT(*) AS "n!" FROM parts"#)
         .fetch_one(&pool)
         .await
         .unwrap();
     assert_eq!(parts, 6);
 }
 
-#[sqlx::test]
-async fn index_follows_edits(pool: SqlitePool) {
+#[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+async fn index_follows_edits(pool: DbPool) {
     catalogue_fixture(&pool).await;
-    sqlx::query!(
+    crate::db_query!(
         "UPDATE parts SET name = 'Ceramic brake rotor', description = 'Ceramic rotor.' \
          WHERE model = 'BP-123'"
     )
@@ -383,7 +384,7 @@ async fn index_follows_edits(pool: SqlitePool) {
     .unwrap();
     assert_eq!(names(&pool, "q=rotor").await, ["Ceramic brake rotor"]);
     assert!(names(&pool, "q=vented+disc").await.is_empty());
-    sqlx::query!("DELETE FROM parts WHERE name = 'Oil filter'")
+    crate::db_query!("DELETE FROM parts WHERE name = 'Oil filter'")
         .execute(&pool)
         .await
         .unwrap();

@@ -1,11 +1,11 @@
 //! Checkout: the customer's whole cart becomes one order per supplier, in one transaction.
 
+use crate::server::db::{self, DbConnection, DbExecutor, DbPool};
 use crate::{
     cart::{cart_total, db as cart_db, LineIssue},
     orders::{payment_reference, Shipping, MAX_UNPAID_UNITS_PER_PART},
     parts::{db as parts_db, Cents},
 };
-use sqlx::{SqliteConnection, SqliteExecutor, SqlitePool};
 use std::collections::HashMap;
 
 /// A cart line that cannot be ordered, and why.
@@ -67,15 +67,15 @@ pub enum CheckoutOutcome {
 /// that was used before returns that checkout's orders.
 /// `expected_total` is the total the customer saw; a different total now refuses the order.
 pub async fn place_order(
-    pool: &SqlitePool,
+    pool: &DbPool,
     customer_id: i64,
     key: &str,
     shipping: &Shipping,
     expected_total: Option<Cents>,
 ) -> sqlx::Result<CheckoutOutcome> {
-    // IMMEDIATE takes the write lock first, so no other checkout changes stock between the
-    // reads below and the writes.
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    // The write lock (SQLite) or the customer's row lock (PostgreSQL) is taken first, so no
+    // other checkout of this customer runs between the reads below and the writes.
+    let mut tx = db::begin_write(pool, Some(customer_id)).await?;
     if let Some(ids) = checkout_orders(&mut tx, customer_id, key).await? {
         return Ok(CheckoutOutcome::AlreadyPlaced(ids));
     }
@@ -115,13 +115,16 @@ pub async fn place_order(
     if expected_total.is_some_and(|expected| expected != total) {
         return Ok(CheckoutOutcome::TotalChanged { total });
     }
-    let checkout_id = sqlx::query_scalar!(
-        r#"INSERT INTO checkouts (customer_id, idempotency_key) VALUES (?, ?) RETURNING id AS "id!""#,
+    let checkout_id = crate::db_query_scalar!(
+        r#"INSERT INTO checkouts (customer_id, idempotency_key) VALUES ($1, $2) RETURNING id AS "id!""#,
         customer_id,
         key,
     )
     .fetch_one(&mut *tx)
     .await?;
+    let mut part_ids: Vec<i64> = lines.iter().map(|l| l.part_id).collect();
+    part_ids.sort_unstable();
+    db::lock_parts(&mut tx, &part_ids).await?;
     let mut order_ids = Vec::new();
     let mut start = 0;
     // The lines come grouped by supplier: each run of one supplier becomes one order.
@@ -134,9 +137,9 @@ pub async fn place_order(
         let group = &lines[start..end];
         start = end;
         let group_total = cart_total(group).0;
-        let order_id = sqlx::query_scalar!(
+        let order_id = crate::db_query_scalar!(
             r#"INSERT INTO orders (customer_id, supplier_id, total_cents, shipping_name,
-               shipping_address, checkout_id) VALUES (?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
+               shipping_address, checkout_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id AS "id!""#,
             customer_id,
             supplier_id,
             group_total,
@@ -147,8 +150,8 @@ pub async fn place_order(
         .fetch_one(&mut *tx)
         .await?;
         let reference = payment_reference(order_id);
-        sqlx::query!(
-            "UPDATE orders SET payment_reference = ? WHERE id = ?",
+        crate::db_query!(
+            "UPDATE orders SET payment_reference = $1 WHERE id = $2",
             reference,
             order_id,
         )
@@ -165,9 +168,9 @@ pub async fn place_order(
                 }]));
             }
             let line_total = line.subtotal().0;
-            sqlx::query!(
+            crate::db_query!(
                 "INSERT INTO purchases (order_id, part_id, part_name, quantity, \
-                 unit_price_cents, line_total_cents) VALUES (?, ?, ?, ?, ?, ?)",
+                 unit_price_cents, line_total_cents) VALUES ($1, $2, $3, $4, $5, $6)",
                 order_id,
                 line.part_id,
                 line.name,
@@ -188,12 +191,12 @@ pub async fn place_order(
 
 /// The orders an earlier checkout with this key made, if there was one.
 async fn checkout_orders(
-    db: &mut SqliteConnection,
+    db: &mut DbConnection,
     customer_id: i64,
     key: &str,
 ) -> sqlx::Result<Option<Vec<i64>>> {
-    let checkout = sqlx::query_scalar!(
-        r#"SELECT id AS "id!" FROM checkouts WHERE customer_id = ? AND idempotency_key = ?"#,
+    let checkout = crate::db_query_scalar!(
+        r#"SELECT id AS "id!" FROM checkouts WHERE customer_id = $1 AND idempotency_key = $2"#,
         customer_id,
         key,
     )
@@ -202,8 +205,8 @@ async fn checkout_orders(
     let Some(checkout) = checkout else {
         return Ok(None);
     };
-    let ids = sqlx::query_scalar!(
-        r#"SELECT id AS "id!" FROM orders WHERE checkout_id = ? ORDER BY id"#,
+    let ids = crate::db_query_scalar!(
+        r#"SELECT id AS "id!" FROM orders WHERE checkout_id = $1 ORDER BY id"#,
         checkout
     )
     .fetch_all(&mut *db)
@@ -213,15 +216,15 @@ async fn checkout_orders(
 
 /// How many units of each part (by id) the customer's orders awaiting payment hold.
 pub async fn unpaid_units(
-    db: impl SqliteExecutor<'_>,
+    db: impl DbExecutor<'_>,
     customer_id: i64,
 ) -> sqlx::Result<HashMap<i64, i64>> {
     // The status is written out (not bound) so SQLite can use the partial index of unpaid
     // orders by customer.
-    let rows = sqlx::query!(
-        r#"SELECT pu.part_id, SUM(pu.quantity) AS "units!: i64" FROM orders o
+    let rows = crate::db_query!(
+        r#"SELECT pu.part_id, CAST(SUM(pu.quantity) AS BIGINT) AS "units!: i64" FROM orders o
            JOIN purchases pu ON pu.order_id = o.id
-           WHERE o.customer_id = ? AND o.status = 'awaiting_payment' GROUP BY pu.part_id"#,
+           WHERE o.customer_id = $1 AND o.status = 'awaiting_payment' GROUP BY pu.part_id"#,
         customer_id,
     )
     .fetch_all(db)

@@ -4,7 +4,7 @@
 
 use super::{cancel::cancel_unpaid, seconds::seconds};
 use crate::orders::CancelReason;
-use sqlx::SqlitePool;
+use crate::server::db::{self, DbPool};
 use std::time::Duration;
 
 /// Orders cancelled per write transaction: a long backlog (after downtime, or a shorter window)
@@ -20,21 +20,17 @@ const BATCH: i64 = 100;
 /// status, so an order cancelled by another run (or by its customer, or paid) in the meantime
 /// is left alone and no stock is returned twice. `now` comes from the caller, never from the
 /// database's clock, so tests choose the time.
-pub async fn expire_unpaid(
-    pool: &SqlitePool,
-    now: i64,
-    payment_window: Duration,
-) -> sqlx::Result<u64> {
+pub async fn expire_unpaid(pool: &DbPool, now: i64, payment_window: Duration) -> sqlx::Result<u64> {
     // Deadline reached: created_at + window <= now.
     let placed_by = now.saturating_sub(seconds(payment_window));
     let mut expired = 0;
     loop {
-        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = db::begin_write(pool, None).await?;
         // The status is written out (not bound) so SQLite can use the partial index of unpaid
         // orders by age.
-        let due = sqlx::query_scalar!(
-            r#"SELECT id AS "id!" FROM orders WHERE status = 'awaiting_payment' AND created_at <= ?
-               ORDER BY created_at, id LIMIT ?"#,
+        let due = crate::db_query_scalar!(
+            r#"SELECT id AS "id!" FROM orders WHERE status = 'awaiting_payment' AND created_at <= $1
+               ORDER BY created_at, id LIMIT $2"#,
             placed_by,
             BATCH,
         )

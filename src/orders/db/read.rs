@@ -1,6 +1,7 @@
 //! Reading orders: a page of them, one of them, and the counts and defaults other pages need.
 
 use super::seconds::seconds;
+use crate::server::db::{Db, DbConnection, DbExecutor, DbPool};
 use crate::{
     orders::{
         payment_reference, CancelReason, Order, OrderLine, OrderStatus, OrdersList, OrdersView,
@@ -8,16 +9,16 @@ use crate::{
     },
     parts::Cents,
 };
-use sqlx::{FromRow, QueryBuilder, Sqlite, SqliteConnection, SqliteExecutor, SqlitePool};
+use sqlx::{FromRow, QueryBuilder};
 use std::time::Duration;
 
 /// The shipping name and address of the customer's latest order, to prefill the next one.
 pub async fn last_shipping(
-    db: impl SqliteExecutor<'_>,
+    db: impl DbExecutor<'_>,
     customer_id: i64,
 ) -> sqlx::Result<Option<(String, String)>> {
-    let row = sqlx::query!(
-        "SELECT shipping_name, shipping_address FROM orders WHERE customer_id = ? \
+    let row = crate::db_query!(
+        "SELECT shipping_name, shipping_address FROM orders WHERE customer_id = $1 \
          ORDER BY created_at DESC, id DESC LIMIT 1",
         customer_id,
     )
@@ -27,11 +28,11 @@ pub async fn last_shipping(
 }
 
 /// How many of the supplier's orders are paid and waiting to ship.
-pub async fn to_ship_count(db: impl SqliteExecutor<'_>, supplier_id: i64) -> sqlx::Result<i64> {
-    sqlx::query_scalar!(
-        "SELECT COUNT(*) FROM orders WHERE supplier_id = ? AND status = ?",
+pub async fn to_ship_count(db: impl DbExecutor<'_>, supplier_id: i64) -> sqlx::Result<i64> {
+    crate::db_query_scalar!(
+        r#"SELECT COUNT(*) AS "n!" FROM orders WHERE supplier_id = $1 AND status = $2"#,
         supplier_id,
-        OrderStatus::Paid,
+        OrderStatus::Paid as _,
     )
     .fetch_one(db)
     .await
@@ -41,7 +42,7 @@ pub async fn to_ship_count(db: impl SqliteExecutor<'_>, supplier_id: i64) -> sql
 /// (a string literal: WHERE, ORDER BY, LIMIT) and its arguments.
 macro_rules! order_rows {
     ($filter:literal, $($arg:expr),+ $(,)?) => {
-        sqlx::query_as!(
+        crate::db_query_as!(
             OrderRow,
             r#"SELECT o.id AS "id!", o.status AS "status: _", o.customer_id,
                       c.username AS customer, s.username AS supplier, o.total_cents,
@@ -85,7 +86,7 @@ struct LineRow {
 
 /// Fills in the lines of these order rows, as seen by `viewer_id`, and their payment deadlines.
 async fn with_lines(
-    db: &mut SqliteConnection,
+    db: &mut DbConnection,
     rows: Vec<OrderRow>,
     viewer_id: i64,
     payment_window: Duration,
@@ -93,7 +94,7 @@ async fn with_lines(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let mut query = QueryBuilder::<Sqlite>::new(
+    let mut query = QueryBuilder::<Db>::new(
         "SELECT pu.order_id, pu.part_id, pu.part_name, pu.quantity, pu.unit_price_cents, \
          pu.line_total_cents, p.image_key FROM purchases pu JOIN parts p ON p.id = pu.part_id \
          WHERE pu.order_id IN (",
@@ -156,7 +157,7 @@ async fn with_lines(
 /// oldest first, the order to ship them in). `is_supplier` is the viewer's role, passed on to
 /// the page; `payment_window` gives each order its payment deadline.
 pub async fn list_orders(
-    pool: &SqlitePool,
+    pool: &DbPool,
     viewer_id: i64,
     is_supplier: bool,
     view: OrdersView,
@@ -172,7 +173,7 @@ pub async fn list_orders(
     let mut rows = match view {
         OrdersView::Purchases => {
             order_rows!(
-                "WHERE o.customer_id = ? ORDER BY o.created_at DESC, o.id DESC LIMIT ? OFFSET ?",
+                "WHERE o.customer_id = $1 ORDER BY o.created_at DESC, o.id DESC LIMIT $2 OFFSET $3",
                 viewer_id,
                 limit,
                 offset,
@@ -182,7 +183,7 @@ pub async fn list_orders(
         }
         OrdersView::Sales => {
             order_rows!(
-                "WHERE o.supplier_id = ? ORDER BY o.created_at DESC, o.id DESC LIMIT ? OFFSET ?",
+                "WHERE o.supplier_id = $1 ORDER BY o.created_at DESC, o.id DESC LIMIT $2 OFFSET $3",
                 viewer_id,
                 limit,
                 offset,
@@ -192,10 +193,10 @@ pub async fn list_orders(
         }
         OrdersView::ToShip => {
             order_rows!(
-                "WHERE o.supplier_id = ? AND o.status = ? ORDER BY o.paid_at ASC, o.id ASC \
-                 LIMIT ? OFFSET ?",
+                "WHERE o.supplier_id = $1 AND o.status = $2 ORDER BY o.paid_at ASC, o.id ASC \
+                 LIMIT $3 OFFSET $4",
                 viewer_id,
-                OrderStatus::Paid,
+                OrderStatus::Paid as _,
                 limit,
                 offset,
             )
@@ -217,14 +218,14 @@ pub async fn list_orders(
 /// One order, if the viewer is its customer or its supplier (anybody else gets `None`), with
 /// its payment deadline from `payment_window`.
 pub async fn order_for(
-    pool: &SqlitePool,
+    pool: &DbPool,
     order_id: i64,
     viewer_id: i64,
     payment_window: Duration,
 ) -> sqlx::Result<Option<Order>> {
     let mut conn = pool.acquire().await?;
     let row = order_rows!(
-        "WHERE o.id = ?1 AND (o.customer_id = ?2 OR o.supplier_id = ?2)",
+        "WHERE o.id = $1 AND (o.customer_id = $2 OR o.supplier_id = $2)",
         order_id,
         viewer_id,
     )

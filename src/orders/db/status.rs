@@ -2,8 +2,8 @@
 
 use super::cancel::cancel_unpaid;
 use crate::orders::{CancelReason, OrderStatus, Party};
+use crate::server::db::{self, DbPool};
 use crate::time::unix_now;
-use sqlx::SqlitePool;
 
 /// What a status change came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,15 +20,15 @@ pub enum StepOutcome {
 /// records the time. Cancelling puts the stock back (see [`cancel_unpaid`]). One write
 /// transaction.
 pub async fn change_status(
-    pool: &SqlitePool,
+    pool: &DbPool,
     order_id: i64,
     user_id: i64,
     to: OrderStatus,
 ) -> sqlx::Result<StepOutcome> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let order = sqlx::query!(
+    let mut tx = db::begin_write(pool, None).await?;
+    let order = crate::db_query!(
         r#"SELECT status AS "status: OrderStatus", customer_id, supplier_id
-           FROM orders WHERE id = ?"#,
+           FROM orders WHERE id = $1"#,
         order_id,
     )
     .fetch_optional(&mut *tx)
@@ -49,24 +49,24 @@ pub async fn change_status(
     }
     // Each step records its own time column.
     let stamped = match to {
-        OrderStatus::Paid => sqlx::query!(
-            "UPDATE orders SET status = ?, paid_at = unixepoch() WHERE id = ? AND status = ?",
-            to,
+        OrderStatus::Paid => crate::db_query!(
+            "UPDATE orders SET status = $1, paid_at = unixepoch() WHERE id = $2 AND status = $3",
+            to as _,
             order_id,
-            from,
+            from as _,
         ),
-        OrderStatus::Shipped => sqlx::query!(
-            "UPDATE orders SET status = ?, shipped_at = unixepoch() WHERE id = ? AND status = ?",
-            to,
+        OrderStatus::Shipped => crate::db_query!(
+            "UPDATE orders SET status = $1, shipped_at = unixepoch() WHERE id = $2 AND status = $3",
+            to as _,
             order_id,
-            from,
+            from as _,
         ),
-        OrderStatus::Completed => sqlx::query!(
-            "UPDATE orders SET status = ?, completed_at = unixepoch() \
-             WHERE id = ? AND status = ?",
-            to,
+        OrderStatus::Completed => crate::db_query!(
+            "UPDATE orders SET status = $1, completed_at = unixepoch() \
+             WHERE id = $2 AND status = $3",
+            to as _,
             order_id,
-            from,
+            from as _,
         ),
         // Cancelling also puts the stock back, the way the expiry of unpaid orders does.
         OrderStatus::Cancelled => {

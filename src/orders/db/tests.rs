@@ -1,6 +1,7 @@
 //! Checkout and the order workflow against a real SQLite database.
 
 use super::*;
+use crate::server::db::DbPool;
 use crate::{
     cart::{
         db::{add_item, item_count, AddOutcome},
@@ -11,7 +12,6 @@ use crate::{
     },
     parts::Cents,
 };
-use sqlx::SqlitePool;
 use std::{collections::HashSet, time::Duration};
 
 const CUSTOMER: i64 = 1;
@@ -27,10 +27,10 @@ const FILTER: i64 = 3;
 /// The payment window: the default week.
 const WINDOW: Duration = Duration::from_secs(7 * 86_400);
 
-async fn user(pool: &SqlitePool, name: &str, role: &str) -> i64 {
+async fn user(pool: &DbPool, name: &str, role: &str) -> i64 {
     let email = format!("{name}@example.com");
-    sqlx::query_scalar!(
-        r#"INSERT INTO users (username, email, password_hash, role) VALUES (?, ?, 'h', ?)
+    crate::db_query_scalar!(
+        r#"INSERT INTO users (username, email, password_hash, role) VALUES ($1, $2, 'h', $3)
            RETURNING id AS "id!""#,
         name,
         email,
@@ -41,15 +41,15 @@ async fn user(pool: &SqlitePool, name: &str, role: &str) -> i64 {
     .unwrap()
 }
 
-async fn part(pool: &SqlitePool, supplier: i64, name: &str, price: i64, stock: i64) -> i64 {
-    sqlx::query_scalar!("INSERT INTO parts (supplier_id, name, manufacturer, model, description, price_cents, \
-         stock, delivery_estimate) VALUES (?, ?, 'M', 'X1', 'D', ?, ?, '1-2_days') RETURNING id AS \"id!\"", supplier, name, price, stock)
+async fn part(pool: &DbPool, supplier: i64, name: &str, price: i64, stock: i64) -> i64 {
+    crate::db_query_scalar!("INSERT INTO parts (supplier_id, name, manufacturer, model, description, price_cents, \
+         stock, delivery_estimate) VALUES ($1, $2, 'M', 'X1', 'D', $3, $4, '1-2_days') RETURNING id AS \"id!\"", supplier, name, price, stock)
     .fetch_one(pool)
     .await
     .unwrap()
 }
 
-async fn fixture(pool: &SqlitePool) {
+async fn fixture(pool: &DbPool) {
     assert_eq!(user(pool, "anna", "customer").await, CUSTOMER);
     assert_eq!(user(pool, "bob", "customer").await, OTHER_CUSTOMER);
     assert_eq!(user(pool, "acme", "supplier").await, ACME);
@@ -59,7 +59,7 @@ async fn fixture(pool: &SqlitePool) {
     assert_eq!(part(pool, ACME, "Filter", 250, 2).await, FILTER);
 }
 
-async fn add(pool: &SqlitePool, user: i64, part: i64, quantity: i64) {
+async fn add(pool: &DbPool, user: i64, part: i64, quantity: i64) {
     assert!(matches!(
         add_item(pool, user, part, quantity).await.unwrap(),
         AddOutcome::Added { .. }
@@ -73,21 +73,21 @@ fn shipping() -> Shipping {
     }
 }
 
-async fn stock(pool: &SqlitePool, part: i64) -> i64 {
-    sqlx::query_scalar!("SELECT stock FROM parts WHERE id = ?", part)
+async fn stock(pool: &DbPool, part: i64) -> i64 {
+    crate::db_query_scalar!("SELECT stock FROM parts WHERE id = $1", part)
         .fetch_one(pool)
         .await
         .unwrap()
 }
 
-async fn count(pool: &SqlitePool, table: &str) -> i64 {
+async fn count(pool: &DbPool, table: &str) -> i64 {
     sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
         .fetch_one(pool)
         .await
         .unwrap()
 }
 
-async fn checkout(pool: &SqlitePool, customer: i64, key: &str) -> CheckoutOutcome {
+async fn checkout(pool: &DbPool, customer: i64, key: &str) -> CheckoutOutcome {
     place_order(pool, customer, key, &shipping(), None)
         .await
         .unwrap()
@@ -100,8 +100,8 @@ fn placed(outcome: CheckoutOutcome) -> Vec<i64> {
     }
 }
 
-#[sqlx::test]
-async fn checkout_splits_by_supplier_and_takes_stock(pool: SqlitePool) {
+#[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+async fn checkout_splits_by_supplier_and_takes_stock(pool: DbPool) {
     fixture(&pool).await;
     add(&pool, CUSTOMER, DISC, 2).await;
     add(&pool, CUSTOMER, PAD, 3).await;
@@ -147,8 +147,8 @@ async fn checkout_splits_by_supplier_and_takes_stock(pool: SqlitePool) {
         assert_eq!(order.shipping_address, "Hauptstr. 1\n10115 Berlin");
         assert_eq!(order.reference, payment_reference(order.id));
     }
-    let stored: String = sqlx::query_scalar!(
-        r#"SELECT payment_reference AS "reference!" FROM orders WHERE id = ?"#,
+    let stored: String = crate::db_query_scalar!(
+        r#"SELECT payment_reference AS "reference!" FROM orders WHERE id = $1"#,
         ids[0]
     )
     .fetch_one(&pool)
@@ -188,13 +188,13 @@ async fn checkout_splits_by_supplier_and_takes_stock(pool: SqlitePool) {
     );
 }
 
-#[sqlx::test]
-async fn a_line_short_of_stock_writes_nothing(pool: SqlitePool) {
+#[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+async fn a_line_short_of_stock_writes_nothing(pool: DbPool) {
     fixture(&pool).await;
     add(&pool, CUSTOMER, DISC, 2).await;
     add(&pool, CUSTOMER, PAD, 4).await;
     // The supplier lowers the stock after the part went into the cart.
-    sqlx::query!("UPDATE parts SET stock = 3 WHERE id = ?", PAD)
+    crate::db_query!("UPDATE parts SET stock = 3 WHERE id = $1", PAD)
         .execute(&pool)
         .await
         .unwrap();
@@ -212,7 +212,7 @@ async fn a_line_short_of_stock_writes_nothing(pool: SqlitePool) {
     assert_eq!((stock(&pool, DISC).await, stock(&pool, PAD).await), (10, 3));
     assert_eq!(item_count(&pool, CUSTOMER).await.unwrap(), 6, "cart kept");
     // Archived and sold-out lines are named too.
-    sqlx::query!("UPDATE parts SET archived = 1 WHERE id = ?", DISC)
+    crate::db_query!("UPDATE parts SET archived = 1 WHERE id = $1", DISC)
         .execute(&pool)
         .await
         .unwrap();
@@ -226,8 +226,8 @@ async fn a_line_short_of_stock_writes_nothing(pool: SqlitePool) {
     assert_eq!(count(&pool, "orders").await, 0);
 }
 
-#[sqlx::test]
-async fn empty_cart_and_changed_total_write_nothing(pool: SqlitePool) {
+#[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+async fn empty_cart_and_changed_total_write_nothing(pool: DbPool) {
     fixture(&pool).await;
     assert_eq!(
         checkout(&pool, CUSTOMER, "key0000000000000001").await,
@@ -235,7 +235,7 @@ async fn empty_cart_and_changed_total_write_nothing(pool: SqlitePool) {
     );
     add(&pool, CUSTOMER, DISC, 1).await;
     // The customer saw €10.00; the supplier has raised the price since.
-    sqlx::query!("UPDATE parts SET price_cents = 1200 WHERE id = ?", DISC)
+    crate::db_query!("UPDATE parts SET price_cents = 1200 WHERE id = $1", DISC)
         .execute(&pool)
         .await
         .unwrap();
@@ -255,8 +255,8 @@ async fn empty_cart_and_changed_total_write_nothing(pool: SqlitePool) {
     assert_eq!(stock(&pool, DISC).await, 10);
 }
 
-#[sqlx::test]
-async fn replaying_a_checkout_key_places_nothing_new(pool: SqlitePool) {
+#[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+async fn replaying_a_checkout_key_places_nothing_new(pool: DbPool) {
     fixture(&pool).await;
     add(&pool, CUSTOMER, DISC, 1).await;
     add(&pool, CUSTOMER, PAD, 1).await;
@@ -278,13 +278,13 @@ async fn replaying_a_checkout_key_places_nothing_new(pool: SqlitePool) {
     );
 }
 
-#[sqlx::test]
-async fn prices_and_names_in_orders_stay_as_at_checkout(pool: SqlitePool) {
+#[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+async fn prices_and_names_in_orders_stay_as_at_checkout(pool: DbPool) {
     fixture(&pool).await;
     add(&pool, CUSTOMER, DISC, 1).await;
     let ids = placed(checkout(&pool, CUSTOMER, "key0000000000000001").await);
-    sqlx::query!(
-        "UPDATE parts SET price_cents = 9999, name = 'Renamed', archived = 1 WHERE id = ?",
+    crate::db_query!(
+        "UPDATE parts SET price_cents = 9999, name = 'Renamed', archived = 1 WHERE id = $1",
         DISC
     )
     .execute(&pool)
@@ -301,11 +301,11 @@ async fn prices_and_names_in_orders_stay_as_at_checkout(pool: SqlitePool) {
 
 /// Puts an order straight into `status` (to test steps from every status); only a cancelled
 /// order keeps a reason for cancelling.
-async fn force_status(pool: &SqlitePool, id: i64, status: OrderStatus) {
-    sqlx::query!(
-        "UPDATE orders SET status = ?1, \
-         cancel_reason = CASE WHEN ?1 = 'cancelled' THEN cancel_reason END WHERE id = ?2",
-        status,
+async fn force_status(pool: &DbPool, id: i64, status: OrderStatus) {
+    crate::db_query!(
+        "UPDATE orders SET status = $1, \
+         cancel_reason = CASE WHEN $1 = 'cancelled' THEN cancel_reason END WHERE id = $2",
+        status as _,
         id
     )
     .execute(pool)
@@ -313,8 +313,8 @@ async fn force_status(pool: &SqlitePool, id: i64, status: OrderStatus) {
     .unwrap();
 }
 
-#[sqlx::test]
-async fn every_step_is_checked_against_side_and_status(pool: SqlitePool) {
+#[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+async fn every_step_is_checked_against_side_and_status(pool: DbPool) {
     fixture(&pool).await;
     add(&pool, CUSTOMER, PAD, 1).await;
     let id = placed(checkout(&pool, CUSTOMER, "key0000000000000001").await)[0];
@@ -357,8 +357,8 @@ async fn every_step_is_checked_against_side_and_status(pool: SqlitePool) {
     );
 }
 
-#[sqlx::test]
-async fn the_whole_workflow_records_its_times(pool: SqlitePool) {
+#[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+async fn the_whole_workflow_records_its_times(pool: DbPool) {
     fixture(&pool).await;
     add(&pool, CUSTOMER, PAD, 2).await;
     let id = placed(checkout(&pool, CUSTOMER, "key0000000000000001").await)[0];
@@ -401,8 +401,8 @@ async fn the_whole_workflow_records_its_times(pool: SqlitePool) {
     );
 }
 
-#[sqlx::test]
-async fn cancelling_puts_the_stock_back(pool: SqlitePool) {
+#[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+async fn cancelling_puts_the_stock_back(pool: DbPool) {
     fixture(&pool).await;
     add(&pool, CUSTOMER, DISC, 3).await;
     add(&pool, CUSTOMER, FILTER, 2).await;
@@ -412,7 +412,7 @@ async fn cancelling_puts_the_stock_back(pool: SqlitePool) {
         (7, 0)
     );
     // Even an archived part gets its stock back.
-    sqlx::query!("UPDATE parts SET archived = 1 WHERE id = ?", FILTER)
+    crate::db_query!("UPDATE parts SET archived = 1 WHERE id = $1", FILTER)
         .execute(&pool)
         .await
         .unwrap();
@@ -441,8 +441,8 @@ async fn cancelling_puts_the_stock_back(pool: SqlitePool) {
     assert_eq!(stock(&pool, DISC).await, 10);
 }
 
-#[sqlx::test]
-async fn listings_show_each_side_its_orders(pool: SqlitePool) {
+#[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+async fn listings_show_each_side_its_orders(pool: DbPool) {
     fixture(&pool).await;
     add(&pool, CUSTOMER, DISC, 1).await;
     add(&pool, CUSTOMER, PAD, 1).await;
@@ -485,10 +485,10 @@ async fn listings_show_each_side_its_orders(pool: SqlitePool) {
     );
 }
 
-#[sqlx::test]
-async fn orders_are_paged(pool: SqlitePool) {
+#[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+async fn orders_are_paged(pool: DbPool) {
     fixture(&pool).await;
-    sqlx::query!("UPDATE parts SET stock = 1000 WHERE id = ?", DISC)
+    crate::db_query!("UPDATE parts SET stock = 1000 WHERE id = $1", DISC)
         .execute(&pool)
         .await
         .unwrap();
@@ -515,7 +515,7 @@ async fn orders_are_paged(pool: SqlitePool) {
 
 /// A database file of its own with the server's real pool settings (WAL, busy timeout, 8
 /// connections), so concurrent checkouts really contend.
-async fn real_pool(name: &str) -> (SqlitePool, std::path::PathBuf) {
+async fn real_pool(name: &str) -> (DbPool, std::path::PathBuf) {
     let dir = std::env::temp_dir().join(format!(
         "pw-{name}-{}-{}",
         std::process::id(),
@@ -527,7 +527,7 @@ async fn real_pool(name: &str) -> (SqlitePool, std::path::PathBuf) {
 }
 
 /// Customers 1..=n, each with `lines` in the cart.
-async fn buyers(pool: &SqlitePool, n: usize, lines: &[(i64, i64)]) -> Vec<i64> {
+async fn buyers(pool: &DbPool, n: usize, lines: &[(i64, i64)]) -> Vec<i64> {
     let mut ids = Vec::new();
     for i in 0..n {
         let id = user(pool, &format!("buyer{i}"), "customer").await;
@@ -540,7 +540,7 @@ async fn buyers(pool: &SqlitePool, n: usize, lines: &[(i64, i64)]) -> Vec<i64> {
 }
 
 /// Runs one checkout per buyer, all at once; returns how many placed orders.
-async fn race(pool: &SqlitePool, buyers: &[i64]) -> usize {
+async fn race(pool: &DbPool, buyers: &[i64]) -> usize {
     let tasks: Vec<_> = buyers
         .iter()
         .map(|&buyer| {
@@ -561,7 +561,7 @@ async fn race(pool: &SqlitePool, buyers: &[i64]) -> usize {
     placed
 }
 
-async fn assert_consistent(pool: &SqlitePool) {
+async fn assert_consistent(pool: &DbPool) {
     let lineless: i64 = count(
         pool,
         "orders o WHERE NOT EXISTS (SELECT 1 FROM purchases p WHERE p.order_id = o.id)",
@@ -584,14 +584,14 @@ async fn fifty_buyers_for_the_last_five_units() {
     let supplier = user(&pool, "acme", "supplier").await;
     let last = part(&pool, supplier, "Last disc", 1000, 50).await;
     let buyers = buyers(&pool, 50, &[(last, 1)]).await;
-    sqlx::query!("UPDATE parts SET stock = 5 WHERE id = ?", last)
+    crate::db_query!("UPDATE parts SET stock = 5 WHERE id = $1", last)
         .execute(&pool)
         .await
         .unwrap();
     assert_eq!(race(&pool, &buyers).await, 5);
     assert_eq!(stock(&pool, last).await, 0);
-    let sold: i64 = sqlx::query_scalar!(
-        r#"SELECT SUM(quantity) AS "sold!: i64" FROM purchases WHERE part_id = ?"#,
+    let sold: i64 = crate::db_query_scalar!(
+        r#"SELECT CAST(SUM(quantity) AS BIGINT) AS "sold!: i64" FROM purchases WHERE part_id = $1"#,
         last
     )
     .fetch_one(&pool)
@@ -618,7 +618,7 @@ async fn fifty_buyers_two_parts_one_runs_out() {
     let plenty = part(&pool, acme, "Plenty", 700, 500).await;
     let scarce = part(&pool, brakeco, "Scarce", 300, 50).await;
     let buyers = buyers(&pool, 50, &[(plenty, 2), (scarce, 1)]).await;
-    sqlx::query!("UPDATE parts SET stock = 5 WHERE id = ?", scarce)
+    crate::db_query!("UPDATE parts SET stock = 5 WHERE id = $1", scarce)
         .execute(&pool)
         .await
         .unwrap();
@@ -640,8 +640,8 @@ async fn fifty_buyers_two_parts_one_runs_out() {
 }
 
 /// A status or cancel reason the schema does not admit is a read error, not a guess.
-#[sqlx::test]
-async fn an_unknown_status_or_reason_is_an_error(pool: SqlitePool) {
+#[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+async fn an_unknown_status_or_reason_is_an_error(pool: DbPool) {
     let status = sqlx::query_scalar::<_, OrderStatus>("SELECT 'lost'")
         .fetch_one(&pool)
         .await;

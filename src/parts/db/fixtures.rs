@@ -3,20 +3,20 @@
 
 use super::{NewPart, PartFields};
 use crate::parts::{Cents, DeliveryEstimate};
-use sqlx::SqlitePool;
+use crate::server::db::DbPool;
 
 /// A new supplier account; its id.
-pub(crate) async fn supplier(pool: &SqlitePool, name: &str) -> i64 {
+pub(crate) async fn supplier(pool: &DbPool, name: &str) -> i64 {
     let email = format!("{name}@example.com");
-    sqlx::query!(
-        "INSERT INTO users (username, email, password_hash, role) VALUES (?, ?, 'h', 'supplier')",
+    crate::db_query_scalar!(
+        r#"INSERT INTO users (username, email, password_hash, role)
+           VALUES ($1, $2, 'h', 'supplier') RETURNING id AS "id!""#,
         name,
         email,
     )
-    .execute(pool)
+    .fetch_one(pool)
     .await
     .unwrap()
-    .last_insert_rowid()
 }
 
 /// A Bosch part of `supplier_id` at €19.99 with `stock` units.

@@ -1,7 +1,8 @@
 //! Part rows: storing a part and reading parts as the catalogue cards and part pages show them.
 
 use crate::parts::{Cents, DeliveryEstimate, PartDetail, PartSummary};
-use sqlx::{FromRow, SqliteExecutor};
+use crate::server::db::DbExecutor;
+use sqlx::FromRow;
 
 /// The fields of a listing, as the listing form edits them.
 #[derive(Debug, Clone)]
@@ -34,10 +35,11 @@ pub struct NewPart<'a> {
 }
 
 /// Stores a part and returns its id.
-pub async fn insert_part(db: impl SqliteExecutor<'_>, part: &NewPart<'_>) -> sqlx::Result<i64> {
-    let done = sqlx::query!(
-        "INSERT INTO parts (supplier_id, name, manufacturer, model, description, price_cents, \
-         stock, delivery_estimate, image_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+pub async fn insert_part(db: impl DbExecutor<'_>, part: &NewPart<'_>) -> sqlx::Result<i64> {
+    crate::db_query_scalar!(
+        r#"INSERT INTO parts (supplier_id, name, manufacturer, model, description, price_cents,
+           stock, delivery_estimate, image_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+           RETURNING id AS "id!""#,
         part.supplier_id,
         part.fields.name,
         part.fields.manufacturer,
@@ -45,12 +47,11 @@ pub async fn insert_part(db: impl SqliteExecutor<'_>, part: &NewPart<'_>) -> sql
         part.fields.description,
         part.fields.price.0,
         part.fields.stock,
-        part.fields.delivery,
+        part.fields.delivery as _,
         part.image_key,
     )
-    .execute(db)
-    .await?;
-    Ok(done.last_insert_rowid())
+    .fetch_one(db)
+    .await
 }
 
 /// A part as a card shows it, from `parts p JOIN users u` ([`SUMMARY_COLUMNS`]). Read by the
@@ -94,18 +95,15 @@ pub(crate) const SUMMARY_COLUMNS: &str = "p.id, p.name, p.manufacturer, p.model,
      p.stock, p.delivery_estimate, p.image_key, u.username AS supplier, p.supplier_id";
 
 /// The newest parts in the catalogue (not archived), newest first.
-pub async fn newest_parts(
-    db: impl SqliteExecutor<'_>,
-    limit: i64,
-) -> sqlx::Result<Vec<PartSummary>> {
+pub async fn newest_parts(db: impl DbExecutor<'_>, limit: i64) -> sqlx::Result<Vec<PartSummary>> {
     let limit = limit.clamp(0, 100);
-    let rows = sqlx::query_as!(
+    let rows = crate::db_query_as!(
         SummaryRow,
         r#"SELECT p.id AS "id!", p.name, p.manufacturer, p.model, p.price_cents, p.stock,
                   p.delivery_estimate AS "delivery_estimate: _", p.image_key,
                   u.username AS supplier, p.supplier_id
            FROM parts p JOIN users u ON u.id = p.supplier_id
-           WHERE p.archived = 0 ORDER BY p.created_at DESC, p.id DESC LIMIT ?"#,
+           WHERE p.archived = 0 ORDER BY p.created_at DESC, p.id DESC LIMIT $1"#,
         limit,
     )
     .fetch_all(db)
@@ -114,12 +112,12 @@ pub async fn newest_parts(
 }
 
 /// A part in the catalogue (not archived) with everything its page shows.
-pub async fn active_part(db: impl SqliteExecutor<'_>, id: i64) -> sqlx::Result<Option<PartDetail>> {
-    let row = sqlx::query!(
+pub async fn active_part(db: impl DbExecutor<'_>, id: i64) -> sqlx::Result<Option<PartDetail>> {
+    let row = crate::db_query!(
         r#"SELECT p.id AS "id!", p.name, p.manufacturer, p.model, p.price_cents, p.stock,
                   p.delivery_estimate AS "delivery_estimate: DeliveryEstimate", p.image_key,
                   u.username AS supplier, p.supplier_id, p.description
-           FROM parts p JOIN users u ON u.id = p.supplier_id WHERE p.id = ? AND p.archived = 0"#,
+           FROM parts p JOIN users u ON u.id = p.supplier_id WHERE p.id = $1 AND p.archived = 0"#,
         id,
     )
     .fetch_optional(db)

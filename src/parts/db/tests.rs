@@ -3,17 +3,17 @@
 use super::fixtures::{part, supplier};
 use super::*;
 use crate::parts::{Cents, DeliveryEstimate};
-use sqlx::SqlitePool;
+use crate::server::db::DbPool;
 
-async fn archive(pool: &SqlitePool, id: i64) {
-    sqlx::query!("UPDATE parts SET archived = 1 WHERE id = ?", id)
+async fn archive(pool: &DbPool, id: i64) {
+    crate::db_query!("UPDATE parts SET archived = 1 WHERE id = $1", id)
         .execute(pool)
         .await
         .unwrap();
 }
 
-#[sqlx::test]
-async fn newest_parts_leave_out_archived_ones(pool: SqlitePool) {
+#[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+async fn newest_parts_leave_out_archived_ones(pool: DbPool) {
     let s = supplier(&pool, "acme").await;
     let a = insert_part(&pool, &part(s, "Old", 10)).await.unwrap();
     let b = insert_part(&pool, &part(s, "New", 10)).await.unwrap();
@@ -31,8 +31,8 @@ async fn newest_parts_leave_out_archived_ones(pool: SqlitePool) {
     assert_eq!(first.price, Cents(1999));
 }
 
-#[sqlx::test]
-async fn schema_refuses_negative_stock_and_zero_price(pool: SqlitePool) {
+#[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+async fn schema_refuses_negative_stock_and_zero_price(pool: DbPool) {
     let s = supplier(&pool, "acme").await;
     assert!(insert_part(&pool, &part(s, "Neg", -1)).await.is_err());
     let mut free = part(s, "Free", 1);
@@ -42,8 +42,8 @@ async fn schema_refuses_negative_stock_and_zero_price(pool: SqlitePool) {
     assert!(insert_part(&pool, &part(9999, "Orphan", 1)).await.is_err());
 }
 
-#[sqlx::test]
-async fn active_part_hides_archived_ones(pool: SqlitePool) {
+#[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+async fn active_part_hides_archived_ones(pool: DbPool) {
     let s = supplier(&pool, "acme").await;
     let mut filter = part(s, "Oil filter", 0);
     filter.fields.manufacturer = "Mann-Filter";
@@ -63,8 +63,8 @@ async fn active_part_hides_archived_ones(pool: SqlitePool) {
     assert!(active_part(&pool, 424242).await.unwrap().is_none());
 }
 
-#[sqlx::test]
-async fn stock_is_taken_only_when_there_and_returned_up_to_the_most(pool: SqlitePool) {
+#[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+async fn stock_is_taken_only_when_there_and_returned_up_to_the_most(pool: DbPool) {
     let s = supplier(&pool, "acme").await;
     let id = insert_part(&pool, &part(s, "Disc", 3)).await.unwrap();
     let mut conn = pool.acquire().await.unwrap();
@@ -89,8 +89,8 @@ async fn stock_is_taken_only_when_there_and_returned_up_to_the_most(pool: Sqlite
 }
 
 /// A delivery estimate the schema does not admit is an error, not a default.
-#[sqlx::test]
-async fn an_unknown_delivery_spelling_is_an_error(pool: SqlitePool) {
+#[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+async fn an_unknown_delivery_spelling_is_an_error(pool: DbPool) {
     let bad = sqlx::query_scalar::<_, DeliveryEstimate>("SELECT '3-4_days'")
         .fetch_one(&pool)
         .await;
@@ -99,7 +99,7 @@ async fn an_unknown_delivery_spelling_is_an_error(pool: SqlitePool) {
         "{bad:?}"
     );
     for d in DeliveryEstimate::ALL {
-        let read: DeliveryEstimate = sqlx::query_scalar("SELECT ?")
+        let read: DeliveryEstimate = sqlx::query_scalar("SELECT $1")
             .bind(d)
             .fetch_one(&pool)
             .await

@@ -19,9 +19,9 @@ use partwatch::parts::{
     db::{insert_part, NewPart, PartFields},
     Cents, DeliveryEstimate,
 };
+use partwatch::server::db::DbPool;
 use partwatch::server::{cookies, router, AppState, Config};
 use serde::Serialize;
-use sqlx::SqlitePool;
 use std::{collections::BTreeMap, sync::Arc};
 use tower::ServiceExt;
 
@@ -98,7 +98,7 @@ impl Default for TestPart<'_> {
 /// One test application on its own database.
 pub struct TestApp {
     pub router: Router,
-    pub pool: SqlitePool,
+    pub pool: DbPool,
     pub config: Config,
 }
 
@@ -140,7 +140,7 @@ impl Reply {
     }
 }
 
-pub fn state_for(pool: SqlitePool, config: Config) -> AppState {
+pub fn state_for(pool: DbPool, config: Config) -> AppState {
     let leptos_options = LeptosOptions::builder()
         .output_name("partwatch")
         .site_root("target/site")
@@ -166,7 +166,7 @@ pub fn test_config() -> Config {
 }
 
 impl TestApp {
-    pub fn new(pool: SqlitePool) -> Self {
+    pub fn new(pool: DbPool) -> Self {
         init_tracing();
         let config = test_config();
         let state = state_for(pool.clone(), config.clone());
@@ -177,7 +177,7 @@ impl TestApp {
         }
     }
 
-    pub fn with_router(pool: SqlitePool, router: Router) -> Self {
+    pub fn with_router(pool: DbPool, router: Router) -> Self {
         Self {
             router,
             pool,
@@ -308,7 +308,7 @@ impl TestApp {
 
     /// The id of the account named `username`.
     pub async fn user_id(&self, username: &str) -> i64 {
-        sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
+        sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
             .bind(username)
             .fetch_one(&self.pool)
             .await
@@ -365,7 +365,7 @@ impl TestApp {
 
     /// An order's status as stored.
     pub async fn order_status(&self, order: i64) -> String {
-        sqlx::query_scalar("SELECT status FROM orders WHERE id = ?")
+        sqlx::query_scalar("SELECT status FROM orders WHERE id = $1")
             .bind(order)
             .fetch_one(&self.pool)
             .await
@@ -417,7 +417,7 @@ pub const TABLES: [&str; 6] = [
     "checkouts",
 ];
 
-pub async fn snapshot(pool: &SqlitePool) -> Snapshot {
+pub async fn snapshot(pool: &DbPool) -> Snapshot {
     let row: (String, String, String, String, String, String) = sqlx::query_as(FINGERPRINT_SQL)
         .fetch_one(pool)
         .await

@@ -3,11 +3,11 @@
 
 use super::{register_args, TestApp, PW};
 use axum::http::StatusCode;
+use partwatch::server::db::DbPool;
 use partwatch::{
     cart::api::AddToCart,
     orders::api::{PlaceOrder, SetOrderStatus},
 };
-use sqlx::SqlitePool;
 
 /// Two suppliers, two customers (session cookies as `name=value`), a part of each supplier.
 pub struct World {
@@ -30,7 +30,7 @@ pub struct World {
 
 impl World {
     /// The shop with anna's order of one disc placed (4 discs left).
-    pub async fn new(pool: SqlitePool) -> Self {
+    pub async fn new(pool: DbPool) -> Self {
         let world = Self::shop(pool).await;
         world.add_to_cart(&world.anna, world.disc, 1).await;
         let reply = world
@@ -43,7 +43,7 @@ impl World {
     }
 
     /// The accounts and parts only: no cart, no order.
-    pub async fn shop(pool: SqlitePool) -> Self {
+    pub async fn shop(pool: DbPool) -> Self {
         let app = TestApp::new(pool);
         let account = |name: &'static str, role: &'static str| {
             let app = &app;

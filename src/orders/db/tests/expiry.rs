@@ -3,6 +3,7 @@
 //! unpaid. The clock is the `now` each test passes in.
 
 use super::*;
+use crate::server::db::DbPool;
 use crate::{
     cart::db::set_quantity,
     orders::{db::cancel::cancel_unpaid, MAX_UNPAID_UNITS_PER_PART},
@@ -10,17 +11,17 @@ use crate::{
 
 const WEEK: i64 = 7 * 86_400;
 
-async fn created_at(pool: &SqlitePool, order: i64) -> i64 {
-    sqlx::query_scalar!("SELECT created_at FROM orders WHERE id = ?", order)
+async fn created_at(pool: &DbPool, order: i64) -> i64 {
+    crate::db_query_scalar!("SELECT created_at FROM orders WHERE id = $1", order)
         .fetch_one(pool)
         .await
         .unwrap()
 }
 
 /// Moves an order's placing time back by `seconds` (it was placed that much earlier).
-async fn age(pool: &SqlitePool, order: i64, seconds: i64) {
-    sqlx::query!(
-        "UPDATE orders SET created_at = created_at - ? WHERE id = ?",
+async fn age(pool: &DbPool, order: i64, seconds: i64) {
+    crate::db_query!(
+        "UPDATE orders SET created_at = created_at - $1 WHERE id = $2",
         seconds,
         order
     )
@@ -29,7 +30,7 @@ async fn age(pool: &SqlitePool, order: i64, seconds: i64) {
     .unwrap();
 }
 
-async fn status_of(pool: &SqlitePool, order: i64) -> OrderStatus {
+async fn status_of(pool: &DbPool, order: i64) -> OrderStatus {
     order_for(pool, order, CUSTOMER, WINDOW)
         .await
         .unwrap()
@@ -47,8 +48,8 @@ fn cap_refusal(outcome: CheckoutOutcome) -> Vec<(i64, i64, i64)> {
     }
 }
 
-#[sqlx::test]
-async fn an_unpaid_order_expires_at_its_deadline_and_not_a_second_before(pool: SqlitePool) {
+#[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+async fn an_unpaid_order_expires_at_its_deadline_and_not_a_second_before(pool: DbPool) {
     fixture(&pool).await;
     add(&pool, CUSTOMER, DISC, 3).await;
     add(&pool, CUSTOMER, FILTER, 2).await;
@@ -111,8 +112,8 @@ async fn an_unpaid_order_expires_at_its_deadline_and_not_a_second_before(pool: S
     assert_eq!(stock(&pool, DISC).await, 10);
 }
 
-#[sqlx::test]
-async fn the_window_is_the_one_passed_in(pool: SqlitePool) {
+#[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+async fn the_window_is_the_one_passed_in(pool: DbPool) {
     fixture(&pool).await;
     add(&pool, CUSTOMER, PAD, 1).await;
     let id = placed(checkout(&pool, CUSTOMER, "key0000000000000001").await)[0];
@@ -137,8 +138,8 @@ async fn the_window_is_the_one_passed_in(pool: SqlitePool) {
     assert_eq!(stock(&pool, PAD).await, 5);
 }
 
-#[sqlx::test]
-async fn paid_shipped_completed_and_cancelled_orders_never_expire(pool: SqlitePool) {
+#[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+async fn paid_shipped_completed_and_cancelled_orders_never_expire(pool: DbPool) {
     fixture(&pool).await;
     let mut ids = Vec::new();
     for n in 0..5 {
@@ -203,8 +204,8 @@ async fn paid_shipped_completed_and_cancelled_orders_never_expire(pool: SqlitePo
     assert!(!by_customer.expired());
 }
 
-#[sqlx::test]
-async fn a_cancel_by_the_customer_and_by_the_expiry_return_the_stock_once(pool: SqlitePool) {
+#[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+async fn a_cancel_by_the_customer_and_by_the_expiry_return_the_stock_once(pool: DbPool) {
     fixture(&pool).await;
     add(&pool, CUSTOMER, DISC, 4).await;
     let first = placed(checkout(&pool, CUSTOMER, "key0000000000000001").await)[0];
@@ -236,8 +237,8 @@ async fn a_cancel_by_the_customer_and_by_the_expiry_return_the_stock_once(pool: 
     assert_eq!(stock(&pool, DISC).await, 10);
 }
 
-#[sqlx::test]
-async fn the_sweep_reads_only_unpaid_orders_through_their_index(pool: SqlitePool) {
+#[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+async fn the_sweep_reads_only_unpaid_orders_through_their_index(pool: DbPool) {
     let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(
         "EXPLAIN QUERY PLAN SELECT id FROM orders WHERE status = 'awaiting_payment' \
          AND created_at <= 0 ORDER BY created_at, id LIMIT 100",
@@ -306,7 +307,7 @@ async fn two_expiry_runners_at_once_restore_the_stock_once() {
     }
 
     let start = std::sync::Arc::new(tokio::sync::Barrier::new(3));
-    let runner = |pool: SqlitePool| {
+    let runner = |pool: DbPool| {
         let start = start.clone();
         tokio::spawn(async move {
             start.wait().await;
@@ -352,7 +353,7 @@ async fn two_expiry_runners_at_once_restore_the_stock_once() {
         (1000 - 2 * 10, 500 - 10),
         "stock back once for each due order, still held for the 10 fresh ones"
     );
-    let by_reason: Vec<(String, Option<String>, i64)> = sqlx::query!(
+    let by_reason: Vec<(String, Option<String>, i64)> = crate::db_query!(
         r#"SELECT status, cancel_reason, COUNT(*) AS "orders!: i64"
            FROM orders GROUP BY 1, 2 ORDER BY 1, 2"#
     )
@@ -380,8 +381,8 @@ async fn two_expiry_runners_at_once_restore_the_stock_once() {
     std::fs::remove_dir_all(dir).ok();
 }
 
-#[sqlx::test]
-async fn the_expiry_task_runs_at_start_and_then_on_its_own(pool: SqlitePool) {
+#[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+async fn the_expiry_task_runs_at_start_and_then_on_its_own(pool: DbPool) {
     fixture(&pool).await;
     add(&pool, CUSTOMER, DISC, 2).await;
     let overdue = placed(checkout(&pool, CUSTOMER, "key0000000000000001").await)[0];
@@ -412,8 +413,8 @@ async fn the_expiry_task_runs_at_start_and_then_on_its_own(pool: SqlitePool) {
     task.abort();
 }
 
-#[sqlx::test]
-async fn a_customer_holds_at_most_the_cap_of_one_part_unpaid(pool: SqlitePool) {
+#[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+async fn a_customer_holds_at_most_the_cap_of_one_part_unpaid(pool: DbPool) {
     fixture(&pool).await;
     let bulk = part(&pool, ACME, "Spark plug", 300, 200).await;
     assert_eq!(MAX_UNPAID_UNITS_PER_PART, 20);

@@ -1,0 +1,43 @@
+//! The database: one set of queries for two engines. SQLite (the default) is embedded, for one
+//! machine; PostgreSQL (cargo feature `postgres`) is for a shop that runs several app servers
+//! on one replicated database. Queries are written in SQL both accept (`$1` placeholders,
+//! `RETURNING`, `FILTER`, `COLLATE NOCASE`, `unixepoch()`: the PostgreSQL schema defines the
+//! last two); what truly differs lives in one dialect module per engine ([`sqlite`],
+//! [`postgres`]): connecting, write transactions, unique-violation messages, migrations and
+//! the catalogue search (`catalogue::search`).
+//!
+//! The query macros check every query at compile time against the schema of the engine being
+//! built: `build.rs` points them at `.sqlx/sqlite` or `.sqlx/postgres`.
+
+#[cfg(not(feature = "postgres"))]
+pub mod sqlite;
+#[cfg(not(feature = "postgres"))]
+pub use sqlite as dialect;
+
+#[cfg(feature = "postgres")]
+pub mod postgres;
+#[cfg(feature = "postgres")]
+pub use postgres as dialect;
+
+pub use dialect::{
+    begin_write, connect, lock_parts, open_error_message, session_store, unique_violation, Db,
+    SessionStore, MIGRATOR,
+};
+
+/// A pool of connections to the shop's database.
+pub type DbPool = sqlx::Pool<Db>;
+/// One connection (inside a transaction, `&mut *tx` is one).
+pub type DbConnection = <Db as sqlx::Database>::Connection;
+/// A transaction on the shop's database.
+pub type DbTransaction<'c> = sqlx::Transaction<'c, Db>;
+
+/// Anything a query can run on: the pool, a connection or a transaction.
+pub trait DbExecutor<'c>: sqlx::Executor<'c, Database = Db> {}
+impl<'c, T: sqlx::Executor<'c, Database = Db>> DbExecutor<'c> for T {}
+
+/// The engine this build talks to, for messages and the benchmark.
+pub const ENGINE: &str = if cfg!(feature = "postgres") {
+    "PostgreSQL"
+} else {
+    "SQLite"
+};

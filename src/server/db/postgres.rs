@@ -1,0 +1,131 @@
+//! PostgreSQL, for a shop on several app servers: the pool, write transactions (row locks
+//! where SQLite has its one write lock), and PostgreSQL's way of naming a unique violation.
+
+use sqlx::{
+    error::DatabaseError,
+    migrate::Migrator,
+    postgres::{PgConnectOptions, PgPoolOptions},
+    PgPool, Transaction,
+};
+use std::{str::FromStr, time::Duration};
+
+/// The engine.
+pub type Db = sqlx::Postgres;
+
+/// The store that keeps sessions, shared by every app server.
+pub type SessionStore = tower_sessions_sqlx_store::PostgresStore;
+
+/// One connection for writing a generated catalogue in bulk (commits do not wait for the
+/// disk: a crash meanwhile loses only generated data).
+pub async fn bulk_connection(url: &str) -> sqlx::Result<sqlx::PgConnection> {
+    use sqlx::ConnectOptions;
+    let mut conn = PgConnectOptions::from_str(url)?
+        .disable_statement_logging()
+        .connect()
+        .await?;
+    sqlx::query("SET synchronous_commit = off")
+        .execute(&mut conn)
+        .await?;
+    Ok(conn)
+}
+
+/// After a bulk load with explicit ids: moves the parts' id sequence past them (else the next
+/// listing would collide) and updates the planner's statistics.
+pub async fn after_bulk_load(conn: &mut sqlx::PgConnection) -> sqlx::Result<()> {
+    sqlx::query(
+        "SELECT setval(pg_get_serial_sequence('parts', 'id'), \
+         (SELECT COALESCE(MAX(id), 0) + 1 FROM parts), false)",
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("ANALYZE").execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// The migrations under `migrations/postgres/`, embedded at compile time.
+pub static MIGRATOR: Migrator = sqlx::migrate!("migrations/postgres");
+
+/// The session store on `pool`: the table `tower_sessions` (created by the migrations, in the
+/// store's own shape), the name it has on SQLite.
+pub fn session_store(pool: PgPool) -> SessionStore {
+    tower_sessions_sqlx_store::PostgresStore::new(pool)
+        .with_schema_name("public")
+        .and_then(|store| store.with_table_name("tower_sessions"))
+        .expect("valid identifiers")
+}
+
+/// Connects to the database at `url` and applies pending migrations. Several servers starting
+/// together are safe: sqlx's migrator holds an advisory lock while it migrates.
+pub async fn connect(url: &str) -> Result<PgPool, sqlx::Error> {
+    let options = PgConnectOptions::from_str(url)?;
+    let pool = PgPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(options)
+        .await?;
+    MIGRATOR.run(&pool).await?;
+    Ok(pool)
+}
+
+/// Begins a transaction that writes. PostgreSQL has no one write lock: the transaction locks
+/// the row of `user_id` (the account the writes are about), so two writes for one customer
+/// (two checkouts, a checkout and a cart change) run one after the other, as they do on
+/// SQLite. Writes shared between accounts (stock) are conditional updates, which PostgreSQL
+/// re-checks on the latest row, and parts are locked in id order ([`lock_parts`]).
+pub async fn begin_write(
+    pool: &PgPool,
+    user_id: Option<i64>,
+) -> sqlx::Result<Transaction<'static, Db>> {
+    let mut tx = pool.begin().await?;
+    if let Some(id) = user_id {
+        sqlx::query("SELECT 1 FROM users WHERE id = $1 FOR UPDATE")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(tx)
+}
+
+/// Locks the rows of the parts `ids` in id order, before a transaction changes the stock of
+/// several: two checkouts that share parts then wait for each other instead of deadlocking.
+pub async fn lock_parts(db: &mut sqlx::PgConnection, ids: &[i64]) -> sqlx::Result<()> {
+    sqlx::query("SELECT id FROM parts WHERE id = ANY($1) ORDER BY id FOR UPDATE")
+        .bind(ids)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
+/// The one column (`table.column`) whose unique index a failed write ran into, if that is why
+/// it failed. PostgreSQL names the index; the unique indexes that a user's input can run into
+/// are listed here by name.
+pub fn unique_violation(err: &sqlx::Error) -> Option<String> {
+    let e: &dyn DatabaseError = err.as_database_error()?;
+    if !e.is_unique_violation() {
+        return None;
+    }
+    let column = match e.constraint()? {
+        "users_username_key" => "users.username",
+        "users_email_key" => "users.email",
+        "users_username_skeleton_key" => "users.username_skeleton",
+        "checkouts_customer_id_idempotency_key_key" => "checkouts.idempotency_key",
+        "orders_payment_reference_key" => "orders.payment_reference",
+        other => return Some(other.to_owned()),
+    };
+    Some(column.to_owned())
+}
+
+/// Says in one line, for the person starting PartWatch, why the database at `url` could not
+/// be reached (the password is never shown).
+pub fn open_error_message(url: &str, error: &sqlx::Error) -> String {
+    let shown = match PgConnectOptions::from_str(url) {
+        Ok(o) => format!(
+            "{} on {}:{}",
+            o.get_database().unwrap_or("(default)"),
+            o.get_host(),
+            o.get_port()
+        ),
+        Err(_) => "(not a postgres:// URL)".to_owned(),
+    };
+    format!("DATABASE_URL: cannot open the database {shown}: {error}")
+}
