@@ -4,6 +4,7 @@
 #
 #   cargo-deny 0.20.2 (dependency audit) · Debian's Chromium (browser tests)
 #   Playwright (npm, in end2end/node_modules; it never downloads a browser of its own)
+#   PostgreSQL 15 from Debian (the test command runs the Rust tests on it too)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-build.sh
@@ -20,6 +21,13 @@ if ! command -v chromium > /dev/null 2>&1; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q
   apt-get install -y -q chromium
+fi
+
+if ! ls /usr/lib/postgresql/*/bin/pg_ctl > /dev/null 2>&1; then
+  step "setup: installing Debian's PostgreSQL for the tests on PostgreSQL (about a minute)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends postgresql postgresql-contrib
 fi
 
 if [ ! -f end2end/node_modules/.install-stamp ] ||

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The test command: installs the build and test tooling (scripts/setup-test.sh), then runs
 # formatting, lints, the dependency audit, the release build that scripts/run.sh serves and a
-# smoke test of run.sh itself, the unit + data-layer + HTTP integration tests, and the browser
-# tests against that release build. Fails if anything fails.
+# smoke test of run.sh itself, the unit + data-layer + HTTP integration tests on SQLite and
+# again on PostgreSQL (a throwaway server started here), and the browser tests against that
+# release build. Fails if anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
@@ -23,6 +24,8 @@ cargo clippy --locked --features ssr --all-targets -- -D warnings
 step "clippy, browser half (hydrate, wasm32)"
 cargo clippy --locked --lib --no-default-features --features hydrate \
   --target wasm32-unknown-unknown --target-dir target/front -- -D warnings
+step "clippy, server half on PostgreSQL (feature postgres)"
+cargo clippy --locked --features postgres --all-targets -- -D warnings
 
 step "dependency audit (cargo-deny)"
 scripts/audit.sh
@@ -32,9 +35,18 @@ scripts/build.sh
 step "smoke test of the run command (scripts/run.sh)"
 scripts/smoke-run.sh
 
-step "unit, data-layer and HTTP integration tests"
+step "unit, data-layer and HTTP integration tests (SQLite)"
 # In parallel: the unit tests in the library, every integration test in one binary (tests/it).
 cargo test --locked --features ssr
+
+step "the same tests on PostgreSQL (a fresh throwaway server in target/pg-test)"
+scripts/postgres.sh stop target/pg-test
+rm -rf target/pg-test
+pg_url=$(scripts/postgres.sh start target/pg-test 55433)
+trap 'scripts/postgres.sh stop target/pg-test' EXIT
+DATABASE_URL=$pg_url cargo test --locked --features postgres
+scripts/postgres.sh stop target/pg-test
+trap - EXIT
 
 step "browser tests (Playwright, Debian Chromium, against the release build)"
 (cd end2end && npx playwright test)

@@ -40,7 +40,7 @@ async fn generate(args: &[String]) -> ExitCode {
     let default_db = std::env::var("DATABASE_URL")
         .ok()
         .filter(|v| !v.trim().is_empty())
-        .unwrap_or_else(|| "sqlite://partwatch.db?mode=rwc".to_owned());
+        .unwrap_or_else(|| partwatch::server::db::DEFAULT_URL.to_owned());
     let options = match GenerateOptions::parse(args, &default_db) {
         Ok(options) => options,
         Err(message) => {

@@ -181,6 +181,11 @@ pub async fn user_by_id(db: impl DbExecutor<'_>, id: i64) -> sqlx::Result<Option
 /// The user with this email, in any letter case.
 pub async fn user_by_email(db: impl DbExecutor<'_>, email: &str) -> sqlx::Result<Option<UserRow>> {
     let email = email.trim();
+    if email.contains('\0') {
+        // No stored email holds a NUL (none passes `Email::parse`), and PostgreSQL refuses
+        // one in any text it is sent: nobody has this address.
+        return Ok(None);
+    }
     crate::db_query_as!(
         UserRow,
         r#"SELECT id AS "id!", username, email, password_hash, role AS "role: Role"

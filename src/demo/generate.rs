@@ -1008,11 +1008,11 @@ fn generate_part(
 
 /// A fresh folder and the URL of a database in it, for tests that generate a catalogue.
 #[cfg(test)]
-pub(crate) fn test_database(name: &str) -> (std::path::PathBuf, String) {
+pub(crate) async fn test_database(name: &str) -> (std::path::PathBuf, String) {
     let dir =
         std::env::temp_dir().join(format!("pw-{name}-{}", crate::server::random::random_key()));
     std::fs::create_dir_all(&dir).unwrap();
-    let url = format!("sqlite://{}/{name}.db?mode=rwc", dir.display());
+    let url = crate::server::db::scratch_database(&dir).await.unwrap();
     (dir, url)
 }
 
@@ -1107,7 +1107,7 @@ mod tests {
 
     #[tokio::test]
     async fn fills_an_empty_database_and_refuses_a_full_one() {
-        let (dir, url) = test_database("gen");
+        let (dir, url) = test_database("gen").await;
         let options = GenerateOptions {
             parts: 3000,
             suppliers: 7,

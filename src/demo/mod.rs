@@ -5,7 +5,7 @@
 pub mod generate;
 pub mod pictures;
 
-use crate::server::db::DbPool;
+use crate::server::db::{self, DbPool};
 use crate::{
     auth::{db as users, password, Email, Role, Username},
     error::AppError,
@@ -163,7 +163,12 @@ pub async fn load_if_empty(pool: &DbPool, upload_dir: &Path) -> Result<bool, App
     })
     .await??;
 
-    let mut tx = pool.begin().await?;
+    // One loader at a time (several servers starting together on one empty database): under
+    // the lock, look again. A loader that finds the work done leaves its pictures unused.
+    let mut tx = db::begin_exclusive(pool, db::Exclusive::DemoData).await?;
+    if !users::no_users(&mut *tx).await? {
+        return Ok(false);
+    }
     let mut ids = Vec::new();
     for login in &DEMO_LOGINS {
         let username = Username::parse(login.username).map_err(|_| AppError::Internal)?;
@@ -250,6 +255,24 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(again, parts);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    /// Two servers starting together on one empty database (two pools): one loads the demo
+    /// data, the other waits for it and loads nothing.
+    #[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+    async fn two_servers_starting_together_load_the_demo_once(pool: DbPool) {
+        let dir =
+            std::env::temp_dir().join(format!("pw-demo2-{}", crate::server::random::random_key()));
+        let other = pool.clone();
+        let (first, second) = tokio::join!(load_if_empty(&pool, &dir), load_if_empty(&other, &dir));
+        let (first, second) = (first.unwrap(), second.unwrap());
+        assert!(first != second, "exactly one loads: {first} {second}");
+        let users = crate::db_query_scalar!(r#"SELECT COUNT(*) AS "n!" FROM users"#)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(users, 4);
         std::fs::remove_dir_all(&dir).ok();
     }
 

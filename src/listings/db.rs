@@ -48,6 +48,11 @@ pub async fn owned_listings(
     archived: bool,
     text: &str,
 ) -> sqlx::Result<Vec<ListingRow>> {
+    if text.contains('\0') {
+        // No listing's text holds a NUL (the listing form refuses control characters), and
+        // PostgreSQL refuses one in any text it is sent: nothing matches.
+        return Ok(Vec::new());
+    }
     let pattern = contains_pattern(&text.trim().to_lowercase());
     let archived = i64::from(archived);
     let rows = crate::db_query!(

@@ -10,7 +10,8 @@ use std::{
 /// message naming the variable.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// `DATABASE_URL`: the SQLite database (default `sqlite://partwatch.db?mode=rwc`).
+    /// `DATABASE_URL`: the database (default `sqlite://partwatch.db?mode=rwc`, or
+    /// `postgres://localhost/partwatch` in a build with the `postgres` feature).
     pub database_url: String,
     /// `LEPTOS_SITE_ADDR`: where to listen (default `127.0.0.1:3000`).
     pub site_addr: SocketAddr,
@@ -77,7 +78,7 @@ impl Config {
             message: format!("'{site_addr}' is not an address like 127.0.0.1:3000"),
         })?;
         Ok(Self {
-            database_url: text("DATABASE_URL", "sqlite://partwatch.db?mode=rwc"),
+            database_url: text("DATABASE_URL", super::db::DEFAULT_URL),
             site_addr,
             upload_dir: PathBuf::from(text("UPLOAD_DIR", "uploads")),
             secure_cookies: flag("PARTWATCH_SECURE_COOKIES", get("PARTWATCH_SECURE_COOKIES"))?,
@@ -187,7 +188,7 @@ mod tests {
     #[test]
     fn defaults_match_the_readme() {
         let c = read(&[]).unwrap();
-        assert_eq!(c.database_url, "sqlite://partwatch.db?mode=rwc");
+        assert_eq!(c.database_url, crate::server::db::DEFAULT_URL);
         assert_eq!(c.site_addr.to_string(), "127.0.0.1:3000");
         assert_eq!(c.upload_dir, PathBuf::from("uploads"));
         assert!(!c.secure_cookies);

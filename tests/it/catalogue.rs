@@ -295,7 +295,7 @@ async fn generated(name: &str, parts: u64) -> (std::path::PathBuf, TestApp) {
     use partwatch::demo::generate::{self, GenerateOptions};
     let dir = std::env::temp_dir().join(format!("pw-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let url = format!("sqlite://{}/{name}.db?mode=rwc", dir.display());
+    let url = partwatch::server::db::scratch_database(&dir).await.unwrap();
     generate::run(&GenerateOptions {
         parts,
         suppliers: 6,

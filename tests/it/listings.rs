@@ -490,7 +490,7 @@ async fn nobody_but_the_owner_edits_a_listing(pool: DbPool) {
     assert!(reply.location().unwrap().starts_with("/login?next="));
 
     let (name, price, stock, archived): (String, i64, i64, bool) =
-        sqlx::query_as("SELECT name, price_cents, stock, archived FROM parts WHERE id = $1")
+        sqlx::query_as("SELECT name, price_cents, stock, archived <> 0 FROM parts WHERE id = $1")
             .bind(id)
             .fetch_one(&app.pool)
             .await

@@ -58,9 +58,8 @@ fn listing_form(n: usize, photo: &[u8]) -> Vec<u8> {
 }
 
 async fn open(dir: &std::path::Path) -> DbPool {
-    partwatch::server::db::connect(&format!("sqlite://{}/db.sqlite?mode=rwc", dir.display()))
-        .await
-        .unwrap()
+    let url = partwatch::server::db::scratch_database(dir).await.unwrap();
+    partwatch::server::db::connect(&url).await.unwrap()
 }
 
 async fn scalar(pool: &DbPool, sql: &str) -> i64 {
@@ -69,11 +68,16 @@ async fn scalar(pool: &DbPool, sql: &str) -> i64 {
 
 /// Checks everything a crash could have broken. Returns the number of orders so far.
 async fn assert_consistent(pool: &DbPool, dir: &std::path::Path, round: usize) -> i64 {
-    let check: String = sqlx::query_scalar("PRAGMA integrity_check")
-        .fetch_one(pool)
-        .await
-        .unwrap();
-    assert_eq!(check, "ok", "round {round}");
+    // SQLite's own check of its file (PostgreSQL's write-ahead log makes a killed server a
+    // non-event for the file; what the app wrote is checked below on both).
+    #[cfg(not(feature = "postgres"))]
+    {
+        let check: String = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        assert_eq!(check, "ok", "round {round}");
+    }
     assert_eq!(
         scalar(pool, "SELECT COUNT(*) FROM orders o WHERE NOT EXISTS (SELECT 1 FROM purchases p WHERE p.order_id = o.id)").await,
         0,
@@ -94,7 +98,7 @@ async fn assert_consistent(pool: &DbPool, dir: &std::path::Path, round: usize) -
         let stock = scalar(pool, &format!("SELECT stock FROM parts WHERE id = {part}")).await;
         let sold = scalar(
             pool,
-            &format!("SELECT COALESCE(SUM(quantity), 0) FROM purchases WHERE part_id = {part}"),
+            &format!("SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM purchases WHERE part_id = {part}"),
         )
         .await;
         assert!(stock >= 0);
@@ -197,7 +201,7 @@ async fn a_killed_server_restarts_onto_a_consistent_database() {
             for part in [(n % PARTS) + 1, ((n + round as i64) % PARTS) + 1] {
                 sqlx::query(
                     "INSERT INTO cart_items (user_id, part_id, quantity) VALUES ($1, $2, $3) \
-                     ON CONFLICT DO UPDATE SET quantity = quantity + 1",
+                     ON CONFLICT (user_id, part_id) DO UPDATE SET quantity = cart_items.quantity + 1",
                 )
                 .bind(n + 1)
                 .bind(part)
@@ -211,7 +215,7 @@ async fn a_killed_server_restarts_onto_a_consistent_database() {
         for n in 1..=CUSTOMERS as i64 {
             let total = scalar(
                 &pool,
-                &format!("SELECT SUM(c.quantity * p.price_cents) FROM cart_items c JOIN parts p ON p.id = c.part_id WHERE c.user_id = {}", n + 1),
+                &format!("SELECT CAST(SUM(c.quantity * p.price_cents) AS BIGINT) FROM cart_items c JOIN parts p ON p.id = c.part_id WHERE c.user_id = {}", n + 1),
             )
             .await;
             totals.insert(n as usize, total);

@@ -7,7 +7,7 @@ use crate::demo::generate::{self, GenerateOptions};
 
 /// A generated catalogue of `parts` parts in a fresh folder (removed by the caller).
 async fn generated(name: &str, parts: u64, seed: u64) -> (std::path::PathBuf, SqlitePool) {
-    let (dir, url) = generate::test_database(name);
+    let (dir, url) = generate::test_database(name).await;
     generate::run(&GenerateOptions {
         parts,
         suppliers: parts / 500,

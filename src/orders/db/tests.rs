@@ -522,7 +522,7 @@ async fn real_pool(name: &str) -> (DbPool, std::path::PathBuf) {
         crate::server::random::random_key()
     ));
     std::fs::create_dir_all(&dir).unwrap();
-    let url = format!("sqlite://{}/t.db?mode=rwc", dir.display());
+    let url = crate::server::db::scratch_database(&dir).await.unwrap();
     (crate::server::db::connect(&url).await.unwrap(), dir)
 }
 

@@ -20,9 +20,16 @@ pub mod postgres;
 pub use postgres as dialect;
 
 pub use dialect::{
-    begin_write, connect, lock_parts, open_error_message, session_store, unique_violation, Db,
-    SessionStore, MIGRATOR,
+    begin_exclusive, begin_write, connect, lock_parts, open_error_message, scratch_database,
+    session_store, unique_violation, Db, SessionStore, DEFAULT_URL, MIGRATOR,
 };
+
+/// Work that one server at a time may do, however many start together on one database.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exclusive {
+    /// Loading the demo data into an empty database.
+    DemoData = 1,
+}
 
 /// A pool of connections to the shop's database.
 pub type DbPool = sqlx::Pool<Db>;

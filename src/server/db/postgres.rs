@@ -12,6 +12,9 @@ use std::{str::FromStr, time::Duration};
 /// The engine.
 pub type Db = sqlx::Postgres;
 
+/// The database when `DATABASE_URL` is not set: `partwatch` on the local server.
+pub const DEFAULT_URL: &str = "postgres://localhost/partwatch";
+
 /// The store that keeps sessions, shared by every app server.
 pub type SessionStore = tower_sessions_sqlx_store::PostgresStore;
 
@@ -40,6 +43,48 @@ pub async fn after_bulk_load(conn: &mut sqlx::PgConnection) -> sqlx::Result<()> 
     .await?;
     sqlx::query("ANALYZE").execute(&mut *conn).await?;
     Ok(())
+}
+
+/// The URL of a database of its own for the folder `dir` (for tests and tools that need a
+/// second database or one shared by several processes), on the server `DATABASE_URL` names:
+/// created on first use, named after the folder, so every call for one folder (from any
+/// process) gets the same database.
+pub async fn scratch_database(dir: &std::path::Path) -> sqlx::Result<String> {
+    use sqlx::Connection;
+    let server = std::env::var("DATABASE_URL").map_err(|_| {
+        sqlx::Error::Configuration("DATABASE_URL must name a PostgreSQL server".into())
+    })?;
+    let folder = dir.file_name().unwrap_or_default().to_string_lossy();
+    let name: String = format!("pw_{folder}")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .take(63)
+        .collect();
+    let mut conn = sqlx::PgConnection::connect(&server).await?;
+    let created = sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+        .execute(&mut conn)
+        .await;
+    match created {
+        // 42P04: duplicate_database (made by an earlier call for the same folder).
+        Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("42P04") => {}
+        other => {
+            other?;
+        }
+    }
+    conn.close().await?;
+    let base = server.split('?').next().unwrap_or(&server);
+    let authority_end = base
+        .find("://")
+        .map(|i| i + 3)
+        .and_then(|start| base[start..].find('/').map(|i| start + i))
+        .unwrap_or(base.len());
+    Ok(format!("{}/{name}", &base[..authority_end]))
 }
 
 /// The migrations under `migrations/postgres/`, embedded at compile time.
@@ -83,6 +128,22 @@ pub async fn begin_write(
             .execute(&mut *tx)
             .await?;
     }
+    Ok(tx)
+}
+
+/// Begins a transaction that only one server at a time runs for `what`: it holds a
+/// transaction-level advisory lock (released at commit or rollback, or when a killed server's
+/// connection drops), so a second server starting at the same moment waits, then sees the
+/// first one's work.
+pub async fn begin_exclusive(
+    pool: &PgPool,
+    what: super::Exclusive,
+) -> sqlx::Result<Transaction<'static, Db>> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(what as i64)
+        .execute(&mut *tx)
+        .await?;
     Ok(tx)
 }
 

@@ -20,6 +20,9 @@ use std::{
 /// The engine.
 pub type Db = sqlx::Sqlite;
 
+/// The database when `DATABASE_URL` is not set: a file in the working folder.
+pub const DEFAULT_URL: &str = "sqlite://partwatch.db?mode=rwc";
+
 /// The store that keeps sessions.
 pub type SessionStore = tower_sessions_sqlx_store::SqliteStore;
 
@@ -63,6 +66,12 @@ pub async fn after_bulk_load(conn: &mut SqliteConnection) -> sqlx::Result<()> {
     Ok(())
 }
 
+/// The URL of a database of its own in the folder `dir` (for tests and tools that need a
+/// second database or one shared by several processes).
+pub async fn scratch_database(dir: &std::path::Path) -> sqlx::Result<String> {
+    Ok(format!("sqlite://{}/db.sqlite?mode=rwc", dir.display()))
+}
+
 /// The migrations under `migrations/sqlite/`, embedded at compile time.
 pub static MIGRATOR: Migrator = sqlx::migrate!("migrations/sqlite");
 
@@ -75,6 +84,16 @@ pub async fn begin_write(
     user_id: Option<i64>,
 ) -> sqlx::Result<Transaction<'static, Db>> {
     let _ = user_id;
+    pool.begin_with("BEGIN IMMEDIATE").await
+}
+
+/// Begins a transaction that only one process at a time runs for `what`: SQLite's write lock
+/// (`BEGIN IMMEDIATE`) already is that.
+pub async fn begin_exclusive(
+    pool: &SqlitePool,
+    what: super::Exclusive,
+) -> sqlx::Result<Transaction<'static, Db>> {
+    let _ = what;
     pool.begin_with("BEGIN IMMEDIATE").await
 }
 

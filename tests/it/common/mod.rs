@@ -354,9 +354,12 @@ impl TestApp {
     /// A column of one part (`stock`, `name`, `image_key`, …).
     pub async fn part_column<T>(&self, part: i64, column: &str) -> T
     where
-        T: for<'r> sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + Send + Unpin,
+        T: for<'r> sqlx::Decode<'r, partwatch::server::db::Db>
+            + sqlx::Type<partwatch::server::db::Db>
+            + Send
+            + Unpin,
     {
-        sqlx::query_scalar(&format!("SELECT {column} FROM parts WHERE id = ?"))
+        sqlx::query_scalar(&format!("SELECT {column} FROM parts WHERE id = $1"))
             .bind(part)
             .fetch_one(&self.pool)
             .await
@@ -384,29 +387,101 @@ impl TestApp {
 /// (sessions excluded: reading them is not changing data).
 pub type Snapshot = BTreeMap<&'static str, String>;
 
-const FINGERPRINT_SQL: &str = "SELECT \
-    (SELECT COUNT(*) || ':' || COALESCE(group_concat(r, '|'), '') FROM (SELECT id || ',' || \
-        hex(username) || ',' || hex(email) || ',' || hex(password_hash) || ',' || role AS r \
-        FROM users ORDER BY id)), \
-    (SELECT COUNT(*) || ':' || COALESCE(group_concat(r, '|'), '') FROM (SELECT id || ',' || \
-        supplier_id || ',' || hex(name) || ',' || hex(manufacturer) || ',' || hex(model) || \
-        ',' || hex(description) || ',' || price_cents || ',' || stock || ',' || \
-        delivery_estimate || ',' || hex(COALESCE(image_key, '')) || ',' || archived AS r \
-        FROM parts ORDER BY id)), \
-    (SELECT COUNT(*) || ':' || COALESCE(group_concat(r, '|'), '') FROM (SELECT id || ',' || \
-        customer_id || ',' || supplier_id || ',' || status || ',' || total_cents || ',' || \
-        hex(shipping_name) || ',' || hex(shipping_address) || ',' || \
-        COALESCE(payment_reference, '') || ',' || COALESCE(paid_at, '') || ',' || \
-        COALESCE(shipped_at, '') || ',' || COALESCE(completed_at, '') || ',' || \
-        COALESCE(cancelled_at, '') || ',' || COALESCE(checkout_id, '') AS r \
-        FROM orders ORDER BY id)), \
-    (SELECT COUNT(*) || ':' || COALESCE(group_concat(r, '|'), '') FROM (SELECT id || ',' || \
-        order_id || ',' || part_id || ',' || hex(part_name) || ',' || quantity || ',' || \
-        unit_price_cents || ',' || line_total_cents AS r FROM purchases ORDER BY id)), \
-    (SELECT COUNT(*) || ':' || COALESCE(group_concat(r, '|'), '') FROM (SELECT user_id || \
-        ',' || part_id || ',' || quantity AS r FROM cart_items ORDER BY user_id, part_id)), \
-    (SELECT COUNT(*) || ':' || COALESCE(group_concat(r, '|'), '') FROM (SELECT id || ',' || \
-        customer_id || ',' || hex(idempotency_key) AS r FROM checkouts ORDER BY id))";
+/// One query that renders every row of the tables of [`TABLES`] as text (text columns as hex, so
+/// no separator inside a value can blur two rows), in the SQL of this build's engine.
+fn fingerprint_sql() -> String {
+    let (concat, hex) = if cfg!(feature = "postgres") {
+        (
+            "string_agg(r, '|')",
+            "encode(convert_to({}, 'UTF8'), 'hex')",
+        )
+    } else {
+        ("group_concat(r, '|')", "hex({})")
+    };
+    let hex = |column: &str| hex.replace("{}", column);
+    let text = |column: &str| format!("COALESCE(CAST({column} AS TEXT), '')");
+    let tables: [(&str, Vec<String>, &str); 6] = [
+        (
+            "users",
+            vec![
+                text("id"),
+                hex("username"),
+                hex("email"),
+                hex("password_hash"),
+                text("role"),
+            ],
+            "id",
+        ),
+        (
+            "parts",
+            vec![
+                text("id"),
+                text("supplier_id"),
+                hex("name"),
+                hex("manufacturer"),
+                hex("model"),
+                hex("description"),
+                text("price_cents"),
+                text("stock"),
+                text("delivery_estimate"),
+                hex("COALESCE(image_key, '')"),
+                text("archived"),
+            ],
+            "id",
+        ),
+        (
+            "orders",
+            ["id", "customer_id", "supplier_id", "status", "total_cents"]
+                .map(text)
+                .into_iter()
+                .chain([hex("shipping_name"), hex("shipping_address")])
+                .chain(
+                    [
+                        "payment_reference",
+                        "paid_at",
+                        "shipped_at",
+                        "completed_at",
+                        "cancelled_at",
+                        "checkout_id",
+                    ]
+                    .map(text),
+                )
+                .collect(),
+            "id",
+        ),
+        (
+            "purchases",
+            ["id", "order_id", "part_id"]
+                .map(text)
+                .into_iter()
+                .chain([hex("part_name")])
+                .chain(["quantity", "unit_price_cents", "line_total_cents"].map(text))
+                .collect(),
+            "id",
+        ),
+        (
+            "cart_items",
+            ["user_id", "part_id", "quantity"].map(text).into(),
+            "user_id, part_id",
+        ),
+        (
+            "checkouts",
+            vec![text("id"), text("customer_id"), hex("idempotency_key")],
+            "id",
+        ),
+    ];
+    let columns: Vec<String> = tables
+        .iter()
+        .map(|(table, columns, order)| {
+            format!(
+                "(SELECT CAST(COUNT(*) AS TEXT) || ':' || COALESCE({concat}, '') FROM \
+                 (SELECT {} AS r FROM {table} ORDER BY {order}) AS t)",
+                columns.join(" || ',' || ")
+            )
+        })
+        .collect();
+    format!("SELECT {}", columns.join(", "))
+}
 
 pub const TABLES: [&str; 6] = [
     "users",
@@ -418,7 +493,7 @@ pub const TABLES: [&str; 6] = [
 ];
 
 pub async fn snapshot(pool: &DbPool) -> Snapshot {
-    let row: (String, String, String, String, String, String) = sqlx::query_as(FINGERPRINT_SQL)
+    let row: (String, String, String, String, String, String) = sqlx::query_as(&fingerprint_sql())
         .fetch_one(pool)
         .await
         .expect("fingerprint (are all tables still there?)");

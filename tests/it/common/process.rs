@@ -48,11 +48,9 @@ impl Server {
     /// [`Server::start`] with more environment variables (set last, so they win).
     pub async fn start_with(dir: &Path, env: &[(&str, &str)]) -> Server {
         let addr = format!("127.0.0.1:{}", free_port());
+        let database_url = partwatch::server::db::scratch_database(dir).await.unwrap();
         let child = Command::new(env!("CARGO_BIN_EXE_partwatch"))
-            .env(
-                "DATABASE_URL",
-                format!("sqlite://{}/db.sqlite?mode=rwc", dir.display()),
-            )
+            .env("DATABASE_URL", database_url)
             .env("UPLOAD_DIR", dir.join("uploads"))
             .env("LEPTOS_SITE_ADDR", &addr)
             .env("LEPTOS_SITE_ROOT", "target/site")
