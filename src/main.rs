@@ -135,8 +135,9 @@ async fn run() -> Result<(), String> {
         std::time::Duration::from_secs(600),
     );
 
-    // Attempt counters whose window has ended are swept every minute, shard by shard.
-    let limiter = Arc::new(partwatch::server::throttle::Limiter::default());
+    // Attempt counters (in memory, or shared in PostgreSQL) whose window has ended are swept
+    // every minute.
+    let limiter = Arc::new(partwatch::server::throttle::Limiter::for_database(&pool));
     let sweeper = partwatch::server::throttle::spawn_sweeper(
         limiter.clone(),
         std::time::Duration::from_secs(60),

@@ -11,6 +11,16 @@ pub fn unix_now() -> i64 {
         .unwrap_or(0)
 }
 
+/// The time now, in Unix milliseconds (the shared attempt counters' windows).
+#[cfg(feature = "ssr")]
+pub fn unix_now_ms() -> i64 {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
 /// A moment (Unix seconds) as shop customers in Germany read it: local time in Berlin (CET, or
 /// CEST from the last Sunday of March to the last Sunday of October), e.g. `24 Nov 2026, 09:12`.
 /// Pure arithmetic, so server and browser render the same text.

@@ -159,3 +159,16 @@ CREATE TABLE tower_sessions (
     expiry_date TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX tower_sessions_expiry ON tower_sessions (expiry_date);
+
+-- Attempt limits shared by every app server (server::throttle): one fixed window per action
+-- and key, counted by one atomic upsert. UNLOGGED: the counters live for minutes, so they skip
+-- the write-ahead log (no fsync per login attempt, nothing shipped to replicas); a crash or a
+-- failover of the database empties the table, which forgives at most one window's attempts.
+CREATE UNLOGGED TABLE attempt_windows (
+    action     TEXT   NOT NULL,
+    client_key TEXT   NOT NULL,
+    started_ms BIGINT NOT NULL,
+    count      BIGINT NOT NULL,
+    PRIMARY KEY (action, client_key)
+);
+CREATE INDEX attempt_windows_started ON attempt_windows (started_ms);

@@ -29,8 +29,8 @@ use crate::{
 /// attempt per client address and per account.
 #[cfg(feature = "ssr")]
 async fn check_current_password(cx: &Ctx<UserRow>, current: &str) -> Result<(), AppError> {
-    cx.limit(Action::PasswordByAddress)?;
-    cx.limit(Action::PasswordByAccount)?;
+    cx.limit(Action::PasswordByAddress).await?;
+    cx.limit(Action::PasswordByAccount).await?;
     if password::verify(current, &cx.user.password_hash).await? {
         Ok(())
     } else {
@@ -53,7 +53,7 @@ pub async fn register(
     next: Option<String>,
 ) -> Result<(), AppError> {
     let mut cx = Ctx::anyone().await?;
-    cx.limit(Action::RegisterByAddress)?;
+    cx.limit(Action::RegisterByAddress).await?;
     let account = NewAccount::parse(&username, &email, &password, &password_confirm, &role)?;
     let hash = password::hash(account.password.expose()).await?;
     let id = db::create_user(
@@ -116,7 +116,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     if password.chars().count() > 128 || email.len() > 254 {
         return Err(AppError::InvalidCredentials);
     }
-    cx.limit(Action::LoginByAddress)?;
+    cx.limit(Action::LoginByAddress).await?;
     let account = db::user_by_email(cx.pool(), &email).await?.map(|u| u.id);
     let device = device_cookie(&cx);
     let known_device = match (&device, account) {
@@ -128,7 +128,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         (Some(token), true) => (Action::LoginByDevice, token.clone()),
         _ => (Action::LoginByAccount, email.trim().to_lowercase()),
     };
-    cx.limit_key(action, &key)?;
+    cx.limit_key(action, &key).await?;
     let user = cx
         .session()?
         .authenticate(Credentials { email, password })
@@ -142,7 +142,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         return Err(AppError::InvalidCredentials);
     };
     // Only failures use up the allowance.
-    cx.forgive(action, &key);
+    cx.forgive(action, &key).await;
     // A fresh session id at every login, even when switching accounts.
     start_session(cx.session()?, &user).await?;
     remember_this_device(&cx, user.id, device.filter(|_| known_device)).await?;

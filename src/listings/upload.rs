@@ -68,7 +68,7 @@ async fn save_listing(
         Err(_) => return render_page(&state, parts, None).await,
     };
     let user = &cx.user;
-    if let Err(AppError::RateLimited(wait)) = cx.limit(Action::UploadByUser) {
+    if let Err(AppError::RateLimited(wait)) = cx.limit(Action::UploadByUser).await {
         return pages::too_many(
             wait,
             "Too many uploads",

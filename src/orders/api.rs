@@ -24,7 +24,7 @@ pub async fn place_order(
     use super::db::{self, CheckoutOutcome};
     use crate::{error::FieldError, parts::Cents};
     let cx = Ctx::user().await?;
-    cx.limit(Action::CheckoutByUser)?;
+    cx.limit(Action::CheckoutByUser).await?;
     let key = super::parse_checkout_key(&checkout_key)
         .map_err(|m| AppError::Conflict(FieldError::new("cart", m)))?;
     let shipping = super::Shipping::parse(&shipping_name, &shipping_address).map_err(|errors| {

@@ -3,7 +3,7 @@
 //!
 //! ```ignore
 //! let cx = Ctx::supplier().await?;      // logged in as a supplier, or 401 / 403
-//! cx.limit(Action::UploadByUser)?;      // counted under the caller, logged when refused
+//! cx.limit(Action::UploadByUser).await?;      // counted under the caller, logged when refused
 //! db::owned_listings(cx.pool(), cx.user.id, …).await?;
 //! ```
 //!
@@ -207,20 +207,20 @@ impl<U> Ctx<U> {
 
     /// Counts an attempt of `action` under `key` (an account's email, a device token);
     /// `RateLimited` (and a security event) when the allowance is used up.
-    pub fn limit_key(&self, action: Action, key: &str) -> Result<(), AppError> {
-        self.state.limiter.hit(action, key)
+    pub async fn limit_key(&self, action: Action, key: &str) -> Result<(), AppError> {
+        self.state.limiter.hit(action, key).await
     }
 
     /// Takes back an attempt counted under `key` (a login that succeeded).
-    pub fn forgive(&self, action: Action, key: &str) {
-        self.state.limiter.forgive(action, key);
+    pub async fn forgive(&self, action: Action, key: &str) {
+        self.state.limiter.forgive(action, key).await;
     }
 }
 
 impl<U: Caller> Ctx<U> {
     /// Counts an attempt of `action` under the caller: their address or their account, as the
     /// action says. Actions keyed by something else need [`Ctx::limit_key`].
-    pub fn limit(&self, action: Action) -> Result<(), AppError> {
+    pub async fn limit(&self, action: Action) -> Result<(), AppError> {
         let key = match action.keyed_by() {
             KeyedBy::Address => address_key(self.address()),
             KeyedBy::User => match self.user.user_id() {
@@ -235,6 +235,6 @@ impl<U: Caller> Ctx<U> {
                 return Err(AppError::Internal);
             }
         };
-        self.limit_key(action, &key)
+        self.limit_key(action, &key).await
     }
 }

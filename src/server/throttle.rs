@@ -2,9 +2,11 @@
 //! account; checkouts and photo uploads per user. Over the limit the caller gets 429 with
 //! `Retry-After` and a message saying how long to wait.
 //!
-//! Counts live in memory (one process serves PartWatch; issue 13 moves them into the database
-//! for several servers): a fixed window per key, and every attempt counts, refused ones
-//! included, so hammering does not shorten the wait. A successful login is taken back
+//! A fixed window per key, and every attempt counts, refused ones included, so hammering does
+//! not shorten the wait. On SQLite (one server) the counts live in memory; on PostgreSQL,
+//! where several app servers share one database, a limiter made by [`Limiter::shared`] keeps
+//! them in the database (`attempt_windows`, one atomic upsert per attempt), so an attacker
+//! gets one allowance whichever servers the load balancer sends them to. A successful login is taken back
 //! ([`Limiter::forgive`]), so only failures use up an account's allowance.
 //!
 //! Hand-written rather than `governor`: logins need that take-back and the wait in whole
@@ -104,11 +106,13 @@ pub const KEYS_PER_SHARD: usize = 4_096;
 /// How long a new key waits when its shard is full.
 const FULL_WAIT_SECS: u64 = 60;
 
-/// The attempt counters of one server.
+/// The attempt counters: this server's own, or (PostgreSQL) the database's, shared by all.
 #[derive(Debug)]
 pub struct Limiter {
     shards: Vec<Shard>,
     hasher: std::collections::hash_map::RandomState,
+    #[cfg(feature = "postgres")]
+    shared: Option<crate::server::db::DbPool>,
 }
 
 impl Default for Limiter {
@@ -116,11 +120,69 @@ impl Default for Limiter {
         Self {
             shards: (0..SHARDS).map(|_| Mutex::default()).collect(),
             hasher: Default::default(),
+            #[cfg(feature = "postgres")]
+            shared: None,
         }
     }
 }
 
+/// The counting of one attempt in the database every server shares: the window restarts when
+/// it has ended, else its count goes up, in one statement (no two servers can both see 9 and
+/// both write 10). Returns the refusal's wait in seconds, as [`Limiter::hit_at`] does.
+#[cfg(feature = "postgres")]
+async fn hit_shared(
+    pool: &crate::server::db::DbPool,
+    action: Action,
+    key: &str,
+) -> sqlx::Result<Result<(), u64>> {
+    let (max, period) = action.rule();
+    let now_ms = crate::time::unix_now_ms();
+    let period_ms = period.as_millis() as i64;
+    let name = format!("{action:?}");
+    let window = crate::db_query!(
+        r#"INSERT INTO attempt_windows AS w (action, client_key, started_ms, count)
+           VALUES ($1, $2, $3, 1)
+           ON CONFLICT (action, client_key) DO UPDATE SET
+             started_ms = CASE WHEN w.started_ms <= $3 - $4 THEN $3 ELSE w.started_ms END,
+             count = CASE WHEN w.started_ms <= $3 - $4 THEN 1 ELSE w.count + 1 END
+           RETURNING started_ms, count"#,
+        name,
+        key,
+        now_ms,
+        period_ms,
+    )
+    .fetch_one(pool)
+    .await?;
+    if window.count > i64::from(max) {
+        let left_ms = (window.started_ms + period_ms - now_ms).max(0);
+        Ok(Err((left_ms as u64 / 1000).max(1)))
+    } else {
+        Ok(Ok(()))
+    }
+}
+
 impl Limiter {
+    /// The counters a server on `pool` uses: its own memory on SQLite (one server), the
+    /// database's on PostgreSQL (several servers, one allowance).
+    pub fn for_database(pool: &crate::server::db::DbPool) -> Self {
+        #[cfg(feature = "postgres")]
+        return Self::shared(pool.clone());
+        #[cfg(not(feature = "postgres"))]
+        {
+            let _ = pool;
+            Self::default()
+        }
+    }
+
+    /// Counters kept in the database of `pool`, shared by every server on it (PostgreSQL).
+    #[cfg(feature = "postgres")]
+    pub fn shared(pool: crate::server::db::DbPool) -> Self {
+        Self {
+            shared: Some(pool),
+            ..Self::default()
+        }
+    }
+
     fn shard(
         &self,
         action: Action,
@@ -171,17 +233,55 @@ impl Limiter {
 
     /// Counts one attempt now; over the limit it is `AppError::RateLimited`, logged as a
     /// security event.
-    pub fn hit(&self, action: Action, key: &str) -> Result<(), AppError> {
-        self.hit_at(action, key, Instant::now()).map_err(|wait| {
+    pub async fn hit(&self, action: Action, key: &str) -> Result<(), AppError> {
+        #[cfg(feature = "postgres")]
+        let counted = match &self.shared {
+            Some(pool) => hit_shared(pool, action, key).await?,
+            None => self.hit_at(action, key, Instant::now()),
+        };
+        #[cfg(not(feature = "postgres"))]
+        let counted = self.hit_at(action, key, Instant::now());
+        counted.map_err(|wait| {
             super::audit::limit_reached(&action, wait);
             AppError::RateLimited(wait)
         })
     }
 
     /// Takes back one counted attempt of `action` by `key` (a login that succeeded).
-    pub fn forgive(&self, action: Action, key: &str) {
+    pub async fn forgive(&self, action: Action, key: &str) {
+        #[cfg(feature = "postgres")]
+        if let Some(pool) = &self.shared {
+            let name = format!("{action:?}");
+            let taken_back = crate::db_query!(
+                "UPDATE attempt_windows SET count = count - 1 \
+                 WHERE action = $1 AND client_key = $2 AND count > 0",
+                name,
+                key,
+            )
+            .execute(pool)
+            .await;
+            if let Err(e) = taken_back {
+                tracing::warn!(error = %e, "could not take back a counted attempt");
+            }
+            return;
+        }
         if let Some(window) = self.shard(action, key).get_mut(&(action, key.to_owned())) {
             window.count = window.count.saturating_sub(1);
+        }
+    }
+
+    /// Deletes the shared windows that have ended (PostgreSQL; the longest window is an hour).
+    #[cfg(feature = "postgres")]
+    async fn sweep_shared(&self) {
+        if let Some(pool) = &self.shared {
+            let before = crate::time::unix_now_ms() - 3_600_000;
+            if let Err(e) =
+                crate::db_query!("DELETE FROM attempt_windows WHERE started_ms < $1", before)
+                    .execute(pool)
+                    .await
+            {
+                tracing::warn!(error = %e, "sweeping the shared attempt counters failed");
+            }
         }
     }
 
@@ -223,6 +323,8 @@ pub fn spawn_sweeper(
         loop {
             tick.tick().await;
             limiter.sweep_at(Instant::now());
+            #[cfg(feature = "postgres")]
+            limiter.sweep_shared().await;
         }
     })
 }
@@ -304,16 +406,53 @@ mod tests {
         assert_eq!(limiter.len(), 1);
     }
 
-    #[test]
-    fn a_forgiven_attempt_does_not_count() {
+    #[tokio::test]
+    async fn a_forgiven_attempt_does_not_count() {
         let limiter = Limiter::default();
         let start = Instant::now();
         for _ in 0..20 {
             limiter
                 .hit_at(Action::LoginByAccount, "a@x", start)
                 .unwrap();
-            limiter.forgive(Action::LoginByAccount, "a@x");
+            limiter.forgive(Action::LoginByAccount, "a@x").await;
         }
         assert_eq!(limiter.hit_at(Action::LoginByAccount, "a@x", start), Ok(()));
+    }
+
+    /// Two servers (two limiters on one database) share one allowance: 32 attempts at once,
+    /// split between them, let exactly 10 through; a forgiven attempt is taken back for both;
+    /// another key and another action have their own.
+    #[cfg(feature = "postgres")]
+    #[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+    async fn servers_on_one_database_share_one_allowance(pool: crate::server::db::DbPool) {
+        let a = std::sync::Arc::new(Limiter::shared(pool.clone()));
+        let b = std::sync::Arc::new(Limiter::shared(pool.clone()));
+        let attempts = (0..32).map(|n| {
+            let limiter = if n % 2 == 0 { a.clone() } else { b.clone() };
+            tokio::spawn(async move { limiter.hit(Action::LoginByAccount, "a@x").await })
+        });
+        let mut allowed = 0;
+        for attempt in attempts {
+            match attempt.await.unwrap() {
+                Ok(()) => allowed += 1,
+                Err(AppError::RateLimited(wait)) => assert!((1..=600).contains(&wait)),
+                Err(other) => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(allowed, 10);
+        assert!(b.hit(Action::LoginByAccount, "b@x").await.is_ok());
+        assert!(b.hit(Action::LoginByDevice, "a@x").await.is_ok());
+        // 32 counted; taking back 23 leaves 9: one more fits, the next does not.
+        for _ in 0..23 {
+            a.forgive(Action::LoginByAccount, "a@x").await;
+        }
+        assert!(b.hit(Action::LoginByAccount, "a@x").await.is_ok());
+        assert!(a.hit(Action::LoginByAccount, "a@x").await.is_err());
+        // An ended window starts again.
+        crate::db_query!("UPDATE attempt_windows SET started_ms = started_ms - 600000")
+            .execute(&pool)
+            .await
+            .unwrap();
+        assert!(a.hit(Action::LoginByAccount, "a@x").await.is_ok());
     }
 }

@@ -148,9 +148,9 @@ pub fn state_for(pool: DbPool, config: Config) -> AppState {
         .build();
     AppState {
         leptos_options,
+        limiter: Arc::new(partwatch::server::throttle::Limiter::for_database(&pool)),
         pool,
         config: Arc::new(config),
-        limiter: Arc::default(),
     }
 }
 
