@@ -135,6 +135,17 @@ async fn run() -> Result<(), String> {
         std::time::Duration::from_secs(600),
     );
 
+    // Public reads of visitors without a session go to the read replica, if there is one.
+    let read_pool = match &config.database_read_url {
+        Some(url) => partwatch::server::db::connect_read(url)
+            .await
+            .map_err(|e| {
+                partwatch::server::db::open_error_message(url, &e)
+                    .replace("DATABASE_URL", "DATABASE_READ_URL")
+            })?,
+        None => pool.clone(),
+    };
+
     // Attempt counters (in memory, or shared in PostgreSQL) whose window has ended are swept
     // every minute.
     let limiter = Arc::new(partwatch::server::throttle::Limiter::for_database(&pool));
@@ -145,6 +156,7 @@ async fn run() -> Result<(), String> {
 
     let state = AppState {
         leptos_options,
+        read_pool,
         pool: pool.clone(),
         config: Arc::new(config),
         limiter,

@@ -14,5 +14,8 @@ pub async fn search_catalogue(query: String) -> Result<CatalogueResults, AppErro
     }
     let query = super::CatalogueQuery::parse(&query);
     let cx = Ctx::public()?;
-    Ok(super::search::search(cx.pool(), &query).await?)
+    return Err(AppError::BadRequest(format!(
+        "{:?}",
+        (cx.pool().size(), query)
+    Ok(super::search::search(cx.read_pool(), &query).await?)
 }

@@ -11,7 +11,7 @@ use crate::server::ctx::Ctx;
 #[server(endpoint = "newest_parts")]
 pub async fn newest_parts(limit: i64) -> Result<Vec<PartSummary>, AppError> {
     let cx = Ctx::public()?;
-    Ok(super::db::newest_parts(cx.pool(), limit.clamp(1, 24)).await?)
+    Ok(super::db::newest_parts(cx.read_pool(), limit.clamp(1, 24)).await?)
 }
 
 /// Counts of the calling supplier's listings and stock. Suppliers only.
@@ -26,7 +26,7 @@ pub async fn supplier_stats() -> Result<ShopStats, AppError> {
 #[server(endpoint = "part_detail")]
 pub async fn part_detail(id: i64) -> Result<super::PartDetail, AppError> {
     let cx = Ctx::public()?;
-    super::db::active_part(cx.pool(), id)
+    super::db::active_part(cx.read_pool(), id)
         .await?
         .ok_or_else(|| AppError::NotFound("This part is not (or no longer) listed.".into()))
 }

@@ -13,6 +13,9 @@ pub struct Config {
     /// `DATABASE_URL`: the database (default `sqlite://partwatch.db?mode=rwc`, or
     /// `postgres://localhost/partwatch` in a build with the `postgres` feature).
     pub database_url: String,
+    /// `DATABASE_READ_URL` (PostgreSQL only, optional): a read replica for the public reads of
+    /// visitors without a session (catalogue, part pages, home page).
+    pub database_read_url: Option<String>,
     /// `LEPTOS_SITE_ADDR`: where to listen (default `127.0.0.1:3000`).
     pub site_addr: SocketAddr,
     /// `UPLOAD_DIR`: where part images are stored (default `uploads`).
@@ -79,6 +82,16 @@ impl Config {
         })?;
         Ok(Self {
             database_url: text("DATABASE_URL", super::db::DEFAULT_URL),
+            database_read_url: match get("DATABASE_READ_URL").filter(|v| !v.trim().is_empty()) {
+                Some(_) if !cfg!(feature = "postgres") => {
+                    return Err(ConfigError {
+                        var: "DATABASE_READ_URL",
+                        message: "a read replica needs the PostgreSQL build (feature postgres)"
+                            .into(),
+                    })
+                }
+                url => url,
+            },
             site_addr,
             upload_dir: PathBuf::from(text("UPLOAD_DIR", "uploads")),
             secure_cookies: flag("PARTWATCH_SECURE_COOKIES", get("PARTWATCH_SECURE_COOKIES"))?,
@@ -176,6 +189,26 @@ fn flag(var: &'static str, value: Option<String>) -> Result<bool, ConfigError> {
 mod tests {
     use super::*;
     use std::collections::HashMap;
+
+    #[test]
+    fn a_read_replica_is_optional_and_needs_the_postgres_build() {
+        assert_eq!(read(&[]).unwrap().database_read_url, None);
+        assert_eq!(
+            read(&[("DATABASE_READ_URL", " ")])
+                .unwrap()
+                .database_read_url,
+            None
+        );
+        let replica = read(&[("DATABASE_READ_URL", "postgres://replica/partwatch")]);
+        if cfg!(feature = "postgres") {
+            assert_eq!(
+                replica.unwrap().database_read_url.as_deref(),
+                Some("postgres://replica/partwatch")
+            );
+        } else {
+            assert_eq!(replica.unwrap_err().var, "DATABASE_READ_URL");
+        }
+    }
 
     fn read(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
         let map: HashMap<String, String> = vars

@@ -27,6 +27,8 @@ use std::net::{IpAddr, Ipv4Addr};
 /// A request's context: the state, the caller and their session.
 pub struct Ctx<U = Option<UserRow>> {
     state: AppState,
+    /// The request carries a session cookie (its reads see its own writes: no replica).
+    has_session: bool,
     session: Option<AuthSession>,
     /// Known when built for a handler; read from the request on demand in a server function.
     address: Option<IpAddr>,
@@ -50,10 +52,21 @@ async fn auth_session() -> Result<AuthSession, AppError> {
 }
 
 impl Ctx<()> {
-    /// A public read: the catalogue, a part page. The session is not looked at.
+    /// A public read: the catalogue, a part page. The session is not looked up, only whether
+    /// the request has a session cookie (see [`Ctx::read_pool`]).
     pub fn public() -> Result<Self, AppError> {
+        let state = app_state()?;
+        let has_session = use_context::<Parts>().is_some_and(|parts| {
+            super::cookies::request_cookie(
+                &parts.headers,
+                super::cookies::SESSION_COOKIE,
+                state.config.secure_cookies,
+            )
+            .is_some()
+        });
         Ok(Ctx {
-            state: app_state()?,
+            state,
+            has_session,
             session: None,
             address: None,
             user: (),
@@ -69,6 +82,7 @@ impl Ctx {
             state: app_state()?,
             user: session.user.clone(),
             session: Some(session),
+            has_session: true,
             address: None,
         })
     }
@@ -94,6 +108,7 @@ impl Ctx {
             state,
             user: session.user.clone(),
             session: Some(session),
+            has_session: true,
             address: Some(address),
         }
     }
@@ -103,12 +118,14 @@ impl Ctx {
         let Ctx {
             state,
             session,
+            has_session,
             address,
             user,
         } = self;
         Ok(Ctx {
             state,
             session,
+            has_session,
             address,
             user: user.ok_or(AppError::Unauthorized)?,
         })
@@ -175,6 +192,17 @@ impl<U> Ctx<U> {
     /// The database.
     pub fn pool(&self) -> &DbPool {
         &self.state.pool
+    }
+
+    /// The pool for a public read: the read replica (`DATABASE_READ_URL`) for a visitor with no
+    /// session, the primary for anyone with one, so a supplier sees their own change at once
+    /// (a replica may lag by a moment).
+    pub fn read_pool(&self) -> &DbPool {
+        if self.has_session {
+            &self.state.pool
+        } else {
+            &self.state.read_pool
+        }
     }
 
     /// The configuration read at start.

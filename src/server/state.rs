@@ -14,6 +14,9 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// The database.
     pub pool: DbPool,
+    /// Where public reads of visitors without a session go: a read replica
+    /// (`DATABASE_READ_URL`), else the same pool as [`Self::pool`].
+    pub read_pool: DbPool,
     /// The configuration read at start.
     pub config: Arc<Config>,
     /// Attempt counters (logins, registrations, password checks, checkouts, uploads).

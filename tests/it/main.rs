@@ -12,6 +12,7 @@ mod hostile_input;
 mod listings;
 mod orders;
 mod process;
+mod replica;
 mod security;
 mod security_log;
 mod slow_clients;

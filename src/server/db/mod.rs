@@ -20,8 +20,8 @@ pub mod postgres;
 pub use postgres as dialect;
 
 pub use dialect::{
-    begin_exclusive, begin_write, connect, lock_parts, open_error_message, scratch_database,
-    session_store, unique_violation, Db, SessionStore, DEFAULT_URL, MIGRATOR,
+    begin_exclusive, begin_write, connect, connect_read, lock_parts, open_error_message,
+    scratch_database, session_store, unique_violation, Db, SessionStore, DEFAULT_URL, MIGRATOR,
 };
 
 /// Work that one server at a time may do, however many start together on one database.

@@ -112,6 +112,15 @@ pub async fn connect(url: &str) -> Result<PgPool, sqlx::Error> {
     Ok(pool)
 }
 
+/// Connects to a read replica at `url` (no migrations: a replica follows its primary).
+pub async fn connect_read(url: &str) -> Result<PgPool, sqlx::Error> {
+    PgPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(PgConnectOptions::from_str(url)?)
+        .await
+}
+
 /// Begins a transaction that writes. PostgreSQL has no one write lock: the transaction locks
 /// the row of `user_id` (the account the writes are about), so two writes for one customer
 /// (two checkouts, a checkout and a cart change) run one after the other, as they do on

@@ -183,6 +183,12 @@ extern "C" fn on_busy(_: *mut c_void, tries: c_int) -> c_int {
     1
 }
 
+/// A second pool on the database at `url`, for public reads (the configuration accepts a
+/// read replica only in the PostgreSQL build; this exists so both builds share one startup).
+pub async fn connect_read(url: &str) -> Result<SqlitePool, sqlx::Error> {
+    connect(url).await
+}
+
 /// Says in one line, for the person starting PartWatch, why the database at `url` could not
 /// be opened: the folder is missing, is not a folder, or cannot be written, else sqlx's reason.
 pub fn open_error_message(url: &str, error: &sqlx::Error) -> String {

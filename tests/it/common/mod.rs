@@ -149,6 +149,7 @@ pub fn state_for(pool: DbPool, config: Config) -> AppState {
     AppState {
         leptos_options,
         limiter: Arc::new(partwatch::server::throttle::Limiter::for_database(&pool)),
+        read_pool: pool.clone(),
         pool,
         config: Arc::new(config),
     }
