@@ -13,6 +13,8 @@ mod listings;
 mod orders;
 mod process;
 mod replica;
+#[cfg(feature = "postgres")]
+mod scale_out;
 mod security;
 mod security_log;
 mod slow_clients;

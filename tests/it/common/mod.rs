@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+#[cfg(feature = "postgres")]
+pub mod balancer;
 pub mod process;
 mod world;
 
