@@ -26,10 +26,43 @@ async fn main() -> ExitCode {
     if args.first().map(String::as_str) == Some("generate") {
         return generate(&args[1..]).await;
     }
+    #[cfg(feature = "postgres")]
+    if args.first().map(String::as_str) == Some("migrate-to-postgres") {
+        return migrate_to_postgres(&args[1..]).await;
+    }
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("PartWatch could not start: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `partwatch migrate-to-postgres --from sqlite://shop.db`: copies a shop into the empty
+/// PostgreSQL database of `DATABASE_URL` (see `partwatch::server::db::move_to_postgres`).
+#[cfg(feature = "postgres")]
+async fn migrate_to_postgres(args: &[String]) -> ExitCode {
+    let from = match args {
+        [flag, from] if flag == "--from" => from,
+        _ => {
+            eprintln!(
+                "usage: DATABASE_URL=postgres://… partwatch migrate-to-postgres --from sqlite://shop.db"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let Some(to) = std::env::var("DATABASE_URL")
+        .ok()
+        .filter(|v| v.starts_with("postgres"))
+    else {
+        eprintln!("DATABASE_URL must name the PostgreSQL database to copy into");
+        return ExitCode::from(2);
+    };
+    match partwatch::server::db::move_to_postgres::run(from, &to).await {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("migrate-to-postgres failed: {message}");
             ExitCode::FAILURE
         }
     }

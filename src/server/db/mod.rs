@@ -9,15 +9,19 @@
 //! The query macros check every query at compile time against the schema of the engine being
 //! built: `build.rs` points them at `.sqlx/sqlite` or `.sqlx/postgres`.
 
-#[cfg(not(feature = "postgres"))]
 pub mod sqlite;
 #[cfg(not(feature = "postgres"))]
 pub use sqlite as dialect;
 
 #[cfg(feature = "postgres")]
+pub mod move_to_postgres;
+#[cfg(feature = "postgres")]
 pub mod postgres;
 #[cfg(feature = "postgres")]
 pub use postgres as dialect;
+/// Opens a shop's SQLite database (migrated to the latest SQLite schema) to copy it.
+#[cfg(feature = "postgres")]
+pub use sqlite::connect as sqlite_source;
 
 pub use dialect::{
     begin_exclusive, begin_write, connect, connect_read, lock_parts, open_error_message,
