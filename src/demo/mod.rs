@@ -8,7 +8,10 @@ pub mod pictures;
 use crate::{
     auth::{db as users, password, Email, Role, Username},
     error::AppError,
-    media::{images, uploads},
+    media::{
+        images::{self, Processed},
+        storage::Storage,
+    },
     parts::{
         db::{insert_part, NewPart, PartFields},
         Cents, DeliveryEstimate,
@@ -16,7 +19,6 @@ use crate::{
 };
 use pictures::Kind;
 use sqlx::SqlitePool;
-use std::path::Path;
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "partwatch-demo";
@@ -138,30 +140,33 @@ fn demo_parts() -> Vec<DemoPart> {
     ]
 }
 
-/// Loads the demo data if the database has no users yet. Returns whether it did.
-pub async fn load_if_empty(pool: &SqlitePool, upload_dir: &Path) -> Result<bool, AppError> {
+/// Loads the demo data if the database has no users yet, its pictures into `storage`.
+/// Returns whether it did.
+pub async fn load_if_empty(pool: &SqlitePool, storage: &Storage) -> Result<bool, AppError> {
     if !users::no_users(pool).await? {
         return Ok(false);
     }
     let hash = password::hash(DEMO_PASSWORD).await?;
     let parts = demo_parts();
-    // Draw every picture before touching the database, off the async threads.
-    let dir = upload_dir.to_path_buf();
+    // Draw every picture off the async threads, and store them all, before touching the
+    // database.
     let kinds: Vec<(Kind, [u8; 3])> = parts.iter().map(|p| (p.kind, p.accent)).collect();
-    let keys = tokio::task::spawn_blocking(move || -> Result<Vec<String>, AppError> {
+    let drawn = tokio::task::spawn_blocking(move || -> Result<Vec<Processed>, AppError> {
         kinds
             .into_iter()
             .map(|(kind, accent)| {
-                let picture =
-                    images::process_pixels(pictures::render(kind, accent)).map_err(|e| {
-                        tracing::error!(error = %e, "demo image failed");
-                        AppError::Internal
-                    })?;
-                uploads::store(&dir, &picture).map_err(io_error)
+                images::process_pixels(pictures::render(kind, accent)).map_err(|e| {
+                    tracing::error!(error = %e, "demo image failed");
+                    AppError::Internal
+                })
             })
             .collect()
     })
     .await??;
+    let mut keys = Vec::with_capacity(drawn.len());
+    for picture in drawn {
+        keys.push(storage.store(picture).await.map_err(io_error)?);
+    }
 
     let mut tx = pool.begin().await?;
     let mut ids = Vec::new();
@@ -223,7 +228,8 @@ mod tests {
     async fn loads_once_into_an_empty_database(pool: SqlitePool) {
         let dir =
             std::env::temp_dir().join(format!("pw-demo-{}", crate::server::random::random_key()));
-        assert!(load_if_empty(&pool, &dir).await.unwrap());
+        let storage = Storage::disk(&dir);
+        assert!(load_if_empty(&pool, &storage).await.unwrap());
         let parts = sqlx::query_scalar!("SELECT COUNT(*) FROM parts")
             .fetch_one(&pool)
             .await
@@ -240,11 +246,12 @@ mod tests {
             .await
             .unwrap();
         for key in keys {
-            assert!(uploads::display_path(&dir, &key).is_file());
-            assert!(uploads::thumb_path(&dir, &key).is_file());
+            assert!(crate::media::uploads::display_path(&dir, &key).is_file());
+            assert!(crate::media::uploads::medium_path(&dir, &key).is_file());
+            assert!(crate::media::uploads::thumb_path(&dir, &key).is_file());
         }
         // A second start leaves the data alone.
-        assert!(!load_if_empty(&pool, &dir).await.unwrap());
+        assert!(!load_if_empty(&pool, &storage).await.unwrap());
         let again = sqlx::query_scalar!("SELECT COUNT(*) FROM parts")
             .fetch_one(&pool)
             .await

@@ -2,6 +2,7 @@
 //! functions; inside those, [`super::ctx::Ctx`] hands it out.
 
 use super::{config::Config, throttle::Limiter};
+use crate::media::storage::Storage;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::SqlitePool;
@@ -16,6 +17,8 @@ pub struct AppState {
     pub pool: SqlitePool,
     /// The configuration read at start.
     pub config: Arc<Config>,
+    /// Where part pictures are kept (disk or bucket, as the configuration says).
+    pub storage: Storage,
     /// Attempt counters (logins, registrations, password checks, checkouts, uploads).
     pub limiter: Arc<Limiter>,
 }

@@ -15,4 +15,5 @@ mod process;
 mod security;
 mod security_log;
 mod slow_clients;
+mod storage;
 mod throttle;

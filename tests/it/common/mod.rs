@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod moto;
 pub mod process;
 mod world;
 
@@ -15,6 +16,7 @@ use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
 use leptos::server_fn::ServerFn;
 use partwatch::auth::api::{CurrentUser, Login, Register};
+use partwatch::media::storage::Storage;
 use partwatch::parts::{
     db::{insert_part, NewPart, PartFields},
     Cents, DeliveryEstimate,
@@ -108,6 +110,8 @@ pub struct Reply {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
     pub body: String,
+    /// The body as sent (`body` is it as text, for pages).
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -141,6 +145,12 @@ impl Reply {
 }
 
 pub fn state_for(pool: SqlitePool, config: Config) -> AppState {
+    let storage = Storage::from_config(&config).expect("the storage opens");
+    state_with_storage(pool, config, storage)
+}
+
+/// [`state_for`] with pictures kept in `storage` (a bucket) instead of `config`'s folder.
+pub fn state_with_storage(pool: SqlitePool, config: Config, storage: Storage) -> AppState {
     let leptos_options = LeptosOptions::builder()
         .output_name("partwatch")
         .site_root("target/site")
@@ -150,6 +160,7 @@ pub fn state_for(pool: SqlitePool, config: Config) -> AppState {
         leptos_options,
         pool,
         config: Arc::new(config),
+        storage,
         limiter: Arc::default(),
     }
 }
@@ -170,6 +181,19 @@ impl TestApp {
         init_tracing();
         let config = test_config();
         let state = state_for(pool.clone(), config.clone());
+        Self {
+            router: router::app_router(state),
+            pool,
+            config,
+        }
+    }
+
+    /// An application on `pool` that keeps pictures in `storage` (a bucket); its `config`'s
+    /// upload folder stays empty.
+    pub fn with_storage(pool: SqlitePool, storage: Storage) -> Self {
+        init_tracing();
+        let config = test_config();
+        let state = state_with_storage(pool.clone(), config.clone(), storage);
         Self {
             router: router::app_router(state),
             pool,
@@ -204,6 +228,7 @@ impl TestApp {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 
