@@ -5,6 +5,7 @@
 
 use leptos::config::get_configuration;
 use partwatch::demo;
+use partwatch::media::storage::Storage;
 use partwatch::server::{router, serve, AppState, Config};
 use std::{process::ExitCode, sync::Arc};
 use tracing_subscriber::EnvFilter;
@@ -123,15 +124,12 @@ async fn run() -> Result<(), String> {
     partwatch::auth::db::fill_missing_username_skeletons(&pool)
         .await
         .map_err(|e| format!("checking stored usernames failed: {e}"))?;
-    std::fs::create_dir_all(&config.upload_dir).map_err(|e| {
-        format!(
-            "UPLOAD_DIR: cannot create {}: {e}",
-            config.upload_dir.display()
-        )
-    })?;
+    // Pictures: the folder is created, or the bucket is proven writable, before serving.
+    let storage = Storage::from_config(&config)?;
+    storage.check().await?;
 
     if config.demo_data {
-        let loaded = demo::load_if_empty(&pool, &config.upload_dir)
+        let loaded = demo::load_if_empty(&pool, &storage)
             .await
             .map_err(|e| format!("loading demo data failed: {e}"))?;
         if loaded {
@@ -192,6 +190,7 @@ async fn run() -> Result<(), String> {
         read_pool,
         pool: pool.clone(),
         config: Arc::new(config),
+        storage,
         limiter,
     };
     // Connection cap, header and idle timeouts: src/server/serve.rs.

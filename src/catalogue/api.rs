@@ -14,8 +14,5 @@ pub async fn search_catalogue(query: String) -> Result<CatalogueResults, AppErro
     }
     let query = super::CatalogueQuery::parse(&query);
     let cx = Ctx::public()?;
-    return Err(AppError::BadRequest(format!(
-        "{:?}",
-        (cx.pool().size(), query)
     Ok(super::search::search(cx.read_pool(), &query).await?)
 }

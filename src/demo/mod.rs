@@ -9,14 +9,16 @@ use crate::server::db::{self, DbPool};
 use crate::{
     auth::{db as users, password, Email, Role, Username},
     error::AppError,
-    media::{images, uploads},
+    media::{
+        images::{self, Processed},
+        storage::Storage,
+    },
     parts::{
         db::{insert_part, NewPart, PartFields},
         Cents, DeliveryEstimate,
     },
 };
 use pictures::Kind;
-use std::path::Path;
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "partwatch-demo";
@@ -138,30 +140,33 @@ fn demo_parts() -> Vec<DemoPart> {
     ]
 }
 
-/// Loads the demo data if the database has no users yet. Returns whether it did.
-pub async fn load_if_empty(pool: &DbPool, upload_dir: &Path) -> Result<bool, AppError> {
+/// Loads the demo data if the database has no users yet, its pictures into `storage`.
+/// Returns whether it did.
+pub async fn load_if_empty(pool: &DbPool, storage: &Storage) -> Result<bool, AppError> {
     if !users::no_users(pool).await? {
         return Ok(false);
     }
     let hash = password::hash(DEMO_PASSWORD).await?;
     let parts = demo_parts();
-    // Draw every picture before touching the database, off the async threads.
-    let dir = upload_dir.to_path_buf();
+    // Draw every picture off the async threads, and store them all, before touching the
+    // database.
     let kinds: Vec<(Kind, [u8; 3])> = parts.iter().map(|p| (p.kind, p.accent)).collect();
-    let keys = tokio::task::spawn_blocking(move || -> Result<Vec<String>, AppError> {
+    let drawn = tokio::task::spawn_blocking(move || -> Result<Vec<Processed>, AppError> {
         kinds
             .into_iter()
             .map(|(kind, accent)| {
-                let picture =
-                    images::process_pixels(pictures::render(kind, accent)).map_err(|e| {
-                        tracing::error!(error = %e, "demo image failed");
-                        AppError::Internal
-                    })?;
-                uploads::store(&dir, &picture).map_err(io_error)
+                images::process_pixels(pictures::render(kind, accent)).map_err(|e| {
+                    tracing::error!(error = %e, "demo image failed");
+                    AppError::Internal
+                })
             })
             .collect()
     })
     .await??;
+    let mut keys = Vec::with_capacity(drawn.len());
+    for picture in drawn {
+        keys.push(storage.store(picture).await.map_err(io_error)?);
+    }
 
     // One loader at a time (several servers starting together on one empty database): under
     // the lock, look again. A loader that finds the work done leaves its pictures unused.
@@ -228,7 +233,8 @@ mod tests {
     async fn loads_once_into_an_empty_database(pool: DbPool) {
         let dir =
             std::env::temp_dir().join(format!("pw-demo-{}", crate::server::random::random_key()));
-        assert!(load_if_empty(&pool, &dir).await.unwrap());
+        let storage = Storage::disk(&dir);
+        assert!(load_if_empty(&pool, &storage).await.unwrap());
         let parts = crate::db_query_scalar!(r#"SELECT COUNT(*) AS "n!" FROM parts"#)
             .fetch_one(&pool)
             .await
@@ -245,11 +251,12 @@ mod tests {
             .await
             .unwrap();
         for key in keys {
-            assert!(uploads::display_path(&dir, &key).is_file());
-            assert!(uploads::thumb_path(&dir, &key).is_file());
+            assert!(crate::media::uploads::display_path(&dir, &key).is_file());
+            assert!(crate::media::uploads::medium_path(&dir, &key).is_file());
+            assert!(crate::media::uploads::thumb_path(&dir, &key).is_file());
         }
         // A second start leaves the data alone.
-        assert!(!load_if_empty(&pool, &dir).await.unwrap());
+        assert!(!load_if_empty(&pool, &storage).await.unwrap());
         let again = crate::db_query_scalar!(r#"SELECT COUNT(*) AS "n!" FROM parts"#)
             .fetch_one(&pool)
             .await
@@ -265,7 +272,11 @@ mod tests {
         let dir =
             std::env::temp_dir().join(format!("pw-demo2-{}", crate::server::random::random_key()));
         let other = pool.clone();
-        let (first, second) = tokio::join!(load_if_empty(&pool, &dir), load_if_empty(&other, &dir));
+        let storage = Storage::disk(&dir);
+        let (first, second) = tokio::join!(
+            load_if_empty(&pool, &storage),
+            load_if_empty(&other, &storage)
+        );
         let (first, second) = (first.unwrap(), second.unwrap());
         assert!(first != second, "exactly one loads: {first} {second}");
         let users = crate::db_query_scalar!(r#"SELECT COUNT(*) AS "n!" FROM users"#)

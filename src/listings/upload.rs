@@ -8,10 +8,7 @@ use super::{db as listings_db, ListingFormState, ListingInput, SubmittedListing}
 use crate::{
     auth::backend::AuthSession,
     error::{AppError, FieldError},
-    media::{
-        images::{self, MAX_UPLOAD_BYTES},
-        uploads,
-    },
+    media::images::{self, MAX_UPLOAD_BYTES},
     parts::db::{self as parts_db, NewPart, PartFields},
     server::{
         audit,
@@ -147,20 +144,18 @@ async fn save_listing(
         return render_page(&state, parts, Some(form)).await;
     };
 
-    // Store the new picture first, under a fresh name; the database then points at it.
-    let dir = cx.config().upload_dir.clone();
+    // Store the new picture first, under a fresh name; the database then points at it. A
+    // picture that cannot be stored (disk full, bucket down) stops here: nothing is saved, the
+    // listing and its old picture stay as they were.
+    let storage = &state.storage;
     let new_key = match picture {
-        Some(picture) => {
-            let dir = dir.clone();
-            match tokio::task::spawn_blocking(move || uploads::store(&dir, &picture)).await {
-                Ok(Ok(key)) => Some(key),
-                Ok(Err(e)) => {
-                    tracing::error!(error = %e, "storing a picture failed");
-                    return error_page(AppError::Internal);
-                }
-                Err(e) => return error_page(e.into()),
+        Some(picture) => match storage.store(picture).await {
+            Ok(key) => Some(key),
+            Err(e) => {
+                tracing::error!(error = %e, storage = %storage.describe(), "storing a picture failed");
+                return error_page(AppError::Internal);
             }
-        }
+        },
         None => None,
     };
     let part_fields = PartFields {
@@ -193,14 +188,14 @@ async fn save_listing(
         Ok(Some(part_id)) => {
             // The replaced picture's files are no longer referenced.
             if let (Some(_), Some(old)) = (&new_key, &old_image) {
-                uploads::remove(&dir, old);
+                storage.remove(old).await;
             }
             tracing::info!(part.id = part_id, supplier.id = user.id, "listing saved");
             Redirect::to(&format!("/listings?saved={part_id}")).into_response()
         }
         other => {
             if let Some(key) = &new_key {
-                uploads::remove(&dir, key);
+                storage.remove(key).await;
             }
             match other {
                 Err(e) => error_page(e.into()),

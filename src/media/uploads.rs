@@ -10,12 +10,45 @@ use std::{
 
 /// The display-size file of an image.
 pub fn display_path(dir: &Path, key: &str) -> PathBuf {
-    dir.join(format!("{key}.jpg"))
+    dir.join(display_name(key))
+}
+
+/// The names of a picture's three files: display size, medium size, thumbnail.
+pub fn file_names(key: &str) -> [String; 3] {
+    [display_name(key), medium_name(key), thumb_name(key)]
+}
+
+/// The display-size file's name.
+pub fn display_name(key: &str) -> String {
+    format!("{key}.jpg")
+}
+
+/// The medium-size file's name.
+pub fn medium_name(key: &str) -> String {
+    format!("{key}{MEDIUM_SUFFIX}")
+}
+
+/// The thumbnail's name.
+pub fn thumb_name(key: &str) -> String {
+    format!("{key}-thumb.jpg")
+}
+
+/// Whether `name` is one a picture's file can have (`<key>.jpg`, `<key>-800.jpg`,
+/// `<key>-thumb.jpg` with a key of [`random_key`]'s shape): nothing else is looked up.
+pub fn is_file_name(name: &str) -> bool {
+    let Some(stem) = name.strip_suffix(".jpg") else {
+        return false;
+    };
+    let key = stem
+        .strip_suffix("-800")
+        .or_else(|| stem.strip_suffix("-thumb"))
+        .unwrap_or(stem);
+    is_valid_key(key)
 }
 
 /// The medium-size file of an image (see [`make_medium`] for pictures stored before it).
 pub fn medium_path(dir: &Path, key: &str) -> PathBuf {
-    dir.join(format!("{key}{MEDIUM_SUFFIX}"))
+    dir.join(medium_name(key))
 }
 
 /// How a medium-size file's name ends.
@@ -23,12 +56,12 @@ pub const MEDIUM_SUFFIX: &str = "-800.jpg";
 
 /// The thumbnail file of an image.
 pub fn thumb_path(dir: &Path, key: &str) -> PathBuf {
-    dir.join(format!("{key}-thumb.jpg"))
+    dir.join(thumb_name(key))
 }
 
 /// Writes the files of a processed picture under a new key and returns the key. Each file is
 /// written under a temporary name and renamed into place, so a crash never leaves a half
-/// file under a real name.
+/// file under a real name; a failed write leaves none of the three behind.
 pub fn store(dir: &Path, picture: &Processed) -> io::Result<String> {
     std::fs::create_dir_all(dir)?;
     let key = random_key();
@@ -37,7 +70,10 @@ pub fn store(dir: &Path, picture: &Processed) -> io::Result<String> {
         (medium_path(dir, &key), &picture.medium),
         (thumb_path(dir, &key), &picture.thumb),
     ] {
-        write_whole(&path, bytes)?;
+        if let Err(e) = write_whole(&path, bytes) {
+            remove(dir, &key);
+            return Err(e);
+        }
     }
     Ok(key)
 }
@@ -108,6 +144,29 @@ mod tests {
         }
         assert!(!is_valid_key("../../etc/passwd"));
         std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn only_the_names_of_stored_files_are_file_names() {
+        let key = random_key();
+        for name in file_names(&key) {
+            assert!(is_file_name(&name), "{name}");
+        }
+        for name in [
+            key.clone(),
+            format!("{key}.png"),
+            format!("{key}-900.jpg"),
+            format!("{key}-800-thumb.jpg"),
+            format!("{key}.jpg.part"),
+            format!("{}.jpg", key.to_uppercase()),
+            format!("{}.jpg", &key[1..]),
+            format!("x/{key}.jpg"),
+            "abc.jpg".into(),
+            ".jpg".into(),
+            "-800.jpg".into(),
+        ] {
+            assert!(!is_file_name(&name), "{name}");
+        }
     }
 
     #[test]

@@ -18,8 +18,13 @@ pub struct Config {
     pub database_read_url: Option<String>,
     /// `LEPTOS_SITE_ADDR`: where to listen (default `127.0.0.1:3000`).
     pub site_addr: SocketAddr,
-    /// `UPLOAD_DIR`: where part images are stored (default `uploads`).
+    /// `UPLOAD_DIR`: where part images are stored (default `uploads`) when
+    /// [`Config::storage`] is the disk.
     pub upload_dir: PathBuf,
+    /// `PARTWATCH_STORAGE`: where part images are stored: unset for files in
+    /// [`Config::upload_dir`], `s3://bucket[/prefix]` for objects in an S3-compatible bucket
+    /// (endpoint, region and keys from the usual `AWS_*` variables; see `media::storage`).
+    pub storage: Storage,
     /// `PARTWATCH_SECURE_COOKIES`: mark the session cookie `Secure` (default off; turn on when
     /// served over HTTPS).
     pub secure_cookies: bool,
@@ -50,6 +55,79 @@ pub struct Config {
     /// days). An order still unpaid then is cancelled and its stock put back on sale. Every
     /// server process of one shop must use the same value: it is the deadline customers see.
     pub payment_window: Duration,
+}
+
+/// Where part images are kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Storage {
+    /// Files in `UPLOAD_DIR` (the default).
+    Disk,
+    /// Objects in an S3-compatible bucket, named `<prefix>/<file>` (or `<file>` without a
+    /// prefix).
+    S3 {
+        /// The bucket's name.
+        bucket: String,
+        /// Folders before each object's name, without leading or trailing `/`.
+        prefix: Option<String>,
+    },
+}
+
+impl Storage {
+    /// Reads `PARTWATCH_STORAGE`: empty for the disk, else `s3://bucket` or
+    /// `s3://bucket/prefix` (a bucket name as S3 allows it: 3 to 63 lowercase letters, digits,
+    /// dots and hyphens, a letter or digit at each end; prefix folders of letters, digits and
+    /// `.`, `_`, `-`).
+    pub fn parse(value: &str) -> Result<Self, ConfigError> {
+        let value = value.trim();
+        if value.is_empty() {
+            return Ok(Self::Disk);
+        }
+        let error = |message: String| ConfigError {
+            var: "PARTWATCH_STORAGE",
+            message,
+        };
+        let shape = "s3://bucket or s3://bucket/prefix (or unset, for files in UPLOAD_DIR)";
+        let rest = match value.split_once("://") {
+            Some((scheme, rest)) if scheme.eq_ignore_ascii_case("s3") => rest,
+            _ => return Err(error(format!("'{value}' is not {shape}"))),
+        };
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        if bucket.is_empty() {
+            return Err(error(format!(
+                "'{value}' names no bucket; expected {shape}"
+            )));
+        }
+        let bucket_ok = (3..=63).contains(&bucket.len())
+            && bucket
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+            && bucket.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && bucket.ends_with(|c: char| c.is_ascii_alphanumeric());
+        if !bucket_ok {
+            return Err(error(format!(
+                "'{bucket}' is not a bucket name (3 to 63 lowercase letters, digits, dots and \
+                 hyphens, beginning and ending with a letter or digit)"
+            )));
+        }
+        let prefix = prefix.trim_end_matches('/');
+        let prefix_ok = prefix.split('/').all(|folder| {
+            !folder.is_empty()
+                && folder != "."
+                && folder != ".."
+                && folder
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+        });
+        if !prefix.is_empty() && !prefix_ok {
+            return Err(error(format!(
+                "'{prefix}' is not a prefix of folders made of letters, digits, '.', '_' and '-'"
+            )));
+        }
+        Ok(Self::S3 {
+            bucket: bucket.to_owned(),
+            prefix: (!prefix.is_empty()).then(|| prefix.to_owned()),
+        })
+    }
 }
 
 /// A configuration value that could not be read.
@@ -94,6 +172,7 @@ impl Config {
             },
             site_addr,
             upload_dir: PathBuf::from(text("UPLOAD_DIR", "uploads")),
+            storage: Storage::parse(&get("PARTWATCH_STORAGE").unwrap_or_default())?,
             secure_cookies: flag("PARTWATCH_SECURE_COOKIES", get("PARTWATCH_SECURE_COOKIES"))?,
             demo_data: flag("PARTWATCH_DEMO_DATA", get("PARTWATCH_DEMO_DATA"))?,
             session_lifetime: {
@@ -224,6 +303,7 @@ mod tests {
         assert_eq!(c.database_url, crate::server::db::DEFAULT_URL);
         assert_eq!(c.site_addr.to_string(), "127.0.0.1:3000");
         assert_eq!(c.upload_dir, PathBuf::from("uploads"));
+        assert_eq!(c.storage, Storage::Disk);
         assert!(!c.secure_cookies);
         assert!(!c.demo_data);
         assert_eq!(c.trusted_proxy, None);
@@ -297,6 +377,82 @@ mod tests {
             assert_eq!(
                 err.to_string(),
                 format!("PARTWATCH_MAX_CONNECTIONS: '{bad}' is not a number from 1 to 100000")
+            );
+        }
+    }
+
+    #[test]
+    fn the_storage_is_the_disk_or_an_s3_bucket_with_an_optional_prefix() {
+        let storage = |v: &str| read(&[("PARTWATCH_STORAGE", v)]).map(|c| c.storage);
+        let s3 = |bucket: &str, prefix: Option<&str>| Storage::S3 {
+            bucket: bucket.into(),
+            prefix: prefix.map(Into::into),
+        };
+        assert_eq!(storage("").unwrap(), Storage::Disk, "empty is the disk");
+        assert_eq!(storage("  ").unwrap(), Storage::Disk);
+        assert_eq!(storage("s3://photos").unwrap(), s3("photos", None));
+        assert_eq!(storage(" s3://photos/ ").unwrap(), s3("photos", None));
+        assert_eq!(storage("S3://photos").unwrap(), s3("photos", None));
+        assert_eq!(
+            storage("s3://partwatch.photos-eu/shop/parts/").unwrap(),
+            s3("partwatch.photos-eu", Some("shop/parts"))
+        );
+        assert_eq!(storage("s3://p-1/a_b.c").unwrap(), s3("p-1", Some("a_b.c")));
+        let shape = "s3://bucket or s3://bucket/prefix (or unset, for files in UPLOAD_DIR)";
+        for (bad, message) in [
+            (
+                "s3://",
+                format!("'s3://' names no bucket; expected {shape}"),
+            ),
+            (
+                "s3:///photos",
+                format!("'s3:///photos' names no bucket; expected {shape}"),
+            ),
+            ("ftp://x", format!("'ftp://x' is not {shape}")),
+            ("photos", format!("'photos' is not {shape}")),
+            ("/var/photos", format!("'/var/photos' is not {shape}")),
+            ("s3:/photos", format!("'s3:/photos' is not {shape}")),
+            ("https://photos", format!("'https://photos' is not {shape}")),
+        ] {
+            let err = storage(bad).unwrap_err();
+            assert_eq!(err.var, "PARTWATCH_STORAGE", "{bad}");
+            assert_eq!(
+                err.to_string(),
+                format!("PARTWATCH_STORAGE: {message}"),
+                "{bad}"
+            );
+        }
+        for bad_bucket in [
+            "Photos",
+            "ph",
+            "-photos",
+            "photos-",
+            "pho_tos",
+            "pho tos",
+            "photos?x=1",
+            "phötos",
+        ] {
+            let err = storage(&format!("s3://{bad_bucket}")).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "PARTWATCH_STORAGE: '{bad_bucket}' is not a bucket name (3 to 63 lowercase \
+                     letters, digits, dots and hyphens, beginning and ending with a letter or \
+                     digit)"
+                ),
+            );
+        }
+        assert!(storage(&format!("s3://{}", "a".repeat(63))).is_ok());
+        assert!(storage(&format!("s3://{}", "a".repeat(64))).is_err());
+        for bad_prefix in ["a//b", "../x", "a/./b", "a b", "a?b", "ä"] {
+            let err = storage(&format!("s3://photos/{bad_prefix}")).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "PARTWATCH_STORAGE: '{bad_prefix}' is not a prefix of folders made of \
+                     letters, digits, '.', '_' and '-'"
+                ),
+                "{bad_prefix}"
             );
         }
     }

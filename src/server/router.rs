@@ -10,10 +10,12 @@ use super::{
 use crate::app::{shell, App};
 use crate::auth::backend::Backend;
 use crate::error::AppError;
+use crate::media::storage::Storage;
+use crate::media::uploads;
 use axum::{
     body::Body,
     extract::{Request, State},
-    http::{header, HeaderValue, Response, StatusCode},
+    http::{header, HeaderValue, Method, Response, StatusCode},
     middleware::Next,
     response::IntoResponse,
     Router,
@@ -23,8 +25,9 @@ use leptos::prelude::provide_context;
 use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::any::Any;
+use std::convert::Infallible;
 use std::sync::LazyLock;
-use tower::ServiceExt;
+use tower::{util::BoxCloneSyncService, ServiceExt};
 use tower_http::{
     catch_panic::CatchPanicLayer,
     compression::{CompressionLayer, CompressionLevel},
@@ -81,35 +84,114 @@ fn site_files(state: &AppState) -> Router {
     files.layer(TraceLayer::new_for_http())
 }
 
-/// A picture's medium size (`<key>-800.jpg`) that is not on disk: a picture stored before
+/// A picture's medium size (`<key>-800.jpg`) that is not stored: a picture stored before
 /// that size existed. Made from its display file on first request, stored, and served; any
 /// other missing file is a 404 that is not cached.
-async fn medium_on_demand(dir: std::path::PathBuf, request: Request) -> Response<Body> {
+async fn medium_on_demand(storage: Storage, request: Request) -> Response<Body> {
     let key = request
         .uri()
         .path()
         .strip_prefix('/')
-        .and_then(|name| name.strip_suffix(crate::media::uploads::MEDIUM_SUFFIX))
+        .and_then(|name| name.strip_suffix(uploads::MEDIUM_SUFFIX))
         .filter(|key| super::random::is_valid_key(key))
         .map(str::to_owned);
     let made = match key {
-        Some(key) => crate::media::images::run_job(move || {
-            crate::media::uploads::make_medium(&dir, &key)
-                .map_err(|_| crate::media::images::ImageError::Corrupt)
-        })
-        .await
-        .ok(),
+        Some(key) => storage.make_medium(&key).await.ok(),
         None => None,
     };
     match made {
         Some(bytes) => ([(header::CONTENT_TYPE, "image/jpeg")], bytes).into_response(),
-        None => (
-            StatusCode::NOT_FOUND,
-            [(header::CACHE_CONTROL, "no-store")],
-            "Not found",
-        )
-            .into_response(),
+        None => upload_not_found(),
     }
+}
+
+/// A missing or impossible picture file: 404, never cached.
+fn upload_not_found() -> Response<Body> {
+    (
+        StatusCode::NOT_FOUND,
+        [(header::CACHE_CONTROL, "no-store")],
+        "Not found",
+    )
+        .into_response()
+}
+
+/// `/uploads/<file>` from a bucket: only a picture's file name is looked up (anything else is
+/// the same 404 as a missing file), through the `ServeDir` that serves the disk, so the answers
+/// are the same.
+async fn bucket_file<F>(storage: Storage, medium: F, request: Request) -> Response<Body>
+where
+    F: tower::Service<Request, Response = Response<Body>, Error = Infallible>
+        + Clone
+        + Send
+        + 'static,
+    F::Future: Send + 'static,
+{
+    let method = request.method();
+    let reads = method == Method::GET || method == Method::HEAD;
+    let named = request
+        .uri()
+        .path()
+        .strip_prefix('/')
+        .is_some_and(uploads::is_file_name);
+    if reads && !named {
+        return upload_not_found();
+    }
+    let Some(files) = storage.bucket_files(method == Method::HEAD) else {
+        return upload_not_found();
+    };
+    let Ok(response) = ServeDir::with_backend("", files)
+        .fallback(medium)
+        .oneshot(request)
+        .await;
+    response.into_response()
+}
+
+/// The uploaded pictures under `/uploads`: from the disk with `ServeDir`, or from the bucket
+/// through the same `ServeDir` ([`bucket_file`]); a missing medium size is made on demand.
+/// Image files never change under a name (a new image gets a new random name): cached for a
+/// year. They are images we re-encoded ourselves; still, they are served sandboxed so a
+/// browser never runs anything in them.
+fn upload_files(state: &AppState) -> BoxCloneSyncService<Request, Response<Body>, Infallible> {
+    let storage = state.storage.clone();
+    let medium = tower::service_fn(move |request: Request| {
+        let storage = storage.clone();
+        async move { Ok::<_, Infallible>(medium_on_demand(storage, request).await) }
+    });
+    let files = match state.storage.upload_dir() {
+        Some(dir) => BoxCloneSyncService::new(
+            ServeDir::new(dir)
+                .fallback(medium)
+                .map_response(IntoResponse::into_response),
+        ),
+        None => {
+            let storage = state.storage.clone();
+            BoxCloneSyncService::new(tower::service_fn(move |request: Request| {
+                let (storage, medium) = (storage.clone(), medium.clone());
+                async move { Ok::<_, Infallible>(bucket_file(storage, medium, request).await) }
+            }))
+        }
+    };
+    BoxCloneSyncService::new(
+        tower::ServiceBuilder::new()
+            // A failure to read (the bucket unreachable, a disk error) is not cached.
+            .map_response(|mut response: Response<Body>| {
+                if response.status().is_server_error() {
+                    response
+                        .headers_mut()
+                        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                }
+                response
+            })
+            .layer(SetResponseHeaderLayer::if_not_present(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=31536000, immutable"),
+            ))
+            .layer(SetResponseHeaderLayer::overriding(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(security::UPLOAD_CSP),
+            ))
+            .service(files),
+    )
 }
 
 /// The app's pages, listed once per process. Listing them runs the app with resource loading
@@ -123,24 +205,6 @@ pub fn routes(state: &AppState) -> Router<AppState> {
     let route_list = ROUTE_LIST.clone();
     let page_state = state.clone();
     let options = state.leptos_options.clone();
-    // Image files never change under a name (a new image gets a new random name).
-    // Uploaded files are images we re-encoded ourselves; still, they are served sandboxed so a
-    // browser never runs anything in them.
-    let medium_dir = state.config.upload_dir.clone();
-    let medium = tower::service_fn(move |request: Request| {
-        let dir = medium_dir.clone();
-        async move { Ok::<_, std::convert::Infallible>(medium_on_demand(dir, request).await) }
-    });
-    let uploads = tower::ServiceBuilder::new()
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=31536000, immutable"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(security::UPLOAD_CSP),
-        ))
-        .service(ServeDir::new(&state.config.upload_dir).fallback(medium));
     // The listing form posts multipart (it carries a photo): plain routes, not server
     // functions. The handler counts the photo's bytes itself (5 MB) as they stream in; the body
     // limit is higher so that a somewhat larger photo still gets its message beside the field
@@ -165,7 +229,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             move || provide_context(page_state.clone()),
             move || shell(options.clone()),
         )
-        .nest_service("/uploads", uploads)
+        .nest_service("/uploads", upload_files(state))
         .fallback(fallback)
         // Forms and server-function calls are small: anything larger is refused (413).
         .layer(RequestBodyLimitLayer::new(security::FORM_BODY_LIMIT))

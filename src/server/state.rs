@@ -2,6 +2,7 @@
 //! functions; inside those, [`super::ctx::Ctx`] hands it out.
 
 use super::{config::Config, throttle::Limiter};
+use crate::media::storage::Storage;
 use crate::server::db::DbPool;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -19,6 +20,8 @@ pub struct AppState {
     pub read_pool: DbPool,
     /// The configuration read at start.
     pub config: Arc<Config>,
+    /// Where part pictures are kept (disk or bucket, as the configuration says).
+    pub storage: Storage,
     /// Attempt counters (logins, registrations, password checks, checkouts, uploads).
     pub limiter: Arc<Limiter>,
 }

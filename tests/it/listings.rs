@@ -17,7 +17,7 @@ use partwatch::{
 use std::io::Cursor;
 const BOUNDARY: &str = "----partwatch-test-boundary";
 
-fn picture(format: ImageFormat, w: u32, h: u32) -> Vec<u8> {
+pub(crate) fn picture(format: ImageFormat, w: u32, h: u32) -> Vec<u8> {
     let img = RgbImage::from_fn(w, h, |x, y| Rgb([(x % 256) as u8, (y % 256) as u8, 120]));
     let mut out = Cursor::new(Vec::new());
     image::DynamicImage::ImageRgb8(img)
@@ -26,7 +26,7 @@ fn picture(format: ImageFormat, w: u32, h: u32) -> Vec<u8> {
     out.into_inner()
 }
 
-fn fields(name: &str, price: &str) -> Vec<(&'static str, String)> {
+pub(crate) fn fields(name: &str, price: &str) -> Vec<(&'static str, String)> {
     vec![
         ("name", name.to_string()),
         ("manufacturer", "Brembo".into()),
@@ -38,7 +38,7 @@ fn fields(name: &str, price: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
-fn multipart(fields: &[(&str, String)], image: Option<(&str, &[u8])>) -> Vec<u8> {
+pub(crate) fn multipart(fields: &[(&str, String)], image: Option<(&str, &[u8])>) -> Vec<u8> {
     let mut body = Vec::new();
     for (name, value) in fields {
         body.extend_from_slice(
@@ -60,7 +60,7 @@ fn multipart(fields: &[(&str, String)], image: Option<(&str, &[u8])>) -> Vec<u8>
     body
 }
 
-async fn post_listing(
+pub(crate) async fn post_listing(
     app: &TestApp,
     path: &str,
     cookie: Option<&str>,

@@ -18,4 +18,5 @@ mod scale_out;
 mod security;
 mod security_log;
 mod slow_clients;
+mod storage;
 mod throttle;

@@ -5,6 +5,7 @@
 
 #[cfg(feature = "postgres")]
 pub mod balancer;
+pub mod moto;
 pub mod process;
 mod world;
 
@@ -17,6 +18,7 @@ use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
 use leptos::server_fn::ServerFn;
 use partwatch::auth::api::{CurrentUser, Login, Register};
+use partwatch::media::storage::Storage;
 use partwatch::parts::{
     db::{insert_part, NewPart, PartFields},
     Cents, DeliveryEstimate,
@@ -110,6 +112,8 @@ pub struct Reply {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
     pub body: String,
+    /// The body as sent (`body` is it as text, for pages).
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -143,6 +147,12 @@ impl Reply {
 }
 
 pub fn state_for(pool: DbPool, config: Config) -> AppState {
+    let storage = Storage::from_config(&config).expect("the storage opens");
+    state_with_storage(pool, config, storage)
+}
+
+/// [`state_for`] with pictures kept in `storage` (a bucket) instead of `config`'s folder.
+pub fn state_with_storage(pool: DbPool, config: Config, storage: Storage) -> AppState {
     let leptos_options = LeptosOptions::builder()
         .output_name("partwatch")
         .site_root("target/site")
@@ -154,6 +164,7 @@ pub fn state_for(pool: DbPool, config: Config) -> AppState {
         read_pool: pool.clone(),
         pool,
         config: Arc::new(config),
+        storage,
     }
 }
 
@@ -173,6 +184,19 @@ impl TestApp {
         init_tracing();
         let config = test_config();
         let state = state_for(pool.clone(), config.clone());
+        Self {
+            router: router::app_router(state),
+            pool,
+            config,
+        }
+    }
+
+    /// An application on `pool` that keeps pictures in `storage` (a bucket); its `config`'s
+    /// upload folder stays empty.
+    pub fn with_storage(pool: DbPool, storage: Storage) -> Self {
+        init_tracing();
+        let config = test_config();
+        let state = state_with_storage(pool.clone(), config.clone(), storage);
         Self {
             router: router::app_router(state),
             pool,
@@ -207,6 +231,7 @@ impl TestApp {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 
