@@ -6,6 +6,13 @@ release build on a copy of it, and drive wrk at 1 and 32 connections against eve
 search shape; measure checkouts with logged-in customers; record server memory and database
 size. Then asset sizes (raw, gzip, brotli) and Lighthouse for home, catalogue and part page.
 Writes bench/results.md; the run before is kept as bench/results.previous.md.
+
+With `--database postgres://HOST:PORT/…` the same rows run on PostgreSQL instead: the
+PostgreSQL build (target/postgres/release/partwatch, `scripts/build.sh --postgres`) generates
+each catalogue into a database of its own on that server (`partwatch_bench_<size>`, kept and
+reused like the SQLite files) and serves a copy of it (`CREATE DATABASE … TEMPLATE`). Its
+sections replace the PostgreSQL sections of bench/results.md and leave the SQLite ones (and
+the asset sizes and Lighthouse scores, which do not depend on the engine) as they are.
 """
 
 import argparse
@@ -29,7 +36,12 @@ import brotli
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / "target/release/partwatch"
+PG_BIN = ROOT / "target/postgres/release/partwatch"
 WORK = ROOT / "target/bench"
+# The PostgreSQL server of a `--database` run (its URL without the database name), else None.
+PG_SERVER = None
+# Where the PostgreSQL sections of bench/results.md begin and end.
+PG_BEGIN, PG_END = "<!-- postgres -->", "<!-- /postgres -->"
 HOST, PORT = "127.0.0.1", 3500
 BASE = f"http://{HOST}:{PORT}"
 PASSWORD = "partwatch-demo"
@@ -42,12 +54,50 @@ def say(text):
 def schema_stamp():
     """Generated catalogues are reused while migrations and generator are unchanged."""
     h = hashlib.sha256()
-    for path in sorted((ROOT / "migrations").glob("*.sql")) + [ROOT / "src/demo/generate.rs"]:
+    for path in sorted((ROOT / "migrations").rglob("*.sql")) + [ROOT / "src/demo/generate.rs"]:
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
 
 
+def binary():
+    return PG_BIN if PG_SERVER else BIN
+
+
+def psql(database, sql):
+    """Runs `sql` on a database of the PostgreSQL server; returns its rows, tab-separated."""
+    out = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1",
+                          f"{PG_SERVER}/{database}", "-c", sql],
+                         capture_output=True, text=True, check=True).stdout
+    return [line.split("\t") for line in out.splitlines() if line]
+
+
+def pg_generate(size):
+    """The catalogue of `size` parts in database partwatch_bench_<size> (made once, reused while
+    the schema and the generator are unchanged: the stamp is kept beside the SQLite files)."""
+    name = f"partwatch_bench_{size}"
+    stamp = WORK / f"pg-catalogue-{size}.stamp"
+    info_file = WORK / f"pg-catalogue-{size}.json"
+    exists = psql("postgres", f"SELECT 1 FROM pg_database WHERE datname = '{name}'")
+    if exists and stamp.exists() and stamp.read_text() == schema_stamp():
+        return name, json.loads(info_file.read_text())
+    psql("postgres", f"DROP DATABASE IF EXISTS {name}")
+    psql("postgres", f"CREATE DATABASE {name}")
+    say(f"generating {size:,} parts into PostgreSQL ({name})")
+    started = time.time()
+    subprocess.run(
+        [str(PG_BIN), "generate", "--parts", str(size), "--suppliers", str(max(10, size // 1000)),
+         "--customers", "400", "--seed", "1", "--database", f"{PG_SERVER}/{name}"],
+        check=True, cwd=ROOT)
+    info = {"seconds": round(time.time() - started, 1),
+            "bytes": int(psql(name, "SELECT pg_database_size(current_database())")[0][0])}
+    info_file.write_text(json.dumps(info))
+    stamp.write_text(schema_stamp())
+    return name, info
+
+
 def generate(size):
+    if PG_SERVER:
+        return pg_generate(size)
     db = WORK / f"catalogue-{size}.db"
     stamp = WORK / f"catalogue-{size}.stamp"
     if db.exists() and stamp.exists() and stamp.read_text() == schema_stamp():
@@ -68,15 +118,22 @@ def generate(size):
 
 class Server:
     def __init__(self, db):
-        self.run_db = WORK / "run.db"
-        for p in WORK.glob("run.db*"):
-            p.unlink()
-        shutil.copyfile(db, self.run_db)
-        env = dict(os.environ, DATABASE_URL=f"sqlite://{self.run_db}", UPLOAD_DIR=str(WORK / "uploads"),
+        if PG_SERVER:
+            # A copy of the generated database, as on SQLite: the run's writes do not pile up.
+            psql("postgres", "DROP DATABASE IF EXISTS partwatch_bench_run")
+            psql("postgres", f"CREATE DATABASE partwatch_bench_run TEMPLATE {db}")
+            url = f"{PG_SERVER}/partwatch_bench_run"
+        else:
+            self.run_db = WORK / "run.db"
+            for p in WORK.glob("run.db*"):
+                p.unlink()
+            shutil.copyfile(db, self.run_db)
+            url = f"sqlite://{self.run_db}"
+        env = dict(os.environ, DATABASE_URL=url, UPLOAD_DIR=str(WORK / "uploads"),
                    LEPTOS_SITE_ADDR=f"{HOST}:{PORT}", LEPTOS_ENV="PROD", RUST_LOG="warn",
                    PARTWATCH_TRUSTED_PROXY="127.0.0.1")
         self.log = open(WORK / "server.log", "w")
-        self.proc = subprocess.Popen([str(BIN)], cwd=ROOT, env=env, stdout=self.log, stderr=self.log)
+        self.proc = subprocess.Popen([str(binary())], cwd=ROOT, env=env, stdout=self.log, stderr=self.log)
         for _ in range(300):
             try:
                 http.client.HTTPConnection(HOST, PORT, timeout=2).request("GET", "/")
@@ -182,12 +239,19 @@ def checkouts(customers, parts, threads):
             "count": len(latencies)}
 
 
+SAMPLE_PARTS = "SELECT id FROM parts WHERE archived = 0 AND stock >= 100 ORDER BY id DESC LIMIT 2000"
+SAMPLE_NUMBER = "SELECT model FROM parts WHERE archived = 0 AND model LIKE '0 986 %' ORDER BY id DESC LIMIT 1"
+
+
 def sample(db):
+    if PG_SERVER:
+        listed = [int(r[0]) for r in psql(db, SAMPLE_PARTS)]
+        bosch = (psql(db, SAMPLE_NUMBER) or [None])[0]
+        return listed, (bosch[0] if bosch else "BP-123")
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     one = lambda sql: con.execute(sql).fetchone()
-    listed = [r[0] for r in con.execute(
-        "SELECT id FROM parts WHERE archived = 0 AND stock >= 100 ORDER BY id DESC LIMIT 2000")]
-    bosch = one("SELECT model FROM parts WHERE archived = 0 AND model LIKE '0 986 %' ORDER BY id DESC LIMIT 1")
+    listed = [r[0] for r in con.execute(SAMPLE_PARTS)]
+    bosch = one(SAMPLE_NUMBER)
     con.close()
     return listed, (bosch[0] if bosch else "BP-123")
 
@@ -320,18 +384,23 @@ def fmt_ms(v):
     return f"{v:.1f}" if v < 100 else f"{v:.0f}"
 
 
-def write(results, assets, scores, args):
-    lines = [
-        "# PartWatch benchmark results", "",
-        f"Run {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} by `bench/run.sh` "
-        f"(commit {subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True, cwd=ROOT).stdout.strip()}) "
-        f"on {os.cpu_count()} cores; release build; wrk for {args.seconds} s per row after a 2 s warm-up; "
-        "checkouts by 1 and 32 threads of logged-in customers (10 per customer: the per-minute limit).", "",
-    ]
+def run_line(args, engine):
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                            cwd=ROOT).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
+                           text=True, cwd=ROOT).stdout.strip()
+    return (f"Run {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} by `bench/run.sh` "
+            f"(commit {commit}{' with uncommitted changes' if dirty else ''}) on {os.cpu_count()} cores; "
+            f"{engine}; release build; wrk for {args.seconds} s per row after a 2 s warm-up; "
+            "checkouts by 1 and 32 threads of logged-in customers (10 per customer: the per-minute limit).")
+
+
+def size_sections(results, heading="##"):
+    lines = []
     for r in results:
         g = r["generate"]
         lines += [
-            f"## {r['size']:,} parts", "",
+            f"{heading} {r['size']:,} parts", "",
             f"Generated in {g['seconds']} s; database {g['bytes'] / 1e6:,.0f} MB; "
             f"server memory after the run {r['rss'] / 1e6:.0f} MB (peak {r['peak'] / 1e6:.0f} MB).", "",
             "| request | 1 conn req/s | p50 ms | p99 ms | 32 conns req/s | p50 ms | p99 ms | errors |",
@@ -342,6 +411,47 @@ def write(results, assets, scores, args):
             lines.append(f"| {row['label']} | {a['rps']:,.0f} | {fmt_ms(a['p50'])} | {fmt_ms(a['p99'])} | "
                          f"{b['rps']:,.0f} | {fmt_ms(b['p50'])} | {fmt_ms(b['p99'])} | {a['errors'] + b['errors']} |")
         lines.append("")
+    return lines
+
+
+def pg_block(text):
+    """The PostgreSQL sections of a results file, markers included ("" when it has none)."""
+    if PG_BEGIN in text and PG_END in text:
+        return text[text.index(PG_BEGIN):text.index(PG_END) + len(PG_END)]
+    return ""
+
+
+def write_postgres(results, args):
+    """Puts this run's sections into bench/results.md in place of the PostgreSQL ones there
+    (before the asset sizes), leaving the SQLite sections as they are."""
+    out = ROOT / "bench/results.md"
+    text = out.read_text() if out.exists() else "# PartWatch benchmark results\n"
+    version = psql("postgres", "SHOW server_version")[0][0].split()[0]
+    block = "\n".join([PG_BEGIN, f"## On PostgreSQL {version}", "",
+                       run_line(args, f"PostgreSQL {version} on the same machine, reached over TCP "
+                                      f"({PG_SERVER.split('@')[-1]}); the build with `--features postgres`"), ""]
+                      + size_sections(results, "###") + [PG_END])
+    old = pg_block(text)
+    if old:
+        text = text.replace(old, block)
+    elif "\n## Assets" in text:
+        text = text.replace("\n## Assets", "\n" + block + "\n\n## Assets", 1)
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    if out.exists():
+        shutil.copyfile(out, ROOT / "bench/results.previous.md")
+    out.write_text(text)
+    say(f"wrote the PostgreSQL sections of {out}")
+
+
+def write(results, assets, scores, args):
+    lines = ["# PartWatch benchmark results", "", run_line(args, "SQLite"), ""]
+    lines += size_sections(results)
+    out = ROOT / "bench/results.md"
+    # The PostgreSQL sections of the last `--database` run stay (they say when they were run).
+    block = pg_block(out.read_text()) if out.exists() else ""
+    if block:
+        lines += [block, ""]
     lines += ["## Assets", "", "| file | raw | gzip -9 | brotli 11 |", "|---|---:|---:|---:|"]
     for name, raw, gz, br in assets:
         lines.append(f"| {name} | {raw / 1024:,.0f} KB | {gz / 1024:,.0f} KB | {br / 1024:,.0f} KB |")
@@ -352,7 +462,6 @@ def write(results, assets, scores, args):
         for label, perf, a11y, lcp, tbt in scores:
             lines.append(f"| {label} | {perf} | {a11y} | {lcp} | {tbt} |")
         lines.append("")
-    out = ROOT / "bench/results.md"
     if out.exists():
         shutil.copyfile(out, ROOT / "bench/results.previous.md")
     out.write_text("\n".join(lines))
@@ -360,13 +469,24 @@ def write(results, assets, scores, args):
 
 
 def main():
+    global PG_SERVER
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000,1000000")
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--no-lighthouse", action="store_true")
+    parser.add_argument("--database", metavar="postgres://HOST:PORT/DB",
+                        help="run on this PostgreSQL server instead of SQLite (the databases "
+                             "partwatch_bench_* are made and replaced there; DB itself is not used)")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",")]
+    if args.database:
+        if not args.database.startswith(("postgres://", "postgresql://")):
+            raise SystemExit("--database: a postgres:// URL")
+        PG_SERVER = args.database.rsplit("/", 1)[0]
+        results = [run_size(size, args.seconds) for size in sizes]
+        write_postgres(results, args)
+        return
     results = [run_size(size, args.seconds) for size in sizes]
     scores = [] if args.no_lighthouse else lighthouse(generate(sizes[-1])[0])
     write(results, asset_sizes(), scores, args)

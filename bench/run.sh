@@ -5,9 +5,12 @@
 # as bench/results.previous.md).
 #
 #   bench/run.sh [--sizes 10000,1000000] [--seconds 10] [--no-lighthouse]
+#   bench/run.sh --database postgres://postgres@127.0.0.1:55432/postgres [--sizes …] [--seconds …]
 #
 # About 25 minutes on 2 cores, most of it the 1M-part catalogue (generated once and kept in
-# target/bench/, reused while the schema is unchanged).
+# target/bench/, reused while the schema is unchanged). With --database the same rows run on
+# that PostgreSQL server (scripts/postgres.sh starts one) with the PostgreSQL build, and only
+# the PostgreSQL sections of bench/results.md are replaced (see bench/bench.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-build.sh
@@ -16,7 +19,7 @@ scripts/setup-build.sh
 step "bench: tools (wrk from Debian, Python's brotli, Lighthouse from npm)"
 command -v wrk > /dev/null || { apt-get update -q && apt-get install -y -q wrk; }
 python3 -c 'import brotli' 2> /dev/null || pip install -q brotli
-if [[ " $* " != *" --no-lighthouse "* ]]; then
+if [[ " $* " != *" --no-lighthouse "* && " $* " != *" --database "* ]]; then
   command -v chromium > /dev/null || { apt-get update -q && apt-get install -y -q chromium; }
   if [ ! -f bench/node_modules/.install-stamp ] || [ bench/package-lock.json -nt bench/node_modules/.install-stamp ]; then
     (cd bench && npm ci --no-audit --no-fund --loglevel=error)
@@ -25,6 +28,10 @@ if [[ " $* " != *" --no-lighthouse "* ]]; then
 fi
 
 step "bench: release build"
-scripts/build.sh
+if [[ " $* " == *" --database "* ]]; then
+  scripts/build.sh --postgres
+else
+  scripts/build.sh
+fi
 step_end
 exec python3 bench/bench.py "$@"

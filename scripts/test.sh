@@ -42,7 +42,7 @@ cargo test --locked --features ssr
 step "the same tests on PostgreSQL (a fresh throwaway server in target/pg-test)"
 scripts/postgres.sh stop target/pg-test
 rm -rf target/pg-test
-pg_url=$(scripts/postgres.sh start target/pg-test 55433)
+pg_url=$(scripts/postgres.sh start target/pg-test 55439)
 trap 'scripts/postgres.sh stop target/pg-test' EXIT
 DATABASE_URL=$pg_url cargo test --locked --features postgres
 scripts/postgres.sh stop target/pg-test

@@ -2,7 +2,7 @@
 //! query so reload, back/forward and a shared link reproduce the view.
 
 pub mod api;
-#[cfg(all(feature = "ssr", not(feature = "postgres")))]
+#[cfg(feature = "ssr")]
 pub mod search;
 pub mod view;
 
@@ -119,8 +119,11 @@ impl CatalogueQuery {
                 "q" => out.q = clean_search_text(&value),
                 "m" => {
                     let m = value.trim();
+                    // A maker's name has no control characters (the listing rules refuse
+                    // them), and PostgreSQL cannot even compare text with a NUL in it.
                     if !m.is_empty()
                         && m.chars().count() <= 100
+                        && !m.chars().any(crate::text::is_hidden_control)
                         && out.manufacturers.len() < 50
                         && !out.manufacturers.iter().any(|x| x == m)
                     {
@@ -354,7 +357,9 @@ mod tests {
 
     #[test]
     fn nonsense_is_dropped_not_refused() {
-        let q = CatalogueQuery::parse("page=-4&min=abc&max=1e9&sort=cheapest&stock=maybe&m=");
+        let q = CatalogueQuery::parse(
+            "page=-4&min=abc&max=1e9&sort=cheapest&stock=maybe&m=&m=Bosch%00&m=%E2%80%AEATE",
+        );
         assert_eq!(q, CatalogueQuery::parse(""));
         assert_eq!(CatalogueQuery::parse("page=0").page, 1);
         // Swapped bounds are put in order.

@@ -255,11 +255,9 @@ async fn search_function_takes_any_text(pool: DbPool) {
 /// disposed, a 500 about one render in a thousand.)
 #[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
 async fn concurrent_catalogue_renders_never_fail(pool: DbPool) {
-    let app = std::sync::Arc::new(TestApp::new(pool));
-    let cookie = app
-        .register("anna", "anna@example.com", PW, "customer")
-        .await;
-    shop(&app).await;
+    // A connection to PostgreSQL is a socket of the runtime that opened it, which stops while
+    // this test waits for the other one: the renders use a pool opened on their own runtime.
+    let options = pool.connect_options();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(4)
         .enable_all()
@@ -267,6 +265,12 @@ async fn concurrent_catalogue_renders_never_fail(pool: DbPool) {
         .unwrap();
     let failures = std::thread::spawn(move || {
         runtime.block_on(async move {
+            let pool = DbPool::connect_with((*options).clone()).await.unwrap();
+            let app = std::sync::Arc::new(TestApp::new(pool.clone()));
+            let cookie = app
+                .register("anna", "anna@example.com", PW, "customer")
+                .await;
+            shop(&app).await;
             let mut tasks = Vec::new();
             for n in 0..400 {
                 let app = app.clone();
@@ -282,6 +286,7 @@ async fn concurrent_catalogue_renders_never_fail(pool: DbPool) {
                     failures += 1;
                 }
             }
+            pool.close().await;
             failures
         })
     })

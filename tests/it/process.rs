@@ -18,9 +18,9 @@ const CUSTOMERS: usize = 24;
 const PARTS: i64 = 3;
 const START_STOCK: i64 = 40;
 const ROUNDS: usize = 4;
-const BOUNDARY: &str = "----crash-boundary";
+pub(crate) const BOUNDARY: &str = "----crash-boundary";
 
-fn picture() -> Vec<u8> {
+pub(crate) fn picture() -> Vec<u8> {
     let img = RgbImage::from_fn(640, 480, |x, y| Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
     let mut out = Cursor::new(Vec::new());
     image::DynamicImage::ImageRgb8(img)
@@ -29,7 +29,7 @@ fn picture() -> Vec<u8> {
     out.into_inner()
 }
 
-fn listing_form(n: usize, photo: &[u8]) -> Vec<u8> {
+pub(crate) fn listing_form(n: usize, photo: &[u8]) -> Vec<u8> {
     let mut body = Vec::new();
     for (name, value) in [
         ("name", format!("Crash test part {n}")),

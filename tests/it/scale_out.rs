@@ -1,14 +1,16 @@
-//! Scale-out (PostgreSQL build): two app-server processes on one PostgreSQL database behind a
-//! load balancer behave as one shop. A login made through one server is valid on the other;
-//! attempt limits are shared; 32 buyers rushing 3 units through both buy exactly 3; and a
+//! Scale-out (PostgreSQL build): two app-server processes on one PostgreSQL database and one
+//! S3 bucket (moto) behind a load balancer behave as one shop. A login made through one server
+//! is valid on the other; attempt limits are shared; a photo uploaded through one is served by
+//! the other; 32 buyers rushing 3 units through both buy exactly 3; and a
 //! server killed (SIGKILL) in the middle of checkouts leaves no partial order while the other
 //! keeps serving.
 
 use crate::common::{
-    self, balancer,
+    self, balancer, moto,
     process::{call, send, temp_dir, Server},
     PW,
 };
+use crate::process::{listing_form, picture, BOUNDARY};
 use partwatch::{
     auth::api::CurrentUser,
     cart::api::AddToCart,
@@ -76,8 +78,19 @@ async fn login(addr: &str, email: &str, password: &str, client: &str) -> (u16, O
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_servers_behind_a_balancer_act_as_one_shop() {
     let dir = temp_dir("scale-out");
-    let mut a = Server::start(&dir).await;
-    let b = Server::start(&dir).await;
+    let moto = moto::moto().await;
+    let bucket = moto.bucket().await;
+    let storage = format!("s3://{}/photos", bucket.name);
+    let env = [
+        ("PARTWATCH_STORAGE", storage.as_str()),
+        ("AWS_ENDPOINT_URL", moto.endpoint.as_str()),
+        ("AWS_REGION", moto::REGION),
+        ("AWS_ACCESS_KEY_ID", moto::ACCESS_KEY),
+        ("AWS_SECRET_ACCESS_KEY", moto::SECRET_KEY),
+        ("AWS_ALLOW_HTTP", "true"),
+    ];
+    let mut a = Server::start_with(&dir, &env).await;
+    let b = Server::start_with(&dir, &env).await;
     let pool = open(&dir).await;
     let part = shop(&pool, BUYERS, 3).await;
     let lb = balancer::start(vec![a.addr.clone(), b.addr.clone()]).await;
@@ -107,6 +120,53 @@ async fn two_servers_behind_a_balancer_act_as_one_shop() {
     }
     let (status, _) = login(&a.addr, "buyer1@example.com", PW, "10.2.0.99").await;
     assert_eq!(status, 429, "the 11th attempt, across both servers");
+
+    // A photo uploaded through A is served by B (both keep pictures in the bucket).
+    let (status, acme) = login(&a.addr, "acme@example.com", PW, "10.6.0.1").await;
+    assert_eq!(status, 200);
+    let acme = acme.unwrap();
+    let content_type = format!("multipart/form-data; boundary={BOUNDARY}");
+    let posted = send(
+        &a.addr,
+        "POST",
+        "/listings/new",
+        &[
+            ("Content-Type", &content_type),
+            ("Accept", "text/html"),
+            ("Cookie", &acme),
+            ("X-Forwarded-For", "10.6.0.1"),
+        ],
+        &listing_form(1, &picture()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(posted.status, 303, "{}", posted.body);
+    let key: String = sqlx::query_scalar(
+        "SELECT image_key FROM parts WHERE name = 'Crash test part 1' AND image_key IS NOT NULL",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(bucket.names().await.contains(&format!("photos/{key}.jpg")));
+    for size in ["", "-800", "-thumb"] {
+        let photo = send(
+            &b.addr,
+            "GET",
+            &format!("/uploads/{key}{size}.jpg"),
+            &[],
+            b"",
+        )
+        .await
+        .unwrap();
+        assert_eq!(photo.status, 200, "{key}{size}");
+        assert!(photo
+            .headers
+            .contains(&("content-type".into(), "image/jpeg".into())));
+    }
+    assert!(
+        !dir.join("uploads").exists(),
+        "nothing on either server's disk"
+    );
 
     // 32 buyers rush 3 units through the balancer (so through both servers): exactly 3 sold.
     let mut cookies = Vec::new();
