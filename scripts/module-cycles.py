@@ -138,6 +138,12 @@ def main() -> int:
     files = sorted(SRC.rglob("*.rs"))
     modules = {module_of(f): f for f in files if f.name != "main.rs"}
     mods = set(modules)
+    # `#[macro_export]` macros live at the crate root by name (`crate::db_query!`) but belong
+    # to the file that defines them.
+    exported = {}
+    for f in files:
+        for m in re.finditer(r"#\[macro_export\]\s*macro_rules!\s*([A-Za-z_][A-Za-z0-9_]*)", f.read_text()):
+            exported[m.group(1)] = module_of(f)
     edges = {}
     for f in files:
         here = module_of(f)
@@ -153,7 +159,11 @@ def main() -> int:
                     targets.add(t)
         for m in re.finditer(r"(?<![A-Za-z0-9_:])([A-Za-z_][A-Za-z0-9_]*(?:::[A-Za-z_][A-Za-z0-9_]*)+)", text):
             at = here + inline_at(inline, m.start())
-            t = resolve(m.group(1).split("::"), at, mods)
+            segments = m.group(1).split("::")
+            if len(segments) == 2 and segments[0] in ("crate", "partwatch") and segments[1] in exported:
+                targets.add(exported[segments[1]])
+                continue
+            t = resolve(segments, at, mods)
             if t is not None:
                 targets.add(t)
         # An inline module (`mod tests { … }`) belongs to its file.

@@ -24,8 +24,8 @@ pub use postgres as dialect;
 pub use sqlite::connect as sqlite_source;
 
 pub use dialect::{
-    begin_exclusive, begin_write, connect, connect_read, lock_parts, open_error_message,
-    scratch_database, session_store, unique_violation, Db, SessionStore, DEFAULT_URL, MIGRATOR,
+    begin_write, connect, connect_read, lock_parts, open_error_message, scratch_database,
+    session_store, unique_violation, Db, SessionStore, DEFAULT_URL, MIGRATOR,
 };
 
 /// Work that one server at a time may do, however many start together on one database.
@@ -33,6 +33,15 @@ pub use dialect::{
 pub enum Exclusive {
     /// Loading the demo data into an empty database.
     DemoData = 1,
+}
+
+/// Begins a transaction that only one server at a time runs for `what` (see the dialect's
+/// `begin_exclusive`: SQLite's write lock, PostgreSQL's advisory lock).
+pub async fn begin_exclusive(
+    pool: &DbPool,
+    what: Exclusive,
+) -> sqlx::Result<DbTransaction<'static>> {
+    dialect::begin_exclusive(pool, what as i64).await
 }
 
 /// A pool of connections to the shop's database.

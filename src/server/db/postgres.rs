@@ -140,17 +140,14 @@ pub async fn begin_write(
     Ok(tx)
 }
 
-/// Begins a transaction that only one server at a time runs for `what`: it holds a
-/// transaction-level advisory lock (released at commit or rollback, or when a killed server's
+/// Begins a transaction that only one server at a time runs for the work numbered `lock`: it
+/// holds a transaction-level advisory lock (released at commit or rollback, or when a killed server's
 /// connection drops), so a second server starting at the same moment waits, then sees the
 /// first one's work.
-pub async fn begin_exclusive(
-    pool: &PgPool,
-    what: super::Exclusive,
-) -> sqlx::Result<Transaction<'static, Db>> {
+pub async fn begin_exclusive(pool: &PgPool, lock: i64) -> sqlx::Result<Transaction<'static, Db>> {
     let mut tx = pool.begin().await?;
     sqlx::query("SELECT pg_advisory_xact_lock($1)")
-        .bind(what as i64)
+        .bind(lock)
         .execute(&mut *tx)
         .await?;
     Ok(tx)

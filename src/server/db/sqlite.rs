@@ -87,13 +87,13 @@ pub async fn begin_write(
     pool.begin_with("BEGIN IMMEDIATE").await
 }
 
-/// Begins a transaction that only one process at a time runs for `what`: SQLite's write lock
-/// (`BEGIN IMMEDIATE`) already is that.
+/// Begins a transaction that only one process at a time runs for the work numbered `lock`:
+/// SQLite's write lock (`BEGIN IMMEDIATE`) already is that.
 pub async fn begin_exclusive(
     pool: &SqlitePool,
-    what: super::Exclusive,
+    lock: i64,
 ) -> sqlx::Result<Transaction<'static, Db>> {
-    let _ = what;
+    let _ = lock;
     pool.begin_with("BEGIN IMMEDIATE").await
 }
 
