@@ -542,7 +542,6 @@ struct Tally {
 /// and the application in front of it.
 struct Harness {
     pool: DbPool,
-    config: partwatch::server::Config,
     app: TestApp,
     /// Calls per attempt-limit group on the current application instance.
     limited_calls: HashMap<&'static str, u32>,
@@ -575,9 +574,8 @@ impl Harness {
         let p3 = world.app.part("brakeco", "Oil filter", 890, 1000).await;
         let harness = Harness {
             pool: world.app.pool.clone(),
-            config: world.app.config.clone(),
             // The setup used up some attempts: the calls start on a fresh instance.
-            app: instance(&world.app.pool, &world.app.config),
+            app: instance(&world.app),
             limited_calls: HashMap::new(),
             instances: 1,
             anna: world.app.user_id("anna").await,
@@ -653,7 +651,7 @@ impl Harness {
         };
         let group = limit.group;
         if self.limited_calls.get(group).copied().unwrap_or(0) >= limit.budget() {
-            self.app = instance(&self.pool, &self.config);
+            self.app = instance(&self.app);
             self.limited_calls.clear();
             self.instances += 1;
         }
@@ -909,13 +907,17 @@ impl Harness {
     }
 }
 
-/// A fresh application instance (its own attempt counters) on the same database.
-fn instance(pool: &DbPool, config: &partwatch::server::Config) -> TestApp {
-    let state = state_for(pool.clone(), config.clone());
+/// A fresh application instance on the same database and upload folder, with attempt
+/// counters of its own: in its memory even on PostgreSQL, where servers otherwise share the
+/// database's counters (which a fresh instance would not reset).
+fn instance(app: &TestApp) -> TestApp {
+    let mut state = state_for(app.pool.clone(), app.config.clone());
+    state.limiter = std::sync::Arc::new(partwatch::server::throttle::Limiter::default());
     TestApp {
         router: router::app_router(state),
-        pool: pool.clone(),
-        config: config.clone(),
+        pool: app.pool.clone(),
+        config: app.config.clone(),
+        uploads: app.uploads.clone(),
     }
 }
 

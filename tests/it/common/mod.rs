@@ -104,6 +104,19 @@ pub struct TestApp {
     pub router: Router,
     pub pool: DbPool,
     pub config: Config,
+    /// Shared by every instance on the same upload folder.
+    pub uploads: Arc<UploadDirGuard>,
+}
+
+/// Removes a test's upload folder when the last application using it goes: tests leave no
+/// trace in the temporary directory.
+#[derive(Debug)]
+pub struct UploadDirGuard(std::path::PathBuf);
+
+impl Drop for UploadDirGuard {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// What came back.
@@ -187,6 +200,7 @@ impl TestApp {
         Self {
             router: router::app_router(state),
             pool,
+            uploads: Arc::new(UploadDirGuard(config.upload_dir.clone())),
             config,
         }
     }
@@ -200,15 +214,18 @@ impl TestApp {
         Self {
             router: router::app_router(state),
             pool,
+            uploads: Arc::new(UploadDirGuard(config.upload_dir.clone())),
             config,
         }
     }
 
     pub fn with_router(pool: DbPool, router: Router) -> Self {
+        let config = test_config();
         Self {
             router,
             pool,
-            config: test_config(),
+            uploads: Arc::new(UploadDirGuard(config.upload_dir.clone())),
+            config,
         }
     }
 
