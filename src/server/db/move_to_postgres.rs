@@ -6,7 +6,7 @@
 //! What is copied: accounts, listings, checkouts, orders and their lines, carts and
 //! remembered login devices, with their ids (the id sequences are moved past them). Not
 //! copied: sessions (everyone logs in again) and the attempt counters. The per-maker counts
-//! of the catalogue are rebuilt by PostgreSQL's own trigger as the parts arrive.
+//! of the catalogue are counted once after the parts arrive (`begin_parts_bulk_load`).
 
 use futures_util::TryStreamExt;
 use sqlx::{
@@ -227,6 +227,9 @@ pub async fn run(from: &str, to: &str) -> Result<Copied, String> {
         .map_err(|e| e.to_string())?
         .detach();
     let mut tx = target.begin().await.map_err(|e| e.to_string())?;
+    super::postgres::begin_parts_bulk_load(&mut tx)
+        .await
+        .map_err(|e| e.to_string())?;
     let mut copied = Vec::new();
     for table in TABLES {
         let mut hasher = DefaultHasher::new();
@@ -264,6 +267,9 @@ pub async fn run(from: &str, to: &str) -> Result<Copied, String> {
         say(&format!("{}: {count} rows", table.name));
         copied.push((table.name, count, hasher.finish()));
     }
+    super::postgres::end_parts_bulk_load(&mut tx)
+        .await
+        .map_err(|e| e.to_string())?;
     // Read everything back from PostgreSQL (inside the transaction) and compare.
     for (table, (name, count, sum)) in TABLES.iter().zip(&copied) {
         let mut hasher = DefaultHasher::new();

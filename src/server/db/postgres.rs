@@ -32,6 +32,34 @@ pub async fn bulk_connection(url: &str) -> sqlx::Result<sqlx::PgConnection> {
     Ok(conn)
 }
 
+/// Before loading many parts in one transaction (the generator, migrate-to-postgres): turns
+/// off the per-row trigger that keeps `catalogue_makers` counted. It updates one of a few maker
+/// rows per part, and within one transaction each update walks that row's growing chain of
+/// versions: a million parts slowed to 200 a second and would have taken hours.
+/// [`end_parts_bulk_load`] turns it back on and counts once. (The lock this takes on `parts`
+/// lasts until the transaction ends; both callers fill a new database.)
+pub async fn begin_parts_bulk_load(conn: &mut sqlx::PgConnection) -> sqlx::Result<()> {
+    sqlx::query("ALTER TABLE parts DISABLE TRIGGER catalogue_makers_after_insert_delete")
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Ends [`begin_parts_bulk_load`] in the same transaction: the trigger back on, the maker
+/// counts made from the parts.
+pub async fn end_parts_bulk_load(conn: &mut sqlx::PgConnection) -> sqlx::Result<()> {
+    for statement in [
+        "ALTER TABLE parts ENABLE TRIGGER catalogue_makers_after_insert_delete",
+        "DELETE FROM catalogue_makers",
+        "INSERT INTO catalogue_makers (manufacturer, listed, in_stock) \
+         SELECT manufacturer, COUNT(*), COUNT(*) FILTER (WHERE stock > 0) \
+         FROM parts WHERE archived = 0 GROUP BY manufacturer",
+    ] {
+        sqlx::query(statement).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
 /// After a bulk load with explicit ids: moves the parts' id sequence past them (else the next
 /// listing would collide) and updates the planner's statistics.
 pub async fn after_bulk_load(conn: &mut sqlx::PgConnection) -> sqlx::Result<()> {
