@@ -22,6 +22,7 @@ pub mod server;
 pub mod text;
 pub mod time;
 pub mod ui;
+pub mod vehicles;
 
 /// Browser entry point: hydrates the server-rendered page, then marks `<body>` with
 /// `data-hydrated` so tests (and styles) can tell the page is interactive.
