@@ -1,8 +1,47 @@
 //! Vehicles a part can fit: makes, models, model years and engines (NHTSA's vPIC, through
 //! `data/vehicles.csv.gz`), and the picker that finds the customer's own.
 
+pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod view;
+
+/// The cookie that holds the visitor's active vehicle: `<vehicle id>` or
+/// `<vehicle id>-<engine id>`.
+pub const VEHICLE_COOKIE: &str = "pw_vehicle";
+
+/// The vehicle and engine ids a [`VEHICLE_COOKIE`] value names, if it is well-formed.
+pub fn parse_vehicle_cookie(value: &str) -> Option<(i64, Option<i64>)> {
+    let id = |s: &str| {
+        (!s.is_empty() && s.len() <= 18 && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<i64>().ok())
+            .flatten()
+            .filter(|n| *n > 0)
+    };
+    match value.split_once('-') {
+        Some((vehicle, engine)) => Some((id(vehicle)?, Some(id(engine)?))),
+        None => Some((id(value)?, None)),
+    }
+}
+
+/// The cookie value for a vehicle and maybe its engine.
+pub fn vehicle_cookie_value(vehicle_id: i64, engine_id: Option<i64>) -> String {
+    match engine_id {
+        Some(engine) => format!("{vehicle_id}-{engine}"),
+        None => vehicle_id.to_string(),
+    }
+}
+
+/// What the picker offers for the choices made so far: each list is filled once the choice
+/// before it is made (and exists).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PickerChoices {
+    pub years: Vec<i64>,
+    pub makes: Vec<Choice>,
+    /// Model years of the chosen make: each id is a vehicle's.
+    pub models: Vec<Choice>,
+    pub engines: Vec<Engine>,
+}
 
 use serde::{Deserialize, Serialize};
 
@@ -87,6 +126,16 @@ mod tests {
             liters_x10,
             cylinders,
             code: code.to_string(),
+        }
+    }
+
+    #[test]
+    fn vehicle_cookies_hold_ids_only() {
+        assert_eq!(parse_vehicle_cookie("12"), Some((12, None)));
+        assert_eq!(parse_vehicle_cookie("12-7"), Some((12, Some(7))));
+        assert_eq!(parse_vehicle_cookie(&vehicle_cookie_value(3, Some(4))), Some((3, Some(4))));
+        for bad in ["", "-", "12-", "-7", "0", "a", "12-x", "+5", "1 2", "99999999999999999999", "1-2-3"] {
+            assert_eq!(parse_vehicle_cookie(bad), None, "{bad}");
         }
     }
 
