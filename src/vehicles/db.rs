@@ -68,8 +68,8 @@ pub fn parse_data(gzipped: &[u8]) -> Result<Vec<DataRow>, String> {
         .map(|(i, line)| {
             let at = |what: &str| format!("vehicle data line {}: {what}", i + 2);
             let f = csv_fields(line).map_err(|e| at(&e))?;
-            let [year, make, model, liters, cylinders, code] = <[String; 6]>::try_from(f)
-                .map_err(|_| at("not six fields"))?;
+            let [year, make, model, liters, cylinders, code] =
+                <[String; 6]>::try_from(f).map_err(|_| at("not six fields"))?;
             let year = year.parse().map_err(|_| at("the year is not a number"))?;
             let liters_x10 = if liters.is_empty() {
                 0
@@ -80,7 +80,9 @@ pub fn parse_data(gzipped: &[u8]) -> Result<Vec<DataRow>, String> {
             let cylinders = if cylinders.is_empty() {
                 0
             } else {
-                cylinders.parse().map_err(|_| at("the cylinders are not a number"))?
+                cylinders
+                    .parse()
+                    .map_err(|_| at("the cylinders are not a number"))?
             };
             if make.is_empty() || model.is_empty() {
                 return Err(at("no make or model"));
@@ -132,7 +134,9 @@ pub async fn load_data(pool: &DbPool, gzipped: &[u8]) -> Result<bool, String> {
     if loaded.as_deref() == Some(sum.as_str()) {
         return Ok(false);
     }
-    insert_rows(&mut tx, &rows).await.map_err(|e| e.to_string())?;
+    insert_rows(&mut tx, &rows)
+        .await
+        .map_err(|e| e.to_string())?;
     crate::db_query!(
         "INSERT INTO vehicle_data (id, checksum, loaded_at) VALUES (1, $1, unixepoch())
          ON CONFLICT (id) DO UPDATE SET checksum = excluded.checksum, loaded_at = excluded.loaded_at",
@@ -314,15 +318,17 @@ pub async fn vehicle(
         return Ok(None);
     };
     let engine = match engine_id {
-        Some(id) => crate::db_query_as!(
-            Engine,
-            r#"SELECT id AS "id!", liters_x10, cylinders, code FROM vehicle_engines
+        Some(id) => {
+            crate::db_query_as!(
+                Engine,
+                r#"SELECT id AS "id!", liters_x10, cylinders, code FROM vehicle_engines
                WHERE id = $1 AND vehicle_id = $2"#,
-            id,
-            vehicle_id
-        )
-        .fetch_optional(db)
-        .await?,
+                id,
+                vehicle_id
+            )
+            .fetch_optional(db)
+            .await?
+        }
         None => None,
     };
     Ok(Some(Vehicle {
@@ -345,7 +351,10 @@ mod tests {
             csv_fields(r#"1987,YUGO,"102, GV",,,"#).unwrap(),
             ["1987", "YUGO", "102, GV", "", "", ""]
         );
-        assert_eq!(csv_fields(r#""say ""hi""",x"#).unwrap(), [r#"say "hi""#, "x"]);
+        assert_eq!(
+            csv_fields(r#""say ""hi""",x"#).unwrap(),
+            [r#"say "hi""#, "x"]
+        );
         assert!(csv_fields(r#""open,x"#).is_err());
     }
 
@@ -373,8 +382,10 @@ mod tests {
             e.finish().unwrap()
         };
         let head = "year,make,model,liters,cylinders,engine_code\n";
-        let err = parse_data(&gz(&format!("{head}2014,Honda,Civic,1.8,4,R18\nyear,x,y,,,\n")))
-            .unwrap_err();
+        let err = parse_data(&gz(&format!(
+            "{head}2014,Honda,Civic,1.8,4,R18\nyear,x,y,,,\n"
+        )))
+        .unwrap_err();
         assert!(err.contains("line 3"), "{err}");
         assert!(parse_data(&gz("nope\n")).is_err());
         assert!(parse_data(b"not gzip").is_err());
@@ -434,7 +445,10 @@ mod data_tests {
             .find(|e| e.code == "R18Z1")
             .expect("the 1.8 L R18");
         assert_eq!((r18.liters_x10, r18.cylinders), (18, 4));
-        let chosen = vehicle(&pool, civic.id, Some(r18.id)).await.unwrap().unwrap();
+        let chosen = vehicle(&pool, civic.id, Some(r18.id))
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(chosen.label(), "2014 Honda Civic 1.8 L");
         // An engine of another model year is not this one's.
         let other = models(&pool, 2003, honda.id).await.unwrap()[0].id;
@@ -455,28 +469,29 @@ mod data_tests {
             "{HEAD}2014,Honda,Civic,1.8,4,R18Z1\n2015,Honda,Civic,,,\n1987,YUGO,\"102, GV\",,,\n"
         ));
         assert!(load_data(&pool, &old).await.unwrap());
-        let ids: Vec<(i64, i64)> =
-            sqlx::query_as("SELECT id, year FROM vehicles ORDER BY id")
-                .fetch_all(&pool)
-                .await
-                .unwrap();
+        let ids: Vec<(i64, i64)> = sqlx::query_as("SELECT id, year FROM vehicles ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
         let new = gz(&format!(
             "{HEAD}2014,HONDA,civic,1.8,4,R18Z1\n2014,Honda,Civic,2.4,4,K24Z7\n\
              2015,Honda,Civic,,,\n2016,Honda,Civic,1.5,4,\n1987,YUGO,\"102, GV\",,,\n"
         ));
         assert!(load_data(&pool, &new).await.unwrap());
-        let after: Vec<(i64, i64)> =
-            sqlx::query_as("SELECT id, year FROM vehicles ORDER BY id")
-                .fetch_all(&pool)
-                .await
-                .unwrap();
+        let after: Vec<(i64, i64)> = sqlx::query_as("SELECT id, year FROM vehicles ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
         assert_eq!(&after[..ids.len()], &ids[..]);
         assert_eq!(after.len(), ids.len() + 1);
         assert_eq!(count(&pool, "vehicle_makes").await, 2);
         assert_eq!(count(&pool, "vehicle_engines").await, 3);
         let yugo = makes(&pool, 1987).await.unwrap();
         assert_eq!(yugo[0].name, "YUGO");
-        assert_eq!(models(&pool, 1987, yugo[0].id).await.unwrap()[0].name, "102, GV");
+        assert_eq!(
+            models(&pool, 1987, yugo[0].id).await.unwrap()[0].name,
+            "102, GV"
+        );
         // A broken file changes nothing.
         assert!(load_data(&pool, b"junk").await.is_err());
         assert_eq!(count(&pool, "vehicles").await, after.len() as i64);
@@ -488,7 +503,10 @@ mod data_tests {
         let file = gz(&format!("{HEAD}2014,Honda,Civic,1.8,4,R18Z1\n"));
         let (a, b) = tokio::join!(load_data(&pool, &file), load_data(&pool, &file));
         assert_eq!(
-            [a.unwrap(), b.unwrap()].iter().filter(|loaded| **loaded).count(),
+            [a.unwrap(), b.unwrap()]
+                .iter()
+                .filter(|loaded| **loaded)
+                .count(),
             1
         );
         assert_eq!(count(&pool, "vehicle_engines").await, 1);

@@ -58,7 +58,8 @@ pub struct Engine {
 impl Engine {
     /// "1.8 L", the way engines are told apart in a shop; `None` when the size is not known.
     pub fn size(&self) -> Option<String> {
-        (self.liters_x10 > 0).then(|| format!("{}.{} L", self.liters_x10 / 10, self.liters_x10 % 10))
+        (self.liters_x10 > 0)
+            .then(|| format!("{}.{} L", self.liters_x10 / 10, self.liters_x10 % 10))
     }
 
     /// "1.8 L, 4 cylinders (R18A9)": everything known, for the picker.
@@ -133,8 +134,23 @@ mod tests {
     fn vehicle_cookies_hold_ids_only() {
         assert_eq!(parse_vehicle_cookie("12"), Some((12, None)));
         assert_eq!(parse_vehicle_cookie("12-7"), Some((12, Some(7))));
-        assert_eq!(parse_vehicle_cookie(&vehicle_cookie_value(3, Some(4))), Some((3, Some(4))));
-        for bad in ["", "-", "12-", "-7", "0", "a", "12-x", "+5", "1 2", "99999999999999999999", "1-2-3"] {
+        assert_eq!(
+            parse_vehicle_cookie(&vehicle_cookie_value(3, Some(4))),
+            Some((3, Some(4)))
+        );
+        for bad in [
+            "",
+            "-",
+            "12-",
+            "-7",
+            "0",
+            "a",
+            "12-x",
+            "+5",
+            "1 2",
+            "99999999999999999999",
+            "1-2-3",
+        ] {
             assert_eq!(parse_vehicle_cookie(bad), None, "{bad}");
         }
     }

@@ -84,7 +84,12 @@ pub fn VehicleBadge() -> impl IntoView {
 #[component]
 pub fn VehiclePage() -> impl IntoView {
     let query = use_query_map();
-    let number = move |key: &str| query.read().get(key).and_then(|v| v.trim().parse::<i64>().ok());
+    let number = move |key: &str| {
+        query
+            .read()
+            .get(key)
+            .and_then(|v| v.trim().parse::<i64>().ok())
+    };
     let choices = Resource::new(
         move || (number("year"), number("make"), number("model")),
         |(year, make, model)| vehicle_choices(year, make, model),
@@ -169,7 +174,11 @@ fn Picker(
     let year = year.filter(|y| found.years.contains(y));
     let make = make.filter(|m| found.makes.iter().any(|c| c.id == *m));
     let model = model.filter(|m| found.models.iter().any(|c| c.id == *m));
-    let named = |list: &[Choice]| list.iter().map(|c| (c.id, c.name.clone())).collect::<Vec<_>>();
+    let named = |list: &[Choice]| {
+        list.iter()
+            .map(|c| (c.id, c.name.clone()))
+            .collect::<Vec<_>>()
+    };
     let engines = found.engines.clone();
     view! {
         <Form method="GET" action="/vehicle" attr:class="picker" attr:data-testid="vehicle-picker">

@@ -511,13 +511,25 @@ fn endpoints() -> Vec<Endpoint> {
             &[],
             |_| vec![("year", s("2014")), ("make", s("1")), ("model", s("1"))],
         ),
-        e("active_vehicle", ActiveVehicle::PATH, &[Extra], &[], |_| vec![]),
+        e(
+            "active_vehicle",
+            ActiveVehicle::PATH,
+            &[Extra],
+            &[],
+            |_| vec![],
+        ),
         e(
             "set_vehicle",
             SetVehicle::PATH,
             &[Field("vehicle"), Field("engine"), Field("next")],
             &[],
-            |_| vec![("vehicle", s("1")), ("engine", s("1")), ("next", s("/catalogue"))],
+            |_| {
+                vec![
+                    ("vehicle", s("1")),
+                    ("engine", s("1")),
+                    ("next", s("/catalogue")),
+                ]
+            },
         ),
         e(
             "forget_vehicle",
@@ -1069,7 +1081,12 @@ async fn login_and_logout_refuse_hostile_input_cleanly(pool: DbPool) {
 async fn vehicle_functions_refuse_hostile_input_cleanly(pool: DbPool) {
     fuzz_group(
         pool,
-        &["vehicle_choices", "active_vehicle", "set_vehicle", "forget_vehicle"],
+        &[
+            "vehicle_choices",
+            "active_vehicle",
+            "set_vehicle",
+            "forget_vehicle",
+        ],
     )
     .await;
 }

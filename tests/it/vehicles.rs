@@ -51,9 +51,16 @@ async fn the_picker_walks_year_make_model_engine_without_javascript(pool: DbPool
 
     let page = app.get("/vehicle", None).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains(r#"<option value="2014""#), "{}", page.body);
+    assert!(
+        page.body.contains(r#"<option value="2014""#),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains(r#"<option value="2003""#));
-    assert!(page.body.contains("Add your vehicle"), "the header offers the picker");
+    assert!(
+        page.body.contains("Add your vehicle"),
+        "the header offers the picker"
+    );
 
     let page = app.get("/vehicle?year=2014", None).await;
     assert!(page.body.contains(">Honda<"), "{}", page.body);
@@ -64,12 +71,22 @@ async fn the_picker_walks_year_make_model_engine_without_javascript(pool: DbPool
         .await;
     assert!(page.body.contains(">Civic<"));
     assert!(page.body.contains(">Accord<"));
-    assert!(!page.body.contains("Use this vehicle"), "no model chosen yet");
+    assert!(
+        !page.body.contains("Use this vehicle"),
+        "no model chosen yet"
+    );
 
     let page = app
-        .get(&format!("/vehicle?year=2014&make={honda}&model={civic}"), None)
+        .get(
+            &format!("/vehicle?year=2014&make={honda}&model={civic}"),
+            None,
+        )
         .await;
-    assert!(page.body.contains("1.8 L, 4 cylinders (R18Z1)"), "{}", page.body);
+    assert!(
+        page.body.contains("1.8 L, 4 cylinders (R18Z1)"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("2.4 L, 4 cylinders (K24Z7)"));
     assert!(page.body.contains("Use this vehicle"));
 
@@ -104,15 +121,26 @@ async fn choosing_a_vehicle_sets_it_for_every_page(pool: DbPool) {
             None,
         )
         .await;
-    assert!(reply.status.is_redirection(), "{}: {}", reply.status, reply.body);
+    assert!(
+        reply.status.is_redirection(),
+        "{}: {}",
+        reply.status,
+        reply.body
+    );
     assert_eq!(reply.location().as_deref(), Some("/catalogue?q=disc"));
     let cookie = vehicle_cookie(&reply).expect("the vehicle cookie is set");
     assert_eq!(cookie, format!("pw_vehicle={civic}-{r18}"));
     let set = reply.set_cookie_header().unwrap();
-    assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax"), "{set}");
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+        "{set}"
+    );
 
     let page = app.get("/catalogue", Some(&cookie)).await;
-    assert!(page.body.contains("2014 Honda Civic 1.8 L"), "the header shows it");
+    assert!(
+        page.body.contains("2014 Honda Civic 1.8 L"),
+        "the header shows it"
+    );
     let page = app.get("/vehicle", Some(&cookie)).await;
     assert!(page.body.contains("Forget this vehicle"));
 
@@ -131,11 +159,26 @@ async fn choosing_a_vehicle_sets_it_for_every_page(pool: DbPool) {
     assert_eq!(vehicle_cookie(&reply), Some(format!("pw_vehicle={civic}")));
 
     // Another vehicle's engine, an unknown vehicle: refused, no cookie.
-    for (vehicle, engine, field) in [(civic, Some(accord_engine), "engine"), (987_654, None, "vehicle")] {
+    for (vehicle, engine, field) in [
+        (civic, Some(accord_engine), "engine"),
+        (987_654, None, "vehicle"),
+    ] {
         let reply = app
-            .call_fn(SetVehicle { vehicle, engine, next: None }, None)
+            .call_fn(
+                SetVehicle {
+                    vehicle,
+                    engine,
+                    next: None,
+                },
+                None,
+            )
             .await;
-        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            reply.body
+        );
         assert!(reply.body.contains(field), "{}", reply.body);
         assert_eq!(vehicle_cookie(&reply), None);
     }
@@ -166,7 +209,10 @@ async fn choosing_a_vehicle_sets_it_for_every_page(pool: DbPool) {
         .await;
     assert_eq!(reply.location().as_deref(), Some("/vehicle"));
     let cleared = reply.set_cookie_header().unwrap();
-    assert!(cleared.starts_with("pw_vehicle=;") && cleared.contains("Max-Age=0"), "{cleared}");
+    assert!(
+        cleared.starts_with("pw_vehicle=;") && cleared.contains("Max-Age=0"),
+        "{cleared}"
+    );
 }
 
 #[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
