@@ -10,6 +10,7 @@ mod db_macros;
 #[cfg(feature = "ssr")]
 pub mod demo;
 pub mod error;
+pub mod fitment;
 pub mod home;
 pub mod info;
 pub mod listings;
