@@ -10,6 +10,7 @@ use crate::{
     orders::view::{OrderDetailPage, OrdersPage},
     parts::view::PartPage,
     ui::Layout,
+    vehicles::view::VehiclePage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
@@ -95,6 +96,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/listings") view=ListingsPage ssr=SsrMode::Async />
                     <Route path=path!("/listings/new") view=ListingFormPage ssr=SsrMode::Async />
                     <Route path=path!("/listings/:id/edit") view=ListingFormPage ssr=SsrMode::Async />
+                    <Route path=path!("/vehicle") view=VehiclePage ssr=SsrMode::Async />
                     <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async />
                     <Route path=path!("/orders") view=OrdersPage ssr=SsrMode::Async />
                     <Route path=path!("/orders/:id") view=OrderDetailPage ssr=SsrMode::Async />

@@ -10,6 +10,7 @@ mod db_macros;
 #[cfg(feature = "ssr")]
 pub mod demo;
 pub mod error;
+pub mod fitment;
 pub mod home;
 pub mod info;
 pub mod listings;
@@ -22,6 +23,7 @@ pub mod server;
 pub mod text;
 pub mod time;
 pub mod ui;
+pub mod vehicles;
 
 /// Browser entry point: hydrates the server-rendered page, then marks `<body>` with
 /// `data-hydrated` so tests (and styles) can tell the page is interactive.

@@ -124,6 +124,14 @@ async fn run() -> Result<(), String> {
     partwatch::auth::db::fill_missing_username_skeletons(&pool)
         .await
         .map_err(|e| format!("checking stored usernames failed: {e}"))?;
+    // The vehicle table (make, model, year, engine) ships with the binary; a database that
+    // does not hold this version yet gets it before serving (seconds, once).
+    if partwatch::vehicles::db::load_vehicle_data(&pool)
+        .await
+        .map_err(|e| format!("loading the vehicle table failed: {e}"))?
+    {
+        println!("Loaded the vehicle table.");
+    }
     // Pictures: the folder is created, or the bucket is proven writable, before serving.
     let storage = Storage::from_config(&config)?;
     storage.check().await?;

@@ -20,6 +20,7 @@ use leptos_router::hooks::use_location;
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     provide_session();
+    crate::vehicles::view::provide_vehicle();
     view! {
         <a class="skip-link" href="#main">
             "Skip to content"
@@ -65,6 +66,7 @@ fn Header() -> impl IntoView {
                     <span class="logo-text">"PartWatch"</span>
                 </a>
                 <SiteSearch />
+                <crate::vehicles::view::VehicleBadge />
                 <nav class="header-nav" aria-label="Your account">
                     <a class="cart-link" href="/cart">
                         <CartIcon />

@@ -33,6 +33,7 @@ use partwatch::{
     },
     parts::api::{NewestParts, PartDetail, SupplierStats},
     server::{router, security::FORM_BODY_LIMIT, throttle::Action},
+    vehicles::api::{ActiveVehicle, ForgetVehicle, SetVehicle, VehicleChoices},
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -503,6 +504,40 @@ fn endpoints() -> Vec<Endpoint> {
             &[],
             |_| vec![("query", s("q=disc&sort=price_asc"))],
         ),
+        e(
+            "vehicle_choices",
+            VehicleChoices::PATH,
+            &[Field("year"), Field("make"), Field("model")],
+            &[],
+            |_| vec![("year", s("2014")), ("make", s("1")), ("model", s("1"))],
+        ),
+        e(
+            "active_vehicle",
+            ActiveVehicle::PATH,
+            &[Extra],
+            &[],
+            |_| vec![],
+        ),
+        e(
+            "set_vehicle",
+            SetVehicle::PATH,
+            &[Field("vehicle"), Field("engine"), Field("next")],
+            &[],
+            |_| {
+                vec![
+                    ("vehicle", s("1")),
+                    ("engine", s("1")),
+                    ("next", s("/catalogue")),
+                ]
+            },
+        ),
+        e(
+            "forget_vehicle",
+            ForgetVehicle::PATH,
+            &[Field("next")],
+            &[],
+            |_| vec![("next", s("/catalogue"))],
+        ),
     ]
 }
 
@@ -572,6 +607,16 @@ impl Harness {
             .await
             .unwrap();
         let p3 = world.app.part("brakeco", "Oil filter", 890, 1000).await;
+        // One vehicle (id 1) with one engine (id 1), for the vehicle functions.
+        for sql in [
+            "INSERT INTO vehicle_makes (id, name) VALUES (1, 'Honda')",
+            "INSERT INTO vehicle_models (id, make_id, name) VALUES (1, 1, 'Civic')",
+            "INSERT INTO vehicles (id, model_id, year) VALUES (1, 1, 2014)",
+            "INSERT INTO vehicle_engines (id, vehicle_id, liters_x10, cylinders, code) \
+             VALUES (1, 1, 18, 4, 'R18Z1')",
+        ] {
+            sqlx::query(sql).execute(&world.app.pool).await.unwrap();
+        }
         let harness = Harness {
             pool: world.app.pool.clone(),
             // The setup used up some attempts: the calls start on a fresh instance.
@@ -1030,6 +1075,20 @@ async fn registration_refuses_hostile_input_cleanly(pool: DbPool) {
 #[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
 async fn login_and_logout_refuse_hostile_input_cleanly(pool: DbPool) {
     fuzz_group(pool, &["login", "logout", "current_user"]).await;
+}
+
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn vehicle_functions_refuse_hostile_input_cleanly(pool: DbPool) {
+    fuzz_group(
+        pool,
+        &[
+            "vehicle_choices",
+            "active_vehicle",
+            "set_vehicle",
+            "forget_vehicle",
+        ],
+    )
+    .await;
 }
 
 #[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]

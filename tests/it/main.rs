@@ -20,3 +20,4 @@ mod security_log;
 mod slow_clients;
 mod storage;
 mod throttle;
+mod vehicles;

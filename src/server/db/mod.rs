@@ -33,6 +33,8 @@ pub use dialect::{
 pub enum Exclusive {
     /// Loading the demo data into an empty database.
     DemoData = 1,
+    /// Loading a newer vehicle table (`vehicles::db::load_vehicle_data`).
+    VehicleData = 2,
 }
 
 /// Begins a transaction that only one server at a time runs for `what` (see the dialect's

@@ -136,6 +136,43 @@ const TABLES: &[Table] = &[
         order: "token",
         identity: false,
     },
+    // The vehicle table keeps its ids: fitment rows point at them.
+    Table {
+        name: "vehicle_makes",
+        columns: &[("id", Int), ("name", Text)],
+        order: "id",
+        identity: true,
+    },
+    Table {
+        name: "vehicle_models",
+        columns: &[("id", Int), ("make_id", Int), ("name", Text)],
+        order: "id",
+        identity: true,
+    },
+    Table {
+        name: "vehicles",
+        columns: &[("id", Int), ("model_id", Int), ("year", Int)],
+        order: "id",
+        identity: true,
+    },
+    Table {
+        name: "vehicle_engines",
+        columns: &[
+            ("id", Int),
+            ("vehicle_id", Int),
+            ("liters_x10", Int),
+            ("cylinders", Int),
+            ("code", Text),
+        ],
+        order: "id",
+        identity: true,
+    },
+    Table {
+        name: "vehicle_data",
+        columns: &[("id", Int), ("checksum", Text), ("loaded_at", Int)],
+        order: "id",
+        identity: false,
+    },
 ];
 
 /// What was copied: per table, the rows (the same count and checksum on both sides).
@@ -325,6 +362,12 @@ mod tests {
              line_total_cents) VALUES (3, 1, 'Bremsscheibe', 1, 6490, 6490)",
             "INSERT INTO cart_items (user_id, part_id, quantity) VALUES (2, 1, 2)",
             "INSERT INTO login_devices (token, user_id, created_at) VALUES ('tok', 2, 5)",
+            "INSERT INTO vehicle_makes (id, name) VALUES (4, 'Honda')",
+            "INSERT INTO vehicle_models (id, make_id, name) VALUES (9, 4, 'Civic')",
+            "INSERT INTO vehicles (id, model_id, year) VALUES (12, 9, 2014)",
+            "INSERT INTO vehicle_engines (id, vehicle_id, liters_x10, cylinders, code) VALUES \
+             (20, 12, 18, 4, 'R18A9'), (21, 12, 24, 4, '')",
+            "INSERT INTO vehicle_data (id, checksum, loaded_at) VALUES (1, 'abc', 5)",
         ] {
             sqlx::query(sql).execute(&source).await.unwrap();
         }
@@ -342,7 +385,12 @@ mod tests {
                 ("orders", 1),
                 ("purchases", 1),
                 ("cart_items", 1),
-                ("login_devices", 1)
+                ("login_devices", 1),
+                ("vehicle_makes", 1),
+                ("vehicle_models", 1),
+                ("vehicles", 1),
+                ("vehicle_engines", 2),
+                ("vehicle_data", 1)
             ]
         );
         let target = crate::server::db::connect(&to).await.unwrap();

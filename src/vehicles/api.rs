@@ -1,0 +1,114 @@
+//! Server functions of the vehicle picker and the active vehicle.
+
+use super::{PickerChoices, Vehicle};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use crate::server::ctx::Ctx;
+
+/// The picker's lists for the choices made so far (all optional; a choice that does not
+/// exist simply offers nothing after it). Anyone may call it.
+#[server(endpoint = "vehicle_choices")]
+pub async fn vehicle_choices(
+    year: Option<i64>,
+    make: Option<i64>,
+    model: Option<i64>,
+) -> Result<PickerChoices, AppError> {
+    use super::db;
+    let cx = Ctx::public()?;
+    let pool = cx.read_pool();
+    let mut choices = PickerChoices {
+        years: db::years(pool).await?,
+        ..PickerChoices::default()
+    };
+    let Some(year) = year.filter(|y| choices.years.contains(y)) else {
+        return Ok(choices);
+    };
+    choices.makes = db::makes(pool, year).await?;
+    let Some(make) = make.filter(|m| choices.makes.iter().any(|c| c.id == *m)) else {
+        return Ok(choices);
+    };
+    choices.models = db::models(pool, year, make).await?;
+    if let Some(model) = model.filter(|m| choices.models.iter().any(|c| c.id == *m)) {
+        choices.engines = db::engines(pool, model).await?;
+    }
+    Ok(choices)
+}
+
+/// The caller's active vehicle (from the vehicle cookie), if it names one that exists.
+/// Anyone may call it.
+#[server(endpoint = "active_vehicle")]
+pub async fn active_vehicle() -> Result<Option<Vehicle>, AppError> {
+    use crate::server::cookies::request_cookie;
+    let cx = Ctx::public()?;
+    let Some(parts) = use_context::<axum::http::request::Parts>() else {
+        return Ok(None);
+    };
+    let Some((vehicle, engine)) = request_cookie(
+        &parts.headers,
+        super::VEHICLE_COOKIE,
+        cx.config().secure_cookies,
+    )
+    .as_deref()
+    .and_then(super::parse_vehicle_cookie) else {
+        return Ok(None);
+    };
+    Ok(super::db::vehicle(cx.read_pool(), vehicle, engine).await?)
+}
+
+#[cfg(feature = "ssr")]
+fn set_vehicle_cookie<U>(cx: &Ctx<U>, value: Option<&str>) {
+    let secure = cx.config().secure_cookies;
+    let name = crate::server::cookies::cookie_name(super::VEHICLE_COOKIE, secure);
+    let cookie = match value {
+        Some(value) => format!("{name}={value}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax"),
+        None => format!("{name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"),
+    } + if secure { "; Secure" } else { "" };
+    if let (Some(response), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        axum::http::HeaderValue::from_str(&cookie),
+    ) {
+        response.append_header(axum::http::header::SET_COOKIE, value);
+    }
+}
+
+/// Makes `vehicle` (a model year from the picker) with `engine` (one of its engines; none or 0:
+/// "not sure") the caller's active vehicle, then goes to `next` (a path on this site; the
+/// catalogue by default). Anyone may call it.
+#[server(endpoint = "set_vehicle")]
+pub async fn set_vehicle(
+    vehicle: i64,
+    engine: Option<i64>,
+    next: Option<String>,
+) -> Result<Vehicle, AppError> {
+    let cx = Ctx::public()?;
+    let engine = engine.filter(|e| *e != 0);
+    let Some(found) = super::db::vehicle(cx.pool(), vehicle, engine).await? else {
+        return Err(AppError::field(
+            "vehicle",
+            "We do not know this vehicle. Choose the year, make and model again.",
+        ));
+    };
+    if engine.is_some() && found.engine.is_none() {
+        return Err(AppError::field(
+            "engine",
+            "This engine was not built into that vehicle. Choose one of its engines.",
+        ));
+    }
+    let value = super::vehicle_cookie_value(found.id, found.engine.as_ref().map(|e| e.id));
+    set_vehicle_cookie(&cx, Some(&value));
+    let next = crate::auth::safe_next_path(next.as_deref().or(Some("/catalogue")));
+    leptos_axum::redirect(&next);
+    Ok(found)
+}
+
+/// Forgets the caller's active vehicle, then goes to `next` (a path on this site; the home
+/// page by default). Anyone may call it.
+#[server(endpoint = "forget_vehicle")]
+pub async fn forget_vehicle(next: Option<String>) -> Result<(), AppError> {
+    let cx = Ctx::public()?;
+    set_vehicle_cookie(&cx, None);
+    leptos_axum::redirect(&crate::auth::safe_next_path(next.as_deref()));
+    Ok(())
+}

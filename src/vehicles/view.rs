@@ -1,0 +1,253 @@
+//! The vehicle picker page (`/vehicle`: year → make → model → engine) and the active vehicle
+//! in the header. Works without JavaScript: the choices are a GET form, choosing is a plain
+//! post; once hydrated, each choice moves on by itself.
+
+use super::{
+    api::{active_vehicle, vehicle_choices, ForgetVehicle, SetVehicle},
+    Choice, PickerChoices, Vehicle,
+};
+use crate::error::AppError;
+use crate::ui::{layout::here_url, ErrorNotice, PostErrorNotice};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{
+    components::Form,
+    hooks::{use_location, use_query_map},
+};
+
+/// The active vehicle and the actions that change it, shared by the header and the pages.
+#[derive(Clone, Copy)]
+pub struct VehicleContext {
+    pub active: Resource<Result<Option<Vehicle>, AppError>>,
+    pub set: ServerAction<SetVehicle>,
+    pub forget: ServerAction<ForgetVehicle>,
+}
+
+/// Provides [`VehicleContext`] (once, in the layout).
+pub fn provide_vehicle() {
+    let set = ServerAction::<SetVehicle>::new();
+    let forget = ServerAction::<ForgetVehicle>::new();
+    let active = Resource::new(
+        move || (set.version().get(), forget.version().get()),
+        |_| active_vehicle(),
+    );
+    provide_context(VehicleContext {
+        active,
+        set,
+        forget,
+    });
+}
+
+pub fn use_vehicle() -> VehicleContext {
+    expect_context::<VehicleContext>()
+}
+
+/// The header's vehicle slot: the active vehicle with a link to change it, or a call to add
+/// one.
+#[component]
+pub fn VehicleBadge() -> impl IntoView {
+    let vehicle = use_vehicle();
+    let here = here_url();
+    let picker_href = move || {
+        let here = here.get();
+        if here.starts_with("/vehicle") {
+            "/vehicle".to_string()
+        } else {
+            crate::ui::layout::with_next("/vehicle", Some(&here))
+        }
+    };
+    view! {
+        <Transition fallback=|| view! { <span class="vehicle-badge vehicle-badge-empty"></span> }>
+            {move || Suspend::new(async move {
+                match vehicle.active.await {
+                    Ok(Some(v)) => view! {
+                        <a class="vehicle-badge" href=picker_href data-testid="active-vehicle" title="Change your vehicle">
+                            <span class="vehicle-badge-label">"Your vehicle"</span>
+                            <span class="vehicle-badge-name">{v.label()}</span>
+                        </a>
+                    }
+                    .into_any(),
+                    _ => view! {
+                        <a class="vehicle-badge vehicle-badge-add" href=picker_href data-testid="add-vehicle">
+                            <span class="vehicle-badge-label">"Does it fit?"</span>
+                            <span class="vehicle-badge-name">"Add your vehicle"</span>
+                        </a>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// `/vehicle?year=…&make=…&model=…&next=…`: pick a vehicle step by step.
+#[component]
+pub fn VehiclePage() -> impl IntoView {
+    let query = use_query_map();
+    let number = move |key: &str| {
+        query
+            .read()
+            .get(key)
+            .and_then(|v| v.trim().parse::<i64>().ok())
+    };
+    let choices = Resource::new(
+        move || (number("year"), number("make"), number("model")),
+        |(year, make, model)| vehicle_choices(year, make, model),
+    );
+    let vehicle = use_vehicle();
+    view! {
+        <Title text="Your vehicle" />
+        <section class="page vehicle-page">
+            <header>
+                <h1>"Which vehicle is it for?"</h1>
+                <p class="page-lead">
+                    "Choose the year, make and model — and the engine, if you know it. Every part then says whether it fits, and why."
+                </p>
+            </header>
+            <PostErrorNotice action=vehicle.set lead="Could not choose this vehicle: " />
+            <Transition fallback=|| view! { <p class="loading">"Loading vehicles…"</p> }>
+                {move || Suspend::new(async move {
+                    match choices.await {
+                        Ok(found) => view! {
+                            <Picker
+                                found
+                                year=number("year")
+                                make=number("make")
+                                model=number("model")
+                            />
+                        }
+                        .into_any(),
+                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <CurrentVehicle />
+        </section>
+    }
+}
+
+/// Submits the form a control belongs to (a choice moves the picker on).
+fn submit_own_form(ev: leptos::ev::Event) {
+    let select = event_target::<web_sys::HtmlSelectElement>(&ev);
+    if let Some(form) = select.form() {
+        let _ = form.request_submit();
+    }
+}
+
+/// One step of the picker: a labelled select whose change moves on.
+#[component]
+fn Step(
+    name: &'static str,
+    label: &'static str,
+    placeholder: &'static str,
+    options: Vec<(i64, String)>,
+    selected: Option<i64>,
+) -> impl IntoView {
+    let id = format!("vehicle-{name}");
+    let disabled = options.is_empty();
+    view! {
+        <div class="picker-step" class:picker-step-done=selected.is_some()>
+            <label for=id.clone()>{label}</label>
+            <select id=id name=name disabled=disabled on:change=submit_own_form>
+                <option value="" selected=selected.is_none()>{placeholder}</option>
+                {options
+                    .into_iter()
+                    .map(|(value, text)| {
+                        view! { <option value=value.to_string() selected=selected == Some(value)>{text}</option> }
+                    })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}
+
+#[component]
+fn Picker(
+    found: PickerChoices,
+    year: Option<i64>,
+    make: Option<i64>,
+    model: Option<i64>,
+) -> impl IntoView {
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    let vehicle = use_vehicle();
+    let year = year.filter(|y| found.years.contains(y));
+    let make = make.filter(|m| found.makes.iter().any(|c| c.id == *m));
+    let model = model.filter(|m| found.models.iter().any(|c| c.id == *m));
+    let named = |list: &[Choice]| {
+        list.iter()
+            .map(|c| (c.id, c.name.clone()))
+            .collect::<Vec<_>>()
+    };
+    let engines = found.engines.clone();
+    view! {
+        <Form method="GET" action="/vehicle" attr:class="picker" attr:data-testid="vehicle-picker">
+            <input type="hidden" name="next" value=next />
+            <Step
+                name="year"
+                label="Year"
+                placeholder="Choose the year"
+                options=found.years.iter().map(|y| (*y, y.to_string())).collect()
+                selected=year
+            />
+            <Step name="make" label="Make" placeholder="Choose the make" options=named(&found.makes) selected=make />
+            <Step name="model" label="Model" placeholder="Choose the model" options=named(&found.models) selected=model />
+            // Without JavaScript a choice is sent with this button (hidden once hydrated).
+            <button type="submit" class="btn btn-ghost picker-next">"Next"</button>
+        </Form>
+        {model.map(|model| {
+            view! {
+                <ActionForm action=vehicle.set attr:class="picker-engine" attr:data-testid="vehicle-engine-form">
+                    <input type="hidden" name="vehicle" value=model.to_string() />
+                    <input type="hidden" name="next" value=next />
+                    <fieldset>
+                        <legend>"Engine"</legend>
+                        {if engines.is_empty() {
+                            view! { <p class="hint">"We do not know this vehicle's engines: parts that depend on the engine will ask."</p> }.into_any()
+                        } else {
+                            view! {
+                                <label class="radio">
+                                    <input type="radio" name="engine" value="0" checked=true />
+                                    " Not sure"
+                                </label>
+                                {engines
+                                    .iter()
+                                    .map(|e| view! {
+                                        <label class="radio">
+                                            <input type="radio" name="engine" value=e.id.to_string() />
+                                            " " {e.label()}
+                                        </label>
+                                    })
+                                    .collect_view()}
+                            }
+                            .into_any()
+                        }}
+                    </fieldset>
+                    <button type="submit" class="btn btn-primary" data-testid="use-vehicle">"Use this vehicle"</button>
+                </ActionForm>
+            }
+        })}
+    }
+}
+
+/// Below the picker: the vehicle chosen now, and a way to forget it.
+#[component]
+fn CurrentVehicle() -> impl IntoView {
+    let vehicle = use_vehicle();
+    let location = use_location();
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                vehicle.active.await.ok().flatten().map(|v| view! {
+                    <div class="current-vehicle" data-testid="current-vehicle">
+                        <p>"Parts are checked against your " <strong>{v.label()}</strong> "."</p>
+                        <ActionForm action=vehicle.forget>
+                            <input type="hidden" name="next" value=move || location.pathname.get() />
+                            <button type="submit" class="btn btn-ghost">"Forget this vehicle"</button>
+                        </ActionForm>
+                    </div>
+                })
+            })}
+        </Transition>
+    }
+}

@@ -1,0 +1,244 @@
+//! The vehicle picker and the active vehicle through the real router: the picker page walks
+//! year → make → model → engine without JavaScript, choosing sets the vehicle cookie and goes
+//! on, the header shows it, and ids that do not belong together are refused.
+
+use crate::common::TestApp;
+use axum::http::{header, StatusCode};
+use partwatch::server::db::DbPool;
+use partwatch::vehicles::api::{ForgetVehicle, SetVehicle};
+
+/// A small vehicle table: 2014 Honda Civic (two engines), 2014 Honda Accord, 2003 Accord.
+async fn vehicles(app: &TestApp) {
+    let head = "year,make,model,liters,cylinders,engine_code\n";
+    let text = format!(
+        "{head}2014,Honda,Civic,1.8,4,R18Z1\n2014,Honda,Civic,2.4,4,K24Z7\n\
+         2014,Honda,Accord,2.4,4,K24W1\n2003,Honda,Accord,3.0,6,J30A4\n2014,Toyota,Corolla,,,\n"
+    );
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(text.as_bytes()).unwrap();
+    partwatch::vehicles::db::load_data(&app.pool, &gz.finish().unwrap())
+        .await
+        .unwrap();
+}
+
+async fn id(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap()
+}
+
+/// The `pw_vehicle=…` pair a reply set.
+fn vehicle_cookie(reply: &crate::common::Reply) -> Option<String> {
+    reply
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("pw_vehicle="))
+        .map(|c| c.split(';').next().unwrap().to_string())
+}
+
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn the_picker_walks_year_make_model_engine_without_javascript(pool: DbPool) {
+    let app = TestApp::new(pool);
+    vehicles(&app).await;
+    let honda = id(&app, "SELECT id FROM vehicle_makes WHERE name = 'Honda'").await;
+    let civic = id(
+        &app,
+        "SELECT v.id FROM vehicles v JOIN vehicle_models m ON m.id = v.model_id \
+         WHERE m.name = 'Civic' AND v.year = 2014",
+    )
+    .await;
+
+    let page = app.get("/vehicle", None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains(r#"<option value="2014""#),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(r#"<option value="2003""#));
+    assert!(
+        page.body.contains("Add your vehicle"),
+        "the header offers the picker"
+    );
+
+    let page = app.get("/vehicle?year=2014", None).await;
+    assert!(page.body.contains(">Honda<"), "{}", page.body);
+    assert!(page.body.contains(">Toyota<"));
+
+    let page = app
+        .get(&format!("/vehicle?year=2014&make={honda}"), None)
+        .await;
+    assert!(page.body.contains(">Civic<"));
+    assert!(page.body.contains(">Accord<"));
+    assert!(
+        !page.body.contains("Use this vehicle"),
+        "no model chosen yet"
+    );
+
+    let page = app
+        .get(
+            &format!("/vehicle?year=2014&make={honda}&model={civic}"),
+            None,
+        )
+        .await;
+    assert!(
+        page.body.contains("1.8 L, 4 cylinders (R18Z1)"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("2.4 L, 4 cylinders (K24Z7)"));
+    assert!(page.body.contains("Use this vehicle"));
+
+    // A 2003 make id with a 2014 model id offers nothing past the make.
+    let page = app.get("/vehicle?year=2003&make=99999&model=1", None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("Use this vehicle"));
+}
+
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn choosing_a_vehicle_sets_it_for_every_page(pool: DbPool) {
+    let app = TestApp::new(pool);
+    vehicles(&app).await;
+    let civic = id(
+        &app,
+        "SELECT v.id FROM vehicles v JOIN vehicle_models m ON m.id = v.model_id \
+         WHERE m.name = 'Civic' AND v.year = 2014",
+    )
+    .await;
+    let r18 = id(&app, "SELECT id FROM vehicle_engines WHERE code = 'R18Z1'").await;
+    let accord_engine = id(&app, "SELECT id FROM vehicle_engines WHERE code = 'J30A4'").await;
+
+    // A plain form post, as a browser without JavaScript sends it.
+    let reply = app
+        .post_html_fn(
+            SetVehicle {
+                vehicle: civic,
+                engine: Some(r18),
+                next: Some("/catalogue?q=disc".into()),
+            },
+            "http://localhost/vehicle",
+            None,
+        )
+        .await;
+    assert!(
+        reply.status.is_redirection(),
+        "{}: {}",
+        reply.status,
+        reply.body
+    );
+    assert_eq!(reply.location().as_deref(), Some("/catalogue?q=disc"));
+    let cookie = vehicle_cookie(&reply).expect("the vehicle cookie is set");
+    assert_eq!(cookie, format!("pw_vehicle={civic}-{r18}"));
+    let set = reply.set_cookie_header().unwrap();
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+        "{set}"
+    );
+
+    let page = app.get("/catalogue", Some(&cookie)).await;
+    assert!(
+        page.body.contains("2014 Honda Civic 1.8 L"),
+        "the header shows it"
+    );
+    let page = app.get("/vehicle", Some(&cookie)).await;
+    assert!(page.body.contains("Forget this vehicle"));
+
+    // "Not sure" of the engine: the vehicle alone.
+    let reply = app
+        .call_fn(
+            SetVehicle {
+                vehicle: civic,
+                engine: Some(0),
+                next: None,
+            },
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(vehicle_cookie(&reply), Some(format!("pw_vehicle={civic}")));
+
+    // Another vehicle's engine, an unknown vehicle: refused, no cookie.
+    for (vehicle, engine, field) in [
+        (civic, Some(accord_engine), "engine"),
+        (987_654, None, "vehicle"),
+    ] {
+        let reply = app
+            .call_fn(
+                SetVehicle {
+                    vehicle,
+                    engine,
+                    next: None,
+                },
+                None,
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            reply.body
+        );
+        assert!(reply.body.contains(field), "{}", reply.body);
+        assert_eq!(vehicle_cookie(&reply), None);
+    }
+
+    // An outside `next` is not followed.
+    let reply = app
+        .post_html_fn(
+            SetVehicle {
+                vehicle: civic,
+                engine: None,
+                next: Some("https://evil.example/".into()),
+            },
+            "http://localhost/vehicle",
+            None,
+        )
+        .await;
+    assert_eq!(reply.location().as_deref(), Some("/"));
+
+    // Forgetting clears the cookie.
+    let reply = app
+        .post_html_fn(
+            ForgetVehicle {
+                next: Some("/vehicle".into()),
+            },
+            "http://localhost/vehicle",
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(reply.location().as_deref(), Some("/vehicle"));
+    let cleared = reply.set_cookie_header().unwrap();
+    assert!(
+        cleared.starts_with("pw_vehicle=;") && cleared.contains("Max-Age=0"),
+        "{cleared}"
+    );
+}
+
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn a_vehicle_cookie_that_names_nothing_is_ignored(pool: DbPool) {
+    let app = TestApp::new(pool);
+    vehicles(&app).await;
+    let r18 = id(&app, "SELECT id FROM vehicle_engines WHERE code = 'R18Z1'").await;
+    let accord = id(
+        &app,
+        "SELECT v.id FROM vehicles v JOIN vehicle_models m ON m.id = v.model_id \
+         WHERE m.name = 'Accord' AND v.year = 2003",
+    )
+    .await;
+    for cookie in [
+        "pw_vehicle=junk".to_string(),
+        "pw_vehicle=999999".to_string(),
+        "pw_vehicle=1-2-3".to_string(),
+        "pw_vehicle=%3Cscript%3E".to_string(),
+    ] {
+        let page = app.get("/catalogue", Some(&cookie)).await;
+        assert_eq!(page.status, StatusCode::OK, "{cookie}");
+        assert!(page.body.contains("Add your vehicle"), "{cookie}");
+    }
+    // Another vehicle's engine in the cookie: the vehicle without an engine.
+    let page = app
+        .get("/catalogue", Some(&format!("pw_vehicle={accord}-{r18}")))
+        .await;
+    assert!(page.body.contains("2003 Honda Accord<"), "{}", page.body);
+}
