@@ -133,7 +133,9 @@ pub fn check(universal: bool, fitments: &[Fitment], target: &Target) -> Answer {
     }
     let this_year: Vec<&Fitment> = fitments
         .iter()
-        .filter(|f| f.model_id == target.model_id && (f.year_from..=f.year_to).contains(&target.year))
+        .filter(|f| {
+            f.model_id == target.model_id && (f.year_from..=f.year_to).contains(&target.year)
+        })
         .collect();
     // Any engine, or the customer's: fits. A fitment for every engine wins over an engine
     // match only when there is no engine match (the engine match says more).
@@ -218,7 +220,10 @@ impl Answer {
                 format!("Fits only with the {list} engine — which one is yours?")
             }
             Answer::DoesNotFit { made_for } => {
-                format!("Does not fit your {vehicle}: made for {}.", made_for.join("; "))
+                format!(
+                    "Does not fit your {vehicle}: made for {}.",
+                    made_for.join("; ")
+                )
             }
         }
     }
@@ -239,7 +244,12 @@ mod tests {
     fn f(model_id: i64, from: i64, to: i64, liters_x10: Option<i64>) -> Fitment {
         Fitment {
             model_id,
-            model_name: if model_id == CIVIC { "Honda Civic" } else { "Honda Accord" }.into(),
+            model_name: if model_id == CIVIC {
+                "Honda Civic"
+            } else {
+                "Honda Accord"
+            }
+            .into(),
             year_from: from,
             year_to: to,
             liters_x10,
@@ -283,9 +293,17 @@ mod tests {
 
     #[test]
     fn an_engine_bound_fitment_asks_for_the_engine_or_checks_it() {
-        let rows = [f(CIVIC, 2012, 2015, Some(18)), f(CIVIC, 2012, 2015, Some(24))];
+        let rows = [
+            f(CIVIC, 2012, 2015, Some(18)),
+            f(CIVIC, 2012, 2015, Some(24)),
+        ];
         let unsure = check(false, &rows, &civic(2014, None));
-        assert_eq!(unsure, Answer::NeedsEngine { sizes: vec![18, 24] });
+        assert_eq!(
+            unsure,
+            Answer::NeedsEngine {
+                sizes: vec![18, 24]
+            }
+        );
         assert_eq!(
             unsure.sentence("2014 Honda Civic"),
             "Fits only with the 1.8 L or 2.4 L engine — which one is yours?"
@@ -329,7 +347,9 @@ mod tests {
         let none = check(false, &[], &civic(2014, None));
         assert_eq!(none, Answer::NoData);
         assert!(!none.fits());
-        assert!(none.sentence("x").starts_with("No fitment data from the supplier"));
+        assert!(none
+            .sentence("x")
+            .starts_with("No fitment data from the supplier"));
         assert!(check(true, &[], &civic(2014, None)).fits());
         assert!(check(true, &[f(ACCORD, 2000, 2001, None)], &civic(2014, None)).fits());
     }

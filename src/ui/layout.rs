@@ -20,7 +20,7 @@ use leptos_router::hooks::use_location;
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     provide_session();
-    crate::vehicles::view::provide_vehicle();
+    crate::vehicles::context::provide_vehicle();
     view! {
         <a class="skip-link" href="#main">
             "Skip to content"
@@ -66,7 +66,7 @@ fn Header() -> impl IntoView {
                     <span class="logo-text">"PartWatch"</span>
                 </a>
                 <SiteSearch />
-                <crate::vehicles::view::VehicleBadge />
+                <VehicleBadge />
                 <nav class="header-nav" aria-label="Your account">
                     <a class="cart-link" href="/cart">
                         <CartIcon />
@@ -88,6 +88,44 @@ fn Header() -> impl IntoView {
                 </nav>
             </div>
         </header>
+    }
+}
+
+/// The header's vehicle slot: the active vehicle with a link to change it, or a call to add
+/// one.
+#[component]
+pub fn VehicleBadge() -> impl IntoView {
+    let vehicle = crate::vehicles::context::use_vehicle();
+    let here = here_url();
+    let picker_href = move || {
+        let here = here.get();
+        if here.starts_with("/vehicle") {
+            "/vehicle".to_string()
+        } else {
+            with_next("/vehicle", Some(&here))
+        }
+    };
+    view! {
+        <Transition fallback=|| view! { <span class="vehicle-badge vehicle-badge-empty"></span> }>
+            {move || Suspend::new(async move {
+                match vehicle.active.await {
+                    Ok(Some(v)) => view! {
+                        <a class="vehicle-badge" href=picker_href data-testid="active-vehicle" title="Change your vehicle">
+                            <span class="vehicle-badge-label">"Your vehicle"</span>
+                            <span class="vehicle-badge-name">{v.label()}</span>
+                        </a>
+                    }
+                    .into_any(),
+                    _ => view! {
+                        <a class="vehicle-badge vehicle-badge-add" href=picker_href data-testid="add-vehicle">
+                            <span class="vehicle-badge-label">"Does it fit?"</span>
+                            <span class="vehicle-badge-name">"Add your vehicle"</span>
+                        </a>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Transition>
     }
 }
 

@@ -2,9 +2,11 @@
 //! `data/vehicles.csv.gz`), and the picker that finds the customer's own.
 
 pub mod api;
+pub mod context;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod view;
+pub mod vin;
 
 /// The cookie that holds the visitor's active vehicle: `<vehicle id>` or
 /// `<vehicle id>-<engine id>`.

@@ -2,83 +2,14 @@
 //! in the header. Works without JavaScript: the choices are a GET form, choosing is a plain
 //! post; once hydrated, each choice moves on by itself.
 
-use super::{
-    api::{active_vehicle, vehicle_choices, ForgetVehicle, SetVehicle},
-    Choice, PickerChoices, Vehicle,
-};
-use crate::error::AppError;
-use crate::ui::{layout::here_url, ErrorNotice, PostErrorNotice};
+use super::{api::vehicle_choices, context::use_vehicle, Choice, PickerChoices};
+use crate::ui::{ErrorNotice, PostErrorNotice};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{
     components::Form,
     hooks::{use_location, use_query_map},
 };
-
-/// The active vehicle and the actions that change it, shared by the header and the pages.
-#[derive(Clone, Copy)]
-pub struct VehicleContext {
-    pub active: Resource<Result<Option<Vehicle>, AppError>>,
-    pub set: ServerAction<SetVehicle>,
-    pub forget: ServerAction<ForgetVehicle>,
-}
-
-/// Provides [`VehicleContext`] (once, in the layout).
-pub fn provide_vehicle() {
-    let set = ServerAction::<SetVehicle>::new();
-    let forget = ServerAction::<ForgetVehicle>::new();
-    let active = Resource::new(
-        move || (set.version().get(), forget.version().get()),
-        |_| active_vehicle(),
-    );
-    provide_context(VehicleContext {
-        active,
-        set,
-        forget,
-    });
-}
-
-pub fn use_vehicle() -> VehicleContext {
-    expect_context::<VehicleContext>()
-}
-
-/// The header's vehicle slot: the active vehicle with a link to change it, or a call to add
-/// one.
-#[component]
-pub fn VehicleBadge() -> impl IntoView {
-    let vehicle = use_vehicle();
-    let here = here_url();
-    let picker_href = move || {
-        let here = here.get();
-        if here.starts_with("/vehicle") {
-            "/vehicle".to_string()
-        } else {
-            crate::ui::layout::with_next("/vehicle", Some(&here))
-        }
-    };
-    view! {
-        <Transition fallback=|| view! { <span class="vehicle-badge vehicle-badge-empty"></span> }>
-            {move || Suspend::new(async move {
-                match vehicle.active.await {
-                    Ok(Some(v)) => view! {
-                        <a class="vehicle-badge" href=picker_href data-testid="active-vehicle" title="Change your vehicle">
-                            <span class="vehicle-badge-label">"Your vehicle"</span>
-                            <span class="vehicle-badge-name">{v.label()}</span>
-                        </a>
-                    }
-                    .into_any(),
-                    _ => view! {
-                        <a class="vehicle-badge vehicle-badge-add" href=picker_href data-testid="add-vehicle">
-                            <span class="vehicle-badge-label">"Does it fit?"</span>
-                            <span class="vehicle-badge-name">"Add your vehicle"</span>
-                        </a>
-                    }
-                    .into_any(),
-                }
-            })}
-        </Transition>
-    }
-}
 
 /// `/vehicle?year=…&make=…&model=…&next=…`: pick a vehicle step by step.
 #[component]

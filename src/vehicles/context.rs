@@ -1,0 +1,36 @@
+//! The active vehicle and the actions that change it, shared by the header and the pages
+//! (provided once, in the layout).
+
+use super::{
+    api::{active_vehicle, ForgetVehicle, SetVehicle},
+    Vehicle,
+};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The active vehicle and the actions that change it, shared by the header and the pages.
+#[derive(Clone, Copy)]
+pub struct VehicleContext {
+    pub active: Resource<Result<Option<Vehicle>, AppError>>,
+    pub set: ServerAction<SetVehicle>,
+    pub forget: ServerAction<ForgetVehicle>,
+}
+
+/// Provides [`VehicleContext`] (once, in the layout).
+pub fn provide_vehicle() {
+    let set = ServerAction::<SetVehicle>::new();
+    let forget = ServerAction::<ForgetVehicle>::new();
+    let active = Resource::new(
+        move || (set.version().get(), forget.version().get()),
+        |_| active_vehicle(),
+    );
+    provide_context(VehicleContext {
+        active,
+        set,
+        forget,
+    });
+}
+
+pub fn use_vehicle() -> VehicleContext {
+    expect_context::<VehicleContext>()
+}
