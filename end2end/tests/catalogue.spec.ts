@@ -1,4 +1,4 @@
-import { test, expect, hydrated, DEMO_PASSWORD } from "./fixtures";
+import { test, expect, hydrated, headerLogin, DEMO_PASSWORD } from "./fixtures";
 
 test("a visitor searches, filters, sorts, pages, opens a part and adds it to the cart", async ({ page }) => {
   await page.goto("/catalogue");
@@ -143,6 +143,16 @@ test.describe("without JavaScript", () => {
     await page.locator("#header-q").press("Enter");
     await expect(page).toHaveURL(/\/catalogue\?q=filter$/);
     await expect(page.getByTestId("result-count")).toHaveText("7 parts");
+  });
+});
+
+test.describe("leaving the catalogue", () => {
+  test("links with a query of their own are followed, not tidied back to the catalogue", async ({ page }) => {
+    await page.goto("/catalogue?q=disc");
+    await hydrated(page);
+    await headerLogin(page).click();
+    await expect(page).toHaveURL(/\/login\?next=/);
+    await expect(page.getByRole("heading", { name: "Log in" })).toBeVisible();
   });
 });
 

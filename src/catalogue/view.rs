@@ -39,8 +39,14 @@ pub fn CataloguePage() -> impl IntoView {
     // Tidy the address bar: a form submission spells out empty fields ("min=&max="); show the
     // canonical link instead, without a new history entry.
     let navigate = use_navigate();
+    // Only while the address is the catalogue's: leaving for another page with a query
+    // (`/vehicle?next=…`, `/login?next=…`) changes the address before this page goes, and
+    // "tidying" that would send the visitor back here.
     Effect::new(move |_| {
         let search = location.search.get();
+        if location.pathname.get() != "/catalogue" {
+            return;
+        }
         let canonical = query.get().to_query_string();
         if search.trim_start_matches('?') != canonical {
             navigate(
