@@ -2,7 +2,8 @@ import { defineConfig, devices } from "@playwright/test";
 
 // Browser tests run Debian's Chromium (never a downloaded browser) against the release build
 // (what scripts/run.sh serves), started on a fresh database with demo data.
-const port = 3100;
+// E2E_PORT lets two checkouts run their browser tests at once.
+const port = Number(process.env.E2E_PORT ?? 3100);
 
 export default defineConfig({
   testDir: "./tests",
