@@ -42,7 +42,9 @@ cargo test --locked --features ssr
 step "the same tests on PostgreSQL (a fresh throwaway server in target/pg-test)"
 scripts/postgres.sh stop target/pg-test
 rm -rf target/pg-test
-pg_url=$(scripts/postgres.sh start target/pg-test 55439)
+# A free port: another PostgreSQL (a developer's, another checkout's tests) may hold any fixed one.
+pg_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+pg_url=$(scripts/postgres.sh start target/pg-test "$pg_port")
 trap 'scripts/postgres.sh stop target/pg-test' EXIT
 DATABASE_URL=$pg_url cargo test --locked --features postgres
 scripts/postgres.sh stop target/pg-test
