@@ -36,6 +36,25 @@ pub async fn expire_unpaid(pool: &DbPool, now: i64, payment_window: Duration) ->
         )
         .fetch_all(&mut *tx)
         .await?;
+        // On PostgreSQL, lock the batch's orders, then all their parts, each in id order,
+        // before changing anything: a batch that took its locks order by order (an order,
+        // its parts, the next order…) deadlocked with another runner or with a customer
+        // cancelling an order of the same batch.
+        db::lock_orders(&mut tx, &due).await?;
+        let parts: Vec<i64> = if due.is_empty() {
+            Vec::new()
+        } else {
+            let mut q = sqlx::QueryBuilder::<db::Db>::new(
+                "SELECT DISTINCT part_id FROM purchases WHERE order_id IN (",
+            );
+            let mut ids = q.separated(", ");
+            for id in &due {
+                ids.push_bind(*id);
+            }
+            q.push(") ORDER BY part_id");
+            q.build_query_scalar().fetch_all(&mut *tx).await?
+        };
+        db::lock_parts(&mut tx, &parts).await?;
         let mut cancelled = 0;
         for &id in &due {
             if cancel_unpaid(&mut tx, id, now, CancelReason::NotPaid).await? {

@@ -191,6 +191,17 @@ pub async fn lock_parts(db: &mut sqlx::PgConnection, ids: &[i64]) -> sqlx::Resul
         .map(|_| ())
 }
 
+/// Locks the rows of the orders `ids` in id order, for work on several orders in one
+/// transaction (the expiry): taken before any part is locked, so it never waits for an order
+/// while holding parts a customer's own cancellation (order, then its parts) is waiting for.
+pub async fn lock_orders(db: &mut sqlx::PgConnection, ids: &[i64]) -> sqlx::Result<()> {
+    sqlx::query("SELECT id FROM orders WHERE id = ANY($1) ORDER BY id FOR UPDATE")
+        .bind(ids)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
 /// The one column (`table.column`) whose unique index a failed write ran into, if that is why
 /// it failed. PostgreSQL names the index; the unique indexes that a user's input can run into
 /// are listed here by name.

@@ -38,6 +38,12 @@ pub async fn lock_parts(db: &mut SqliteConnection, ids: &[i64]) -> sqlx::Result<
     Ok(())
 }
 
+/// Nothing to do on SQLite (the one write lock); PostgreSQL locks the orders in id order.
+pub async fn lock_orders(db: &mut SqliteConnection, ids: &[i64]) -> sqlx::Result<()> {
+    let _ = (db, ids);
+    Ok(())
+}
+
 /// One connection tuned for writing a generated catalogue in bulk: a crash meanwhile loses
 /// only generated data.
 pub async fn bulk_connection(url: &str) -> sqlx::Result<SqliteConnection> {
