@@ -505,12 +505,12 @@ async fn pictures_reach_a_bucket_over_https(pool: DbPool) {
 /// Runs the server binary until it exits (it should refuse to start); its exit code and
 /// what it wrote to stderr.
 async fn refused_start(dir: &std::path::Path, env: &[(&str, &str)]) -> (Option<i32>, String) {
+    // A database of the build's engine (a PostgreSQL build cannot open a SQLite file, and
+    // would refuse to start for that reason instead).
+    let database = partwatch::server::db::scratch_database(dir).await.unwrap();
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_partwatch"));
     command
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}/db.sqlite?mode=rwc", dir.display()),
-        )
+        .env("DATABASE_URL", database)
         .env("UPLOAD_DIR", dir.join("uploads"))
         .env(
             "LEPTOS_SITE_ADDR",
