@@ -26,6 +26,19 @@ async fn id(app: &TestApp, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap()
 }
 
+/// The id of a model year ("Civic", 2014) in the small table.
+async fn model_year(app: &TestApp, model: &str, year: i64) -> i64 {
+    sqlx::query_scalar(
+        "SELECT v.id FROM vehicles v JOIN vehicle_models m ON m.id = v.model_id \
+         WHERE m.name = $1 AND v.year = $2",
+    )
+    .bind(model)
+    .bind(year)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+}
+
 /// The `pw_vehicle=…` pair a reply set.
 fn vehicle_cookie(reply: &crate::common::Reply) -> Option<String> {
     reply
@@ -42,12 +55,7 @@ async fn the_picker_walks_year_make_model_engine_without_javascript(pool: DbPool
     let app = TestApp::new(pool);
     vehicles(&app).await;
     let honda = id(&app, "SELECT id FROM vehicle_makes WHERE name = 'Honda'").await;
-    let civic = id(
-        &app,
-        "SELECT v.id FROM vehicles v JOIN vehicle_models m ON m.id = v.model_id \
-         WHERE m.name = 'Civic' AND v.year = 2014",
-    )
-    .await;
+    let civic = model_year(&app, "Civic", 2014).await;
 
     let page = app.get("/vehicle", None).await;
     assert_eq!(page.status, StatusCode::OK);
@@ -100,12 +108,7 @@ async fn the_picker_walks_year_make_model_engine_without_javascript(pool: DbPool
 async fn choosing_a_vehicle_sets_it_for_every_page(pool: DbPool) {
     let app = TestApp::new(pool);
     vehicles(&app).await;
-    let civic = id(
-        &app,
-        "SELECT v.id FROM vehicles v JOIN vehicle_models m ON m.id = v.model_id \
-         WHERE m.name = 'Civic' AND v.year = 2014",
-    )
-    .await;
+    let civic = model_year(&app, "Civic", 2014).await;
     let r18 = id(&app, "SELECT id FROM vehicle_engines WHERE code = 'R18Z1'").await;
     let accord_engine = id(&app, "SELECT id FROM vehicle_engines WHERE code = 'J30A4'").await;
 
@@ -220,12 +223,7 @@ async fn a_vehicle_cookie_that_names_nothing_is_ignored(pool: DbPool) {
     let app = TestApp::new(pool);
     vehicles(&app).await;
     let r18 = id(&app, "SELECT id FROM vehicle_engines WHERE code = 'R18Z1'").await;
-    let accord = id(
-        &app,
-        "SELECT v.id FROM vehicles v JOIN vehicle_models m ON m.id = v.model_id \
-         WHERE m.name = 'Accord' AND v.year = 2003",
-    )
-    .await;
+    let accord = model_year(&app, "Accord", 2003).await;
     for cookie in [
         "pw_vehicle=junk".to_string(),
         "pw_vehicle=999999".to_string(),
