@@ -5,6 +5,8 @@
 # The cluster is made with initdb on first start (trust auth on 127.0.0.1 only, fsync off:
 # it holds nothing worth keeping). Idempotent: starting a running server only prints its URL.
 # As root, the server runs as the `postgres` user (initdb refuses root).
+# PG_SHARED_BUFFERS sets its buffer cache (default 256MB; the benchmark gives it room for the
+# whole 1M-part catalogue, as a production server would have).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,7 +31,7 @@ start)
   fi
   if ! as_owner "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
     as_owner "$bin/pg_ctl" -D "$dir" -w -l "$dir/server.log" \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400 -c shared_buffers=256MB" \
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400 -c shared_buffers=${PG_SHARED_BUFFERS:-256MB}" \
       start >/dev/null
   fi
   echo "postgres://postgres@127.0.0.1:$port/postgres"

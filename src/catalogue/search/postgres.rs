@@ -2,20 +2,21 @@
 //! the word index is a GIN index on `parts.words`, a `tsvector` of the listed part's words read
 //! as SQLite's word index reads them (`catalogue_words`: runs of letters and digits, lower
 //! case, accents removed); a search's words become a `tsquery` in the database
-//! (`catalogue_query`), from the words alone, so no user text is ever read as query syntax.
+//! (`catalogue_query`, once per search), from the words alone, so no user text is ever read
+//! as query syntax.
 //! Part numbers are a range of the `model_key` index in byte order (`COLLATE "C"`, SQLite's
 //! BINARY).
 //!
-//! Every query is planned for its own values (an unnamed statement): how many parts a word
-//! matches decides between the word index and walking the newest parts, so one plan for all
-//! words would be wrong for most.
+//! Word-index queries are planned for their own values each time (see `planned_each_time`);
+//! the rest are prepared statements. A search's newest matches are found window by window from
+//! the newest parts (`newest_word_matches`), since GIN returns a word's matches unordered.
 
 use super::filters::{push_maker_filter, push_row_filters};
 use super::matches::{Candidate, CandidateRow, CANDIDATE_COLUMNS, COUNT_CAP, SCAN_CAP};
 use super::words::SearchWords;
 use crate::catalogue::CatalogueQuery;
 use sqlx::{postgres::PgRow, FromRow, PgPool, Postgres, QueryBuilder};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Runs the catalogue's queries. Each query is made by a function of a prefix (as on SQLite,
 /// where the prefix asks for the plan; here it is always empty).
@@ -24,6 +25,9 @@ pub struct Db<'p> {
     /// Rank broad searches from their rows, as narrow ones are, instead of from the word index
     /// alone: the reference the tests hold the fast way to.
     pub(super) reference: bool,
+    /// The names of the parts [`newest_word_matches`] found, read with their ids (the query
+    /// reads their rows anyway), for [`names_with_every_word`].
+    names: HashMap<i64, String>,
 }
 
 impl<'p> Db<'p> {
@@ -32,6 +36,7 @@ impl<'p> Db<'p> {
         Self {
             pool,
             reference: false,
+            names: HashMap::new(),
         }
     }
 
@@ -52,8 +57,9 @@ impl<'p> Db<'p> {
         T: for<'r> FromRow<'r, PgRow> + Send + Unpin,
     {
         let mut qb = make("");
+        let each_time = planned_each_time(&qb);
         qb.build_query_as()
-            .persistent(false)
+            .persistent(!each_time)
             .fetch_all(self.pool)
             .await
     }
@@ -67,8 +73,9 @@ impl<'p> Db<'p> {
         (T,): for<'r> FromRow<'r, PgRow>,
     {
         let mut qb = make("");
+        let each_time = planned_each_time(&qb);
         qb.build_query_scalar()
-            .persistent(false)
+            .persistent(!each_time)
             .fetch_all(self.pool)
             .await
     }
@@ -79,11 +86,43 @@ impl<'p> Db<'p> {
     }
 }
 
+/// Whether a query is planned for its own values each time it runs (an unnamed statement):
+/// those that look words up in the word index, since how many parts a word matches decides
+/// between the index and walking the newest parts, and one plan for all words would be wrong
+/// for most. The others (browsing, part numbers, rows by id) are prepared once per connection
+/// and may keep a generic plan: their plans do not depend on the values, and parsing and
+/// planning them again cost more than running them.
+fn planned_each_time(q: &QueryBuilder<'_, Postgres>) -> bool {
+    q.sql().contains("::tsquery")
+}
+
 /// A word-index query: the search's words, each a whole word or the start of one. The
-/// database makes the `tsquery` (`catalogue_query`).
+/// database turns them into a `tsquery` (`catalogue_query`) once per search, on first use
+/// ([`WordQuery::tsquery`]); the queries then take it as a value, so planning them costs no
+/// function call and the planner sees the very lexemes (their selectivity decides the plan).
 pub struct WordQuery {
     words: Vec<String>,
     prefix: bool,
+    tsquery: tokio::sync::OnceCell<Option<String>>,
+}
+
+impl WordQuery {
+    /// The `tsquery` of the words as text; `None` when they hold no letters or digits as the
+    /// index reads them (then nothing matches).
+    async fn tsquery(&self, db: &Db<'_>) -> sqlx::Result<Option<&str>> {
+        let made = self
+            .tsquery
+            .get_or_try_init(|| async {
+                sqlx::query_scalar::<_, Option<String>>("SELECT catalogue_query($1, $2)::text")
+                    .bind(self.words.as_slice())
+                    .bind(self.prefix)
+                    .persistent(false)
+                    .fetch_one(db.pool)
+                    .await
+            })
+            .await?;
+        Ok(made.as_deref())
+    }
 }
 
 /// The word query for `words`, whole words or prefixes; `None` without words.
@@ -91,17 +130,23 @@ pub fn word_query(words: &SearchWords, prefix: bool) -> Option<WordQuery> {
     (!words.words.is_empty()).then(|| WordQuery {
         words: words.words.clone(),
         prefix,
+        tsquery: tokio::sync::OnceCell::new(),
     })
 }
 
-/// `AND` the condition that `p` matches `wq` (a range of the word index).
-fn push_words_match<'q>(q: &mut QueryBuilder<'q, Postgres>, wq: &'q WordQuery) {
-    q.push(" AND p.words @@ catalogue_query(")
-        .push_bind(wq.words.as_slice())
-        .push(", ")
-        .push_bind(wq.prefix)
-        .push(")");
+/// `AND` the condition that `p` matches the `tsquery` `tsq` (a lookup in the word index).
+fn push_words_match<'q>(q: &mut QueryBuilder<'q, Postgres>, tsq: &'q str) {
+    q.push(" AND p.words @@ ").push_bind(tsq).push("::tsquery");
 }
+
+/// How many of the newest part ids the first look for a word query's newest matches covers
+/// (see [`newest_word_matches`]). Small in the tests, whose catalogues are small, so that
+/// their searches go through the widening windows as a big catalogue's do.
+const FIRST_WINDOW: i64 = if cfg!(test) { 300 } else { 50_000 };
+
+/// How many matches in all the word index is asked for without a window (see
+/// [`next_window`]); smaller in the tests, as [`FIRST_WINDOW`] is.
+const FEW_MATCHES: i64 = if cfg!(test) { 2_000 } else { 10 * COUNT_CAP };
 
 /// Part-number hits: numbers that are the search's key or start with it (a range of the key
 /// index), with the filters, at most `COUNT_CAP + 1`.
@@ -142,13 +187,16 @@ pub async fn word_hits(
     wq: &WordQuery,
     makers: &[String],
 ) -> sqlx::Result<Vec<Candidate>> {
+    let Some(tsq) = wq.tsquery(db).await? else {
+        return Ok(Vec::new());
+    };
     let filtered = query.min_price.is_some() || query.max_price.is_some() || query.in_stock;
     let floor: Option<i64> = if filtered {
         db.scalars(|prefix| {
             let mut q = QueryBuilder::new(format!(
                 "{prefix}SELECT p.id FROM parts p WHERE p.archived = 0"
             ));
-            push_words_match(&mut q, wq);
+            push_words_match(&mut q, tsq);
             push_maker_filter(&mut q, makers);
             q.push(format!(
                 " ORDER BY p.id DESC LIMIT 1 OFFSET {}",
@@ -165,7 +213,7 @@ pub async fn word_hits(
     db.candidates(|prefix| {
         let mut q = QueryBuilder::new(format!("{prefix}{CANDIDATE_COLUMNS}"));
         q.push(" FROM parts p WHERE p.archived = 0");
-        push_words_match(&mut q, wq);
+        push_words_match(&mut q, tsq);
         if let Some(floor) = floor {
             q.push(" AND p.id >= ").push_bind(floor);
         }
@@ -178,16 +226,62 @@ pub async fn word_hits(
 }
 
 /// The ids of the newest `COUNT_CAP + 1` parts matching a word query, newest first.
+///
+/// The word index (GIN) gives a word's matches in no useful order: asked for the newest
+/// thousand of a word that 100,000 parts have, PostgreSQL reads every match's row to sort
+/// them. So the newest parts are searched first: the newest [`FIRST_WINDOW`] ids, then a
+/// window as wide as the matches found so far say is needed (with a margin), then all parts.
+/// A common word is done in the first window; a rare one costs two or three lookups of a
+/// short list.
 pub async fn newest_word_matches(db: &mut Db<'_>, wq: &WordQuery) -> sqlx::Result<Vec<i64>> {
-    db.scalars(|prefix| {
-        let mut q = QueryBuilder::new(format!(
-            "{prefix}SELECT p.id FROM parts p WHERE p.archived = 0"
-        ));
-        push_words_match(&mut q, wq);
-        q.push(format!(" ORDER BY p.id DESC LIMIT {}", COUNT_CAP + 1));
-        q
-    })
-    .await
+    let Some(tsq) = wq.tsquery(db).await? else {
+        return Ok(Vec::new());
+    };
+    let newest: Option<i64> = sqlx::query_scalar("SELECT max(id) FROM parts")
+        .fetch_one(db.pool)
+        .await?;
+    let newest = newest.unwrap_or(0);
+    let mut window = FIRST_WINDOW;
+    loop {
+        let floor = Some(newest.saturating_sub(window)).filter(|&floor| floor > 0);
+        let rows: Vec<(i64, String)> = db
+            .rows(|prefix| {
+                let mut q = QueryBuilder::new(format!(
+                    "{prefix}SELECT p.id, p.name FROM parts p WHERE p.archived = 0"
+                ));
+                push_words_match(&mut q, tsq);
+                if let Some(floor) = floor {
+                    q.push(" AND p.id > ").push_bind(floor);
+                }
+                q.push(format!(" ORDER BY p.id DESC LIMIT {}", COUNT_CAP + 1));
+                q
+            })
+            .await?;
+        if floor.is_none() || rows.len() as i64 > COUNT_CAP {
+            let ids = rows.iter().map(|(id, _)| *id).collect();
+            db.names.extend(rows);
+            return Ok(ids);
+        }
+        window = next_window(window, rows.len(), newest).unwrap_or(newest);
+    }
+}
+
+/// The next window after the newest `window` of `newest` ids held `found` matches: wide
+/// enough for `COUNT_CAP + 1` matches at the density seen, with half again as a margin, and at
+/// least four times as wide; or every part (`None`) when the density says the whole index holds
+/// few matches (up to [`FEW_MATCHES`]): then the word index alone is the cheaper way, since a
+/// window cannot save the reading of matches that the planner filters one by one.
+fn next_window(window: i64, found: usize, newest: i64) -> Option<i64> {
+    let found = found.max(1) as f64;
+    if found * newest as f64 / window as f64 <= FEW_MATCHES as f64 {
+        return None;
+    }
+    let wanted = (COUNT_CAP + 1) as f64 * 1.5 * window as f64 / found;
+    Some(
+        (window.saturating_mul(4) as f64)
+            .max(wanted)
+            .min(i64::MAX as f64 / 2.0) as i64,
+    )
 }
 
 /// The listed parts with these ids, as candidates.
@@ -206,32 +300,57 @@ pub async fn candidates_with_ids(db: &mut Db<'_>, ids: &[i64]) -> sqlx::Result<V
 }
 
 /// Of `ids` (matches of the search's words, newest first), those whose name has every word,
-/// as [`SearchWords::all_in`] reads it (and as SQLite's word index does: accents removed).
+/// by [`SearchWords::all_in`] on the names (as a narrow search ranks them). The names came
+/// with the matches; only those of other ids (part-number hits) are read.
 pub async fn names_with_every_word(
     db: &mut Db<'_>,
     words: &SearchWords,
     _: &WordQuery,
     ids: &[i64],
 ) -> sqlx::Result<HashSet<i64>> {
-    let Some(in_name) = word_query(words, !words.whole_words) else {
-        return Ok(HashSet::new());
-    };
-    if ids.is_empty() {
-        return Ok(HashSet::new());
+    let unknown: Vec<i64> = ids
+        .iter()
+        .copied()
+        .filter(|id| !db.names.contains_key(id))
+        .collect();
+    if !unknown.is_empty() {
+        let names: Vec<(i64, String)> = db
+            .rows(|prefix| {
+                let mut q = QueryBuilder::new(format!(
+                    "{prefix}SELECT p.id, p.name FROM parts p WHERE p.id = ANY("
+                ));
+                q.push_bind(unknown.as_slice()).push(")");
+                q
+            })
+            .await?;
+        db.names.extend(names);
     }
-    let found: Vec<i64> = db
-        .scalars(|prefix| {
-            let mut q = QueryBuilder::new(format!(
-                "{prefix}SELECT p.id FROM parts p WHERE p.id = ANY("
-            ));
-            q.push_bind(ids)
-                .push(") AND array_to_tsvector(catalogue_words(p.name)) @@ catalogue_query(");
-            q.push_bind(in_name.words.as_slice())
-                .push(", ")
-                .push_bind(in_name.prefix)
-                .push(")");
-            q
-        })
-        .await?;
-    Ok(found.into_iter().collect())
+    Ok(ids
+        .iter()
+        .copied()
+        .filter(|id| db.names.get(id).is_some_and(|name| words.all_in(name)))
+        .collect())
+}
+
+#[cfg(test)]
+mod window_tests {
+    use super::*;
+
+    #[test]
+    fn the_next_window_grows_to_the_density_seen() {
+        let (few, window) = (FEW_MATCHES as usize, FIRST_WINDOW);
+        // As many matches in the window as make FEW_MATCHES in all: no more windows.
+        assert_eq!(next_window(window, few / 10, window * 10), None);
+        assert_eq!(next_window(window, 0, window * 10), None);
+        // One more, in a catalogue ten times as big: wide enough for COUNT_CAP + 1 matches at
+        // this density, with half again as a margin, and at least four times as wide.
+        let found = few / 10 + 1;
+        let wanted = ((COUNT_CAP + 1) as f64 * 1.5 * window as f64 / found as f64) as i64;
+        assert_eq!(
+            next_window(window, found, window * 10),
+            Some(wanted.max(window * 4))
+        );
+        assert_eq!(next_window(50_000, 1000, 10_000_000), Some(200_000));
+        assert!(next_window(10, 9, i64::MAX / 2).unwrap() > 0);
+    }
 }

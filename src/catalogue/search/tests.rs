@@ -509,3 +509,63 @@ async fn broad_searches_rank_as_their_rows_would() {
     std::fs::remove_dir_all(&dir).ok();
     assert!(broad >= 20, "only {broad} of the searches were broad");
 }
+
+/// PostgreSQL: the newest matches of a word query, found window by window from the newest
+/// parts, are the very newest matches the whole index holds.
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn newest_matches_by_windows_are_the_newest_of_all() {
+    use crate::demo::generate::{self, GenerateOptions};
+    let (dir, url) = generate::test_database("windows").await;
+    generate::run(&GenerateOptions {
+        parts: 6_000,
+        suppliers: 12,
+        customers: 10,
+        seed: 7,
+        database_url: url.clone(),
+    })
+    .await
+    .unwrap();
+    let pool = crate::server::db::connect(&url).await.unwrap();
+    let mut sizes = Vec::new();
+    for q in [
+        "brake",
+        "a",
+        "filter",
+        "brake disc",
+        "bosch",
+        "b",
+        "oil filter bosch",
+        "iridium",
+        "zzzz",
+    ] {
+        let words = SearchWords::new(q).unwrap();
+        for prefix in [false, true] {
+            let wq = engine::word_query(&words, prefix).unwrap();
+            let windows = engine::newest_word_matches(&mut Db::new(&pool), &wq)
+                .await
+                .unwrap();
+            let all: Vec<i64> = sqlx::query_scalar(
+                "SELECT id FROM parts WHERE archived = 0 AND words @@ catalogue_query($1, $2) \
+                 ORDER BY id DESC LIMIT $3",
+            )
+            .bind(&words.words)
+            .bind(prefix)
+            .bind(COUNT_CAP + 1)
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+            assert_eq!(windows, all, "{q} (prefix: {prefix})");
+            sizes.push(all.len());
+        }
+    }
+    pool.close().await;
+    std::fs::remove_dir_all(&dir).ok();
+    // Some searches are broad, some narrow, some find nothing.
+    assert!(sizes.iter().any(|&n| n as i64 > COUNT_CAP), "{sizes:?}");
+    assert!(
+        sizes.iter().any(|&n| n > 0 && (n as i64) < COUNT_CAP),
+        "{sizes:?}"
+    );
+    assert!(sizes.contains(&0), "{sizes:?}");
+}
