@@ -4,6 +4,7 @@ use crate::{
     auth::view::{LoginPage, ProfilePage, RegisterPage},
     cart::page::CartPage,
     catalogue::view::CataloguePage,
+    fitment::view::FitmentEditorPage,
     home::HomePage,
     info::{FaqPage, ImprintPage, NotFound, PrivacyPage, TermsPage},
     listings::view::{ListingFormPage, ListingsPage},
@@ -96,6 +97,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/listings") view=ListingsPage ssr=SsrMode::Async />
                     <Route path=path!("/listings/new") view=ListingFormPage ssr=SsrMode::Async />
                     <Route path=path!("/listings/:id/edit") view=ListingFormPage ssr=SsrMode::Async />
+                    <Route path=path!("/listings/:id/fitment") view=FitmentEditorPage ssr=SsrMode::Async />
                     <Route path=path!("/vehicle") view=VehiclePage ssr=SsrMode::Async />
                     <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async />
                     <Route path=path!("/orders") view=OrdersPage ssr=SsrMode::Async />

@@ -7,6 +7,12 @@
 //! engine); it does not (and what it is made for); it fits only with an engine the customer
 //! has not told us (and which). A part without fitment data says so: never "fits".
 
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod input;
+pub mod view;
+
 use serde::{Deserialize, Serialize};
 
 /// Where on the vehicle a part goes.
@@ -63,6 +69,99 @@ impl Position {
     }
 }
 
+/// Which wheels drive, when a part depends on it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Drive {
+    /// Any drive (the fitment does not depend on it).
+    #[default]
+    Any,
+    Fwd,
+    Rwd,
+    Awd,
+    FourWd,
+}
+
+impl Drive {
+    pub const ALL: [Drive; 5] = [
+        Drive::Any,
+        Drive::Fwd,
+        Drive::Rwd,
+        Drive::Awd,
+        Drive::FourWd,
+    ];
+
+    /// The stored and submitted name ("" for any).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Drive::Any => "",
+            Drive::Fwd => "fwd",
+            Drive::Rwd => "rwd",
+            Drive::Awd => "awd",
+            Drive::FourWd => "4wd",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Drive> {
+        Drive::ALL.into_iter().find(|d| d.as_str() == s)
+    }
+
+    /// "front-wheel drive", for lists and conditions.
+    pub fn label(self) -> &'static str {
+        match self {
+            Drive::Any => "Any drive",
+            Drive::Fwd => "front-wheel drive",
+            Drive::Rwd => "rear-wheel drive",
+            Drive::Awd => "all-wheel drive",
+            Drive::FourWd => "four-wheel drive",
+        }
+    }
+}
+
+/// What a supplier knows of a fitment that the vehicle tables do not: the body, the drive, the
+/// production months, a note. The customer's vehicle cannot be checked against them, so they
+/// are shown as the conditions of a "fits".
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Qualifiers {
+    /// "Sedan", "Estate"; "" for any.
+    pub body: String,
+    pub drive: Drive,
+    /// Production months "2014-03"; "" when not limited.
+    pub built_from: String,
+    pub built_to: String,
+    pub note: String,
+}
+
+impl Qualifiers {
+    /// The conditions in words: "sedan", "front-wheel drive", "built from 03/2014", the note.
+    pub fn conditions(&self) -> Vec<String> {
+        let month = |m: &str| match m.split_once('-') {
+            Some((year, month)) => format!("{month}/{year}"),
+            None => m.to_string(),
+        };
+        let mut out = Vec::new();
+        if !self.body.is_empty() {
+            out.push(self.body.to_lowercase());
+        }
+        if self.drive != Drive::Any {
+            out.push(self.drive.label().to_string());
+        }
+        match (self.built_from.is_empty(), self.built_to.is_empty()) {
+            (false, false) => out.push(format!(
+                "built {} to {}",
+                month(&self.built_from),
+                month(&self.built_to)
+            )),
+            (false, true) => out.push(format!("built from {}", month(&self.built_from))),
+            (true, false) => out.push(format!("built up to {}", month(&self.built_to))),
+            (true, true) => {}
+        }
+        if !self.note.is_empty() {
+            out.push(self.note.clone());
+        }
+        out
+    }
+}
+
 /// One fitment of a part, as the matching needs it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fitment {
@@ -75,6 +174,8 @@ pub struct Fitment {
     pub liters_x10: Option<i64>,
     pub position: Position,
     pub quantity: i64,
+    /// What the supplier says the vehicle must also be ([`Qualifiers::conditions`]).
+    pub conditions: Vec<String>,
 }
 
 /// The vehicle a part is checked against.
@@ -98,6 +199,8 @@ pub enum Answer {
         position: Position,
         quantity: i64,
         liters_x10: Option<i64>,
+        /// What the vehicle must also be (body, drive, production months, the note).
+        conditions: Vec<String>,
     },
     /// It fits this model year only with one of these engine sizes; which is the customer's?
     NeedsEngine { sizes: Vec<i64> },
@@ -148,6 +251,7 @@ pub fn check(universal: bool, fitments: &[Fitment], target: &Target) -> Answer {
             position: f.position,
             quantity: f.quantity,
             liters_x10: f.liters_x10,
+            conditions: f.conditions.clone(),
         };
     }
     if !this_year.is_empty() && target.liters_x10.is_none() {
@@ -193,6 +297,7 @@ impl Answer {
                 position,
                 quantity,
                 liters_x10,
+                conditions,
             } => {
                 let mut details: Vec<String> = Vec::new();
                 if let Some(p) = position.phrase() {
@@ -204,10 +309,15 @@ impl Answer {
                 if *quantity > 1 {
                     details.push(format!("{quantity} per vehicle"));
                 }
-                if details.is_empty() {
-                    format!("Fits your {vehicle}.")
+                let fits = if details.is_empty() {
+                    format!("Fits your {vehicle}")
                 } else {
-                    format!("Fits your {vehicle} ({}).", details.join(", "))
+                    format!("Fits your {vehicle} ({})", details.join(", "))
+                };
+                if conditions.is_empty() {
+                    format!("{fits}.")
+                } else {
+                    format!("{fits} if yours is: {}.", conditions.join("; "))
                 }
             }
             Answer::NeedsEngine { sizes } => {
@@ -234,6 +344,118 @@ impl Answer {
     }
 }
 
+/// A fitment as the supplier's editor lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FitmentRow {
+    pub id: i64,
+    pub model_id: i64,
+    pub make: String,
+    pub model: String,
+    pub year_from: i64,
+    pub year_to: i64,
+    pub liters_x10: Option<i64>,
+    pub position: Position,
+    pub quantity: i64,
+    pub qualifiers: Qualifiers,
+}
+
+impl FitmentRow {
+    /// "2012–2015", or one year.
+    pub fn years(&self) -> String {
+        if self.year_from == self.year_to {
+            self.year_from.to_string()
+        } else {
+            format!("{}–{}", self.year_from, self.year_to)
+        }
+    }
+
+    /// The row as the matching reads it.
+    pub fn fitment(&self) -> Fitment {
+        Fitment {
+            model_id: self.model_id,
+            model_name: format!("{} {}", self.make, self.model),
+            year_from: self.year_from,
+            year_to: self.year_to,
+            liters_x10: self.liters_x10,
+            position: self.position,
+            quantity: self.quantity,
+            conditions: self.qualifiers.conditions(),
+        }
+    }
+}
+
+/// What the fitment editor shows for one listing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FitmentOverview {
+    pub part: i64,
+    /// The listing's name, for the heading.
+    pub name: String,
+    pub universal: bool,
+    pub rows: Vec<FitmentRow>,
+    /// Every make, for the first list.
+    pub makes: Vec<crate::vehicles::Choice>,
+    /// The chosen make, if it exists.
+    pub make: Option<i64>,
+    /// Its models (each id a model's, not a model year's).
+    pub models: Vec<crate::vehicles::Choice>,
+}
+
+/// The kind of an [`Answer`], for its look.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FitKind {
+    Fits,
+    DoesNotFit,
+    NeedsEngine,
+    NoData,
+}
+
+impl FitKind {
+    pub fn css_class(self) -> &'static str {
+        match self {
+            FitKind::Fits => "fit fit-yes",
+            FitKind::DoesNotFit => "fit fit-no",
+            FitKind::NeedsEngine => "fit fit-ask",
+            FitKind::NoData => "fit fit-unknown",
+        }
+    }
+}
+
+/// A part page's answer for the customer's active vehicle.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FitAnswer {
+    /// The model year (the vehicle cookie's first id), for choosing an engine.
+    pub vehicle_id: i64,
+    /// "2014 Honda Civic 1.8 L".
+    pub vehicle: String,
+    pub kind: FitKind,
+    /// The answer with its reason.
+    pub sentence: String,
+    /// The vehicle's engines, when the answer depends on which one it has.
+    pub engines: Vec<crate::vehicles::Engine>,
+}
+
+impl FitAnswer {
+    pub fn new(
+        vehicle: &crate::vehicles::Vehicle,
+        answer: Answer,
+        engines: Vec<crate::vehicles::Engine>,
+    ) -> Self {
+        let kind = match &answer {
+            Answer::Universal | Answer::Fits { .. } => FitKind::Fits,
+            Answer::DoesNotFit { .. } => FitKind::DoesNotFit,
+            Answer::NeedsEngine { .. } => FitKind::NeedsEngine,
+            Answer::NoData => FitKind::NoData,
+        };
+        Self {
+            vehicle_id: vehicle.id,
+            vehicle: vehicle.label(),
+            kind,
+            sentence: answer.sentence(&vehicle.label()),
+            engines,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -255,6 +477,7 @@ mod tests {
             liters_x10,
             position: Position::Front,
             quantity: 2,
+            conditions: Vec::new(),
         }
     }
 
@@ -314,7 +537,8 @@ mod tests {
             Answer::Fits {
                 position: Position::Front,
                 quantity: 2,
-                liters_x10: Some(24)
+                liters_x10: Some(24),
+                conditions: Vec::new(),
             }
         );
         let other_engine = check(false, &rows, &civic(2014, Some(15)));
@@ -337,7 +561,8 @@ mod tests {
             Answer::Fits {
                 position: Position::Front,
                 quantity: 2,
-                liters_x10: Some(24)
+                liters_x10: Some(24),
+                conditions: Vec::new(),
             }
         );
     }
@@ -376,10 +601,39 @@ mod tests {
     }
 
     #[test]
-    fn positions_round_trip() {
+    fn positions_and_drives_round_trip() {
         for p in Position::ALL {
             assert_eq!(Position::parse(p.as_str()), Some(p));
         }
         assert_eq!(Position::parse("Front"), None);
+        for d in Drive::ALL {
+            assert_eq!(Drive::parse(d.as_str()), Some(d));
+        }
+        assert_eq!(Drive::parse("FWD"), None);
+    }
+
+    #[test]
+    fn qualifiers_become_the_conditions_of_a_fit() {
+        let qualifiers = Qualifiers {
+            body: "Sedan".into(),
+            drive: Drive::Fwd,
+            built_from: "2014-03".into(),
+            built_to: String::new(),
+            note: "Not for the Si".into(),
+        };
+        let mut row = f(CIVIC, 2012, 2015, Some(18));
+        row.conditions = qualifiers.conditions();
+        assert_eq!(
+            check(false, &[row], &civic(2014, Some(18))).sentence("2014 Honda Civic 1.8 L"),
+            "Fits your 2014 Honda Civic 1.8 L (front axle, 1.8 L, 2 per vehicle) if yours is: \
+             sedan; front-wheel drive; built from 03/2014; Not for the Si."
+        );
+        let both = Qualifiers {
+            built_from: "2012-01".into(),
+            built_to: "2013-06".into(),
+            ..Qualifiers::default()
+        };
+        assert_eq!(both.conditions(), ["built 01/2012 to 06/2013"]);
+        assert!(Qualifiers::default().conditions().is_empty());
     }
 }

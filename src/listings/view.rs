@@ -188,6 +188,7 @@ fn ListingLine(row: ListingRow, changed: RwSignal<u32>) -> impl IntoView {
             </td>
             <td class="listing-actions">
                 <a class="btn btn-ghost btn-small" href=format!("/listings/{id}/edit")>"Edit"</a>
+                <a class="btn btn-ghost btn-small" href=format!("/listings/{id}/fitment")>"Fitment"</a>
                 {if archived {
                     view! {
                         <form method="post" action=RestoreListing::url()>

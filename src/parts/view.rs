@@ -6,6 +6,7 @@ use super::{
 use crate::{
     auth::session::use_session,
     cart::view::{AddToCartButton, CartErrorNotice},
+    fitment::view::PartFit,
     ui::{use_route_id, ByIdPage},
 };
 use leptos::prelude::*;
@@ -115,6 +116,7 @@ fn PartView(part: PartDetail, viewer: Option<i64>) -> impl IntoView {
                     <span class=availability.css_class()>{availability.label()}</span>
                     <span class="muted">{stock_text}</span>
                 </p>
+                <PartFit part=p.id />
                 <div class="buy-box">
                     <AddToCartButton part_id=p.id stock=p.stock supplier_id=Some(p.supplier_id) viewer picker=true />
                 </div>

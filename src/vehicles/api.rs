@@ -40,8 +40,15 @@ pub async fn vehicle_choices(
 /// Anyone may call it.
 #[server(endpoint = "active_vehicle")]
 pub async fn active_vehicle() -> Result<Option<Vehicle>, AppError> {
-    use crate::server::cookies::request_cookie;
     let cx = Ctx::public()?;
+    cookie_vehicle(&cx).await
+}
+
+/// The vehicle the request's vehicle cookie names, if it exists (for the functions of other
+/// features that answer for it, such as fitment).
+#[cfg(feature = "ssr")]
+pub async fn cookie_vehicle<U>(cx: &Ctx<U>) -> Result<Option<Vehicle>, AppError> {
+    use crate::server::cookies::request_cookie;
     let Some(parts) = use_context::<axum::http::request::Parts>() else {
         return Ok(None);
     };

@@ -27,6 +27,7 @@ use partwatch::{
     cart::api::{AddToCart, CartCount, RemoveCartLine, UpdateCartLine},
     catalogue::api::SearchCatalogue,
     error::AppError,
+    fitment::api::{AddFitment, FitmentAnswer, FitmentEditor, RemoveFitment, SetPartUniversal},
     listings::api::{ArchiveListing, ListingForm, MyListings, RestoreListing, UpdateListingField},
     orders::api::{
         CartForCheckout, MyOrders, OrderDetail, OrdersToShip, PlaceOrder, SetOrderStatus,
@@ -537,6 +538,69 @@ fn endpoints() -> Vec<Endpoint> {
             &[Field("next")],
             &[],
             |_| vec![("next", s("/catalogue"))],
+        ),
+        e(
+            "fitment_editor",
+            FitmentEditor::PATH,
+            &[Field("part"), Field("make"), Extra],
+            &[],
+            |b| vec![("part", b.p1.to_string()), ("make", s("1"))],
+        ),
+        e(
+            "add_fitment",
+            AddFitment::PATH,
+            &[
+                Field("part"),
+                Field("model"),
+                Field("year_from"),
+                Field("year_to"),
+                Field("liters"),
+                Field("position"),
+                Field("quantity"),
+                Field("body"),
+                Field("drive"),
+                Field("built_from"),
+                Field("built_to"),
+                Field("note"),
+            ],
+            &["fitments"],
+            |b| {
+                vec![
+                    ("part", b.p1.to_string()),
+                    ("model", s("1")),
+                    ("year_from", s("2014")),
+                    ("year_to", s("2014")),
+                    ("liters", s("1.8")),
+                    ("position", s("front")),
+                    ("quantity", s("2")),
+                    ("body", s("Sedan")),
+                    ("drive", s("fwd")),
+                    ("built_from", s("2014-03")),
+                    ("built_to", s("")),
+                    ("note", s("Not for the Si")),
+                ]
+            },
+        ),
+        e(
+            "remove_fitment",
+            RemoveFitment::PATH,
+            &[Field("part"), Field("id")],
+            &["fitments"],
+            |b| vec![("part", b.p1.to_string()), ("id", s("1"))],
+        ),
+        e(
+            "set_part_universal",
+            SetPartUniversal::PATH,
+            &[Field("part"), Field("universal")],
+            &["parts"],
+            |b| vec![("part", b.p1.to_string()), ("universal", s("1"))],
+        ),
+        e(
+            "fitment_answer",
+            FitmentAnswer::PATH,
+            &[Field("part"), Extra],
+            &[],
+            |b| vec![("part", b.p1.to_string())],
         ),
     ]
 }
@@ -1086,6 +1150,21 @@ async fn vehicle_functions_refuse_hostile_input_cleanly(pool: DbPool) {
             "active_vehicle",
             "set_vehicle",
             "forget_vehicle",
+        ],
+    )
+    .await;
+}
+
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn fitment_functions_refuse_hostile_input_cleanly(pool: DbPool) {
+    fuzz_group(
+        pool,
+        &[
+            "fitment_editor",
+            "add_fitment",
+            "remove_fitment",
+            "set_part_universal",
+            "fitment_answer",
         ],
     )
     .await;

@@ -7,6 +7,7 @@ mod common;
 mod access;
 mod accounts;
 mod catalogue;
+mod fitment;
 mod fuzz_parsers;
 mod hostile_input;
 mod listings;

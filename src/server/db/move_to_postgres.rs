@@ -68,6 +68,7 @@ const TABLES: &[Table] = &[
             ("archived", Int),
             ("created_at", Int),
             ("updated_at", Int),
+            ("universal", Int),
         ],
         order: "id",
         identity: true,
@@ -163,6 +164,26 @@ const TABLES: &[Table] = &[
             ("liters_x10", Int),
             ("cylinders", Int),
             ("code", Text),
+        ],
+        order: "id",
+        identity: true,
+    },
+    Table {
+        name: "fitments",
+        columns: &[
+            ("id", Int),
+            ("part_id", Int),
+            ("model_id", Int),
+            ("year_from", Int),
+            ("year_to", Int),
+            ("liters_x10", Int),
+            ("position", Text),
+            ("quantity", Int),
+            ("body", Text),
+            ("drive", Text),
+            ("built_from", Text),
+            ("built_to", Text),
+            ("note", Text),
         ],
         order: "id",
         identity: true,
@@ -368,6 +389,11 @@ mod tests {
             "INSERT INTO vehicle_engines (id, vehicle_id, liters_x10, cylinders, code) VALUES \
              (20, 12, 18, 4, 'R18A9'), (21, 12, 24, 4, '')",
             "INSERT INTO vehicle_data (id, checksum, loaded_at) VALUES (1, 'abc', 5)",
+            "INSERT INTO fitments (id, part_id, model_id, year_from, year_to, liters_x10, \
+             position, quantity, body, drive, built_from, built_to, note) VALUES \
+             (30, 1, 9, 2012, 2015, 18, 'front', 2, 'Sedan', 'fwd', '2012-03', '', 'Not „Si“'), \
+             (31, 1, 9, 2014, 2014, NULL, 'any', 1, '', '', '', '', '')",
+            "UPDATE parts SET universal = 1 WHERE id = 7",
         ] {
             sqlx::query(sql).execute(&source).await.unwrap();
         }
@@ -390,6 +416,7 @@ mod tests {
                 ("vehicle_models", 1),
                 ("vehicles", 1),
                 ("vehicle_engines", 2),
+                ("fitments", 2),
                 ("vehicle_data", 1)
             ]
         );

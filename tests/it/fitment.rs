@@ -1,0 +1,250 @@
+//! Fitment through the real router: a supplier's editor works without JavaScript and changes
+//! only the supplier's own listings; impossible ranges are refused by field; a part page
+//! answers for the visitor's vehicle with the reason, and asks for the engine when it matters.
+
+use crate::common::TestApp;
+use axum::http::StatusCode;
+use partwatch::fitment::api::{AddFitment, RemoveFitment, SetPartUniversal};
+use partwatch::server::db::DbPool;
+
+const PW: &str = "correct horse battery";
+
+/// 2012–2015 Honda Civic (1.8 L; 2014 also 2.4 L) and a 2014 Accord.
+async fn vehicles(app: &TestApp) {
+    let head = "year,make,model,liters,cylinders,engine_code\n";
+    let text = format!(
+        "{head}2012,Honda,Civic,1.8,4,R18\n2013,Honda,Civic,1.8,4,R18\n2014,Honda,Civic,1.8,4,R18\n\
+         2014,Honda,Civic,2.4,4,K24\n2015,Honda,Civic,1.8,4,R18\n2014,Honda,Accord,2.4,4,K24W1\n"
+    );
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(text.as_bytes()).unwrap();
+    partwatch::vehicles::db::load_data(&app.pool, &gz.finish().unwrap())
+        .await
+        .unwrap();
+}
+
+async fn scalar(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap()
+}
+
+fn fitment(part: i64, model: i64, from: &str, to: &str, liters: &str) -> AddFitment {
+    AddFitment {
+        part,
+        model: model.to_string(),
+        year_from: from.into(),
+        year_to: to.into(),
+        liters: liters.into(),
+        position: "front".into(),
+        quantity: "2".into(),
+        body: String::new(),
+        drive: String::new(),
+        built_from: String::new(),
+        built_to: String::new(),
+        note: String::new(),
+    }
+}
+
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn only_the_owner_edits_fitment_and_bad_ranges_are_refused(pool: DbPool) {
+    let app = TestApp::new(pool);
+    vehicles(&app).await;
+    let acme = app
+        .register("acme", "acme@example.com", PW, "supplier")
+        .await;
+    let rival = app
+        .register("rival", "rival@example.com", PW, "supplier")
+        .await;
+    let buyer = app
+        .register("buyer", "buyer@example.com", PW, "customer")
+        .await;
+    let part = app.part("acme", "Brake pads", 4990, 5).await;
+    let civic = scalar(&app, "SELECT id FROM vehicle_models WHERE name = 'Civic'").await;
+
+    // The owner adds a row through a plain form post (no JavaScript) and sees it listed.
+    let reply = app
+        .post_html_fn(
+            fitment(part, civic, "2012", "2015", "1.8"),
+            &format!("http://localhost/listings/{part}/fitment"),
+            Some(&acme),
+        )
+        .await;
+    assert!(
+        reply.status.is_redirection(),
+        "{}: {}",
+        reply.status,
+        reply.body
+    );
+    assert_eq!(app.count("fitments").await, 1);
+    let honda = scalar(&app, "SELECT id FROM vehicle_makes WHERE name = 'Honda'").await;
+    let page = app
+        .get(
+            &format!("/listings/{part}/fitment?make={honda}"),
+            Some(&acme),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("2012–2015"), "{}", page.body);
+    assert!(page.body.contains("Honda Civic"));
+    assert!(
+        page.body.contains(">Accord<"),
+        "the models of the make are offered"
+    );
+
+    // Anybody else: not found, nothing changed.
+    let row = scalar(&app, "SELECT id FROM fitments").await;
+    for cookie in [Some(rival.as_str()), Some(buyer.as_str()), None] {
+        let reply = app
+            .call_fn(fitment(part, civic, "2014", "", ""), cookie)
+            .await;
+        assert!(
+            matches!(
+                reply.status,
+                StatusCode::NOT_FOUND | StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED
+            ),
+            "{}: {}",
+            reply.status,
+            reply.body
+        );
+        let reply = app.call_fn(RemoveFitment { part, id: row }, cookie).await;
+        assert!(!reply.status.is_success(), "{}", reply.body);
+        let reply = app
+            .call_fn(
+                SetPartUniversal {
+                    part,
+                    universal: "1".into(),
+                },
+                cookie,
+            )
+            .await;
+        assert!(!reply.status.is_success(), "{}", reply.body);
+    }
+    let page = app
+        .get(&format!("/listings/{part}/fitment"), Some(&rival))
+        .await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.count("fitments").await, 1);
+    assert_eq!(app.part_column::<i64>(part, "universal").await, 0);
+
+    // Impossible ranges and sizes are refused, by field, with what the data holds.
+    for (add, field, says) in [
+        (
+            fitment(part, civic, "2015", "2012", ""),
+            "year_to",
+            "before the first",
+        ),
+        (
+            fitment(part, civic, "2010", "2013", ""),
+            "year_from",
+            "no Honda Civic of 2010, 2011",
+        ),
+        (
+            fitment(part, civic, "2012", "2015", "5.0"),
+            "liters",
+            "1.8 L, 2.4 L",
+        ),
+        (
+            fitment(part, 999_999, "2014", "", ""),
+            "model",
+            "do not know this model",
+        ),
+        (
+            fitment(part, civic, "20x4", "", ""),
+            "year_from",
+            "model year",
+        ),
+    ] {
+        let reply = app.call_fn(add, Some(&acme)).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            reply.body
+        );
+        assert!(reply.body.contains(field), "{field}: {}", reply.body);
+        assert!(reply.body.contains(says), "{says}: {}", reply.body);
+    }
+    assert_eq!(app.count("fitments").await, 1);
+
+    // The owner marks it universal and removes the row.
+    let reply = app
+        .call_fn(
+            SetPartUniversal {
+                part,
+                universal: "1".into(),
+            },
+            Some(&acme),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(app.part_column::<i64>(part, "universal").await, 1);
+    let reply = app
+        .call_fn(RemoveFitment { part, id: row }, Some(&acme))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(app.count("fitments").await, 0);
+}
+
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn a_part_page_answers_for_the_visitors_vehicle(pool: DbPool) {
+    let app = TestApp::new(pool);
+    vehicles(&app).await;
+    let acme = app
+        .register("acme", "acme@example.com", PW, "supplier")
+        .await;
+    let pads = app.part("acme", "Brake pads", 4990, 5).await;
+    let bare = app.part("acme", "Wiper blade", 990, 5).await;
+    let civic = scalar(&app, "SELECT id FROM vehicle_models WHERE name = 'Civic'").await;
+    for add in [
+        fitment(pads, civic, "2012", "2015", "1.8"),
+        fitment(pads, civic, "2014", "", "2.4"),
+    ] {
+        let reply = app.call_fn(add, Some(&acme)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    }
+    let civic_2014 = scalar(
+        &app,
+        "SELECT v.id FROM vehicles v JOIN vehicle_models m ON m.id = v.model_id \
+         WHERE m.name = 'Civic' AND v.year = 2014",
+    )
+    .await;
+    let r18 = scalar(
+        &app,
+        &format!("SELECT id FROM vehicle_engines WHERE vehicle_id = {civic_2014} AND code = 'R18'"),
+    )
+    .await;
+
+    // No vehicle: an invitation to choose one.
+    let page = app.get(&format!("/parts/{pads}"), None).await;
+    assert!(page.body.contains("Choose your vehicle"), "{}", page.body);
+
+    // The vehicle without its engine: the question, with the engines to choose from.
+    let cookie = format!("pw_vehicle={civic_2014}");
+    let page = app.get(&format!("/parts/{pads}"), Some(&cookie)).await;
+    assert!(
+        page.body
+            .contains("Fits only with the 1.8 L or 2.4 L engine — which one is yours?"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("fit-engine-form"));
+    assert!(page.body.contains("1.8 L, 4 cylinders (R18)"));
+
+    // With its engine: fits, and why.
+    let cookie = format!("pw_vehicle={civic_2014}-{r18}");
+    let page = app.get(&format!("/parts/{pads}"), Some(&cookie)).await;
+    assert!(
+        page.body
+            .contains("Fits your 2014 Honda Civic 1.8 L (front axle, 1.8 L, 2 per vehicle)."),
+        "{}",
+        page.body
+    );
+    // No data: said so, never "fits".
+    let page = app.get(&format!("/parts/{bare}"), Some(&cookie)).await;
+    assert!(
+        page.body.contains("No fitment data from the supplier"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("Fits your"));
+}
