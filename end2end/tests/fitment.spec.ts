@@ -39,7 +39,7 @@ test("a supplier adds fitment; a customer sees the answer, picks the engine and 
   await expect(page.getByTestId("fitment-empty")).toBeVisible();
   await page.getByLabel("Make").selectOption({ label: "Honda" });
   await expect(page).toHaveURL(/make=\d+/);
-  await page.getByLabel("Model").selectOption({ label: "Civic" });
+  await page.getByLabel("Model", { exact: true }).selectOption({ label: "Civic" });
   await page.getByLabel("First model year").fill("2015");
   await page.getByLabel("Last model year").fill("2012");
   await page.getByRole("button", { name: "Add fitment" }).click();
@@ -99,7 +99,7 @@ test.describe("without JavaScript", () => {
     await page.getByLabel("Make").selectOption({ label: "Honda" });
     await page.getByRole("button", { name: "Show its models" }).click();
     await expect(page).toHaveURL(/make=\d+/);
-    await page.getByLabel("Model").selectOption({ label: "Accord" });
+    await page.getByLabel("Model", { exact: true }).selectOption({ label: "Accord" });
     await page.getByLabel("First model year").fill("2014");
     await page.getByRole("button", { name: "Add fitment" }).click();
     await expect(page.getByTestId("fitment-rows")).toContainText("Honda Accord");
