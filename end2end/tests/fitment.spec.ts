@@ -86,12 +86,13 @@ test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 
   test("the editor is plain forms, and a part without fitment says so", async ({ page }) => {
-    // The listing is the demo supplier's first (no other test gives it fitment).
+    // A demo listing no other test gives fitment to (the test above adds its own listing,
+    // which is the newest on /listings).
     await page.goto("/login");
     await page.getByLabel("Email").fill("electric@partwatch.example");
     await page.getByLabel("Password").fill(DEMO_PASSWORD);
     await page.getByRole("button", { name: "Log in" }).click();
-    await page.goto("/listings");
+    await page.goto("/listings?q=Starter%20battery");
     const fitment = page.getByRole("link", { name: "Fitment" }).first();
     const href = (await fitment.getAttribute("href"))!;
     await fitment.click();
