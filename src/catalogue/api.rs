@@ -5,14 +5,57 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 /// One page of catalogue results for a URL query string (as in the address bar). Anyone may
-/// call it; the query is read with the same forgiving parser the page uses.
+/// call it; the query is read with the same forgiving parser the page uses. With an active
+/// vehicle (the vehicle cookie) only the parts that fit it are shown, unless the query says
+/// `fit=all`, and every shown part says whether it fits.
 #[server(endpoint = "search_catalogue")]
 pub async fn search_catalogue(query: String) -> Result<CatalogueResults, AppError> {
+    use super::{CardFit, CatalogueVehicle};
+    use crate::fitment::{db as fitment_db, Answer, FitAnswer};
     use crate::server::ctx::Ctx;
     if query.len() > 4096 {
         return Err(AppError::BadRequest("That search is too long.".into()));
     }
-    let query = super::CatalogueQuery::parse(&query);
+    let mut query = super::CatalogueQuery::parse(&query);
     let cx = Ctx::public()?;
-    Ok(super::search::search(cx.read_pool(), &query).await?)
+    let pool = cx.read_pool();
+    let vehicle = crate::vehicles::api::cookie_vehicle(&cx).await?;
+    let target = match &vehicle {
+        Some(vehicle) => fitment_db::target_of(pool, vehicle).await?,
+        None => None,
+    };
+    if !query.all_vehicles {
+        query.vehicle = target.clone();
+    }
+    let mut results = super::search::search(pool, &query).await?;
+    if let (Some(vehicle), Some(target)) = (vehicle, target) {
+        let ids: Vec<i64> = results.parts.iter().map(|p| p.id).collect();
+        let answers = fitment_db::answers(pool, &ids, &target).await?;
+        let asks_engine = answers
+            .iter()
+            .any(|(_, a)| matches!(a, Answer::NeedsEngine { .. }));
+        let engines = if asks_engine {
+            crate::vehicles::db::engines(pool, vehicle.id).await?
+        } else {
+            Vec::new()
+        };
+        results.vehicle = Some(CatalogueVehicle {
+            id: vehicle.id,
+            label: vehicle.label(),
+            fits_only: query.vehicle.is_some(),
+            engines,
+            answers: answers
+                .into_iter()
+                .map(|(part, answer)| {
+                    let fit = FitAnswer::new(&vehicle, answer, Vec::new());
+                    CardFit {
+                        part,
+                        kind: fit.kind,
+                        sentence: fit.sentence,
+                    }
+                })
+                .collect(),
+        });
+    }
+    Ok(results)
 }

@@ -104,6 +104,12 @@ pub struct CatalogueQuery {
     pub sort: Sort,
     /// 1-based page (`page`).
     pub page: u32,
+    /// Every part, not only those that fit the active vehicle (`fit=all`).
+    pub all_vehicles: bool,
+    /// The vehicle the results are narrowed to: set by the server from the active vehicle
+    /// (unless [`CatalogueQuery::all_vehicles`]), never read from the URL.
+    #[serde(skip)]
+    pub vehicle: Option<crate::fitment::Target>,
 }
 
 impl CatalogueQuery {
@@ -135,6 +141,7 @@ impl CatalogueQuery {
                 "stock" => out.in_stock = matches!(&*value, "1" | "on" | "true"),
                 "sort" => sort = Sort::parse(&value),
                 "page" => out.page = value.parse::<u32>().ok().filter(|p| *p >= 1).unwrap_or(1),
+                "fit" => out.all_vehicles = &*value == "all",
                 _ => {}
             }
         }
@@ -197,6 +204,9 @@ impl CatalogueQuery {
         if self.sort != self.effective_sort(None) {
             out.append_pair("sort", self.sort.as_str());
         }
+        if self.all_vehicles {
+            out.append_pair("fit", "all");
+        }
         if self.page > 1 {
             out.append_pair("page", &self.page.to_string());
         }
@@ -247,6 +257,40 @@ pub struct CatalogueResults {
     pub pages: u32,
     /// Manufacturers with counts, for the filter.
     pub manufacturers: Vec<ManufacturerCount>,
+    /// The customer's active vehicle and each shown part's answer for it; `None` without one.
+    pub vehicle: Option<CatalogueVehicle>,
+}
+
+/// The active vehicle on a catalogue page: what its parts were checked against.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogueVehicle {
+    /// The model year's id, for choosing an engine.
+    pub id: i64,
+    /// "2014 Honda Civic 1.8 L".
+    pub label: String,
+    /// Whether only the parts that fit it are shown (else every part, each with its answer).
+    pub fits_only: bool,
+    /// Its engines, when the customer has not said which is theirs and the answers may depend
+    /// on it.
+    pub engines: Vec<crate::vehicles::Engine>,
+    /// The answer for each part on the page.
+    pub answers: Vec<CardFit>,
+}
+
+impl CatalogueVehicle {
+    /// The answer for part `id`, if it is on the page.
+    pub fn answer(&self, id: i64) -> Option<CardFit> {
+        self.answers.iter().find(|a| a.part == id).cloned()
+    }
+}
+
+/// A part card's answer for the active vehicle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CardFit {
+    pub part: i64,
+    pub kind: crate::fitment::FitKind,
+    /// The answer with its reason.
+    pub sentence: String,
 }
 
 /// `1234567` as `1,234,567`.
@@ -266,6 +310,11 @@ pub fn thousands(n: i64) -> String {
 }
 
 impl CatalogueResults {
+    /// Whether only the parts that fit the customer's vehicle are shown.
+    pub fn fits_only(&self) -> bool {
+        self.vehicle.as_ref().is_some_and(|v| v.fits_only)
+    }
+
     /// What the result line says: "No parts found", "1 part", "12,345 parts", "1,000+ parts".
     pub fn count_text(&self) -> String {
         match (self.total, self.more) {
@@ -285,6 +334,7 @@ impl CatalogueResults {
             page: 1,
             pages: 1,
             manufacturers: Vec::new(),
+            vehicle: None,
         }
     }
 }
@@ -330,8 +380,10 @@ mod tests {
     #[test]
     fn query_round_trips_through_the_url() {
         let q = CatalogueQuery::parse(
-            "?q=brake+disc&m=Bosch&m=ATE&min=10&max=99.5&stock=1&sort=price_desc&page=3",
+            "?q=brake+disc&m=Bosch&m=ATE&min=10&max=99.5&stock=1&sort=price_desc&fit=all&page=3",
         );
+        assert!(q.all_vehicles);
+        assert!(!CatalogueQuery::parse("fit=mine").all_vehicles);
         assert_eq!(q.q, "brake disc");
         assert_eq!(q.manufacturers, ["Bosch", "ATE"]);
         assert_eq!(q.min_price, Some(Cents(1000)));

@@ -41,7 +41,7 @@ use crate::parts::{
 };
 use crate::server::db::{Db as Engine, DbPool};
 use engine::{Db, WordQuery};
-use filters::{push_maker_filter, push_row_filters};
+use filters::{push_fitment_match, push_maker_filter, push_row_filters};
 use matches::{
     facet_counts, merge, number_found, order, order_broad, page_ids, pages_for, Candidate,
     CANDIDATE_COLUMNS_WITHOUT_KEY,
@@ -135,6 +135,9 @@ async fn browse_page_ids(
 }
 
 async fn browse(db: &mut Db<'_>, query: &CatalogueQuery) -> sqlx::Result<CatalogueResults> {
+    if query.vehicle.is_some() {
+        return fit_browse(db, query).await;
+    }
     if query.min_price.is_some() || query.max_price.is_some() {
         return price_browse(db, query).await;
     }
@@ -162,6 +165,7 @@ async fn browse(db: &mut Db<'_>, query: &CatalogueQuery) -> sqlx::Result<Catalog
         page,
         pages,
         manufacturers,
+        vehicle: None,
     })
 }
 
@@ -215,7 +219,70 @@ async fn price_browse(db: &mut Db<'_>, query: &CatalogueQuery) -> sqlx::Result<C
         page,
         pages,
         manufacturers,
+        vehicle: None,
     })
+}
+
+/// Browsing the parts that fit the vehicle: the newest [`COUNT_CAP`] of them (after the
+/// filters) are counted and ordered; more say "1,000+".
+async fn fit_browse(db: &mut Db<'_>, query: &CatalogueQuery) -> sqlx::Result<CatalogueResults> {
+    let matches = fitting(db, query, &query.manufacturers).await?;
+    let manufacturers = if query.manufacturers.is_empty() {
+        facets_of(db, query, &matches).await?
+    } else {
+        let all = fitting(db, query, &[]).await?;
+        facets_of(db, query, &all).await?
+    };
+    ranked_page(db, query, None, matches, manufacturers).await
+}
+
+/// The newest `COUNT_CAP + 1` listed parts that fit `query.vehicle` and pass the other filters
+/// (makers only if `makers` is given): the vehicle model's fitments walked newest part first in
+/// their index (`fitments_newest`, each row's years and engine size checked in the index), and
+/// the universal parts newest first (`parts_universal`); both stop at the bound.
+async fn fitting(
+    db: &mut Db<'_>,
+    query: &CatalogueQuery,
+    makers: &[String],
+) -> sqlx::Result<Vec<Candidate>> {
+    let Some(target) = &query.vehicle else {
+        return Ok(Vec::new());
+    };
+    // The other filters, checked on each part's row.
+    let others = CatalogueQuery {
+        vehicle: None,
+        ..query.clone()
+    };
+    let mut ids: Vec<i64> = db
+        .scalars(|prefix| {
+            let mut q = QueryBuilder::new(format!(
+                "{prefix}SELECT DISTINCT f.part_id FROM fitments f JOIN parts p ON p.id = f.part_id \
+                 WHERE "
+            ));
+            push_fitment_match(&mut q, target);
+            q.push(" AND p.archived = 0");
+            push_maker_filter(&mut q, makers);
+            push_row_filters(&mut q, &others, false);
+            q.push(format!(" ORDER BY f.part_id DESC LIMIT {}", COUNT_CAP + 1));
+            q
+        })
+        .await?;
+    let universal: Vec<i64> = db
+        .scalars(|prefix| {
+            let mut q = QueryBuilder::new(format!(
+                "{prefix}SELECT p.id FROM parts p WHERE p.universal = 1 AND p.archived = 0"
+            ));
+            push_maker_filter(&mut q, makers);
+            push_row_filters(&mut q, &others, false);
+            q.push(format!(" ORDER BY p.id DESC LIMIT {}", COUNT_CAP + 1));
+            q
+        })
+        .await?;
+    ids.extend(universal);
+    ids.sort_unstable_by(|a, b| b.cmp(a));
+    ids.dedup();
+    ids.truncate(COUNT_CAP as usize + 1);
+    engine::candidates_with_ids(db, &ids).await
 }
 
 /// Maker counts over `matches` (with every filter but the makers): exact when they are all
@@ -290,7 +357,8 @@ async fn text_search(
     let plain = query.manufacturers.is_empty()
         && query.min_price.is_none()
         && query.max_price.is_none()
-        && !query.in_stock;
+        && !query.in_stock
+        && query.vehicle.is_none();
     if !plain {
         let matches = candidates(db, query, words, &query.manufacturers).await?;
         // Facets count with every filter but the makers: the same matches when none is chosen.
@@ -366,6 +434,7 @@ async fn broad_page(
         page,
         pages,
         manufacturers,
+        vehicle: None,
     })
 }
 
@@ -391,6 +460,7 @@ async fn ranked_page(
         page,
         pages,
         manufacturers,
+        vehicle: None,
     })
 }
 

@@ -33,7 +33,18 @@ fn submit_form_of(ev: &leptos::ev::Event) {
 pub fn CataloguePage() -> impl IntoView {
     let location = use_location();
     let query = Memo::new(move |_| CatalogueQuery::parse(&location.search.get()));
-    let results = Resource::new(move || query.get().to_query_string(), search_catalogue);
+    // Choosing or forgetting a vehicle (the header's picker, an engine here) changes the answers.
+    let vehicle = crate::vehicles::context::use_vehicle();
+    let results = Resource::new(
+        move || {
+            (
+                query.get().to_query_string(),
+                vehicle.set.version().get(),
+                vehicle.forget.version().get(),
+            )
+        },
+        |(query, _, _)| search_catalogue(query),
+    );
     let session = use_session();
 
     // Tidy the address bar: a form submission spells out empty fields ("min=&max="); show the
@@ -204,11 +215,32 @@ fn Results(query: CatalogueQuery, found: CatalogueResults, viewer: Option<i64>) 
     } else {
         count
     };
+    let bar = found
+        .vehicle
+        .clone()
+        .map(|vehicle| view! { <VehicleBar query=query.clone() vehicle /> });
     if found.parts.is_empty() {
         let clear_href = CatalogueQuery::search_only(&query.q).href();
+        let all_vehicles = found.vehicle.as_ref().filter(|v| v.fits_only).map(|v| {
+            let href = CatalogueQuery {
+                all_vehicles: true,
+                page: 1,
+                ..query.clone()
+            }
+            .href();
+            view! {
+                <p>
+                    "Nothing here is known to fit your " {v.label.clone()} ". "
+                    <a href=href data-testid="show-all-vehicles">"Show parts for every vehicle"</a>
+                    " (each says whether it fits)."
+                </p>
+            }
+        });
         return view! {
+            {bar}
             <div class="empty-state" data-testid="no-results">
                 <h2>"No parts match"</h2>
+                {all_vehicles}
                 <p>
                     {if query.is_filtered() {
                         "Try other words or a part number, or loosen the filters."
@@ -229,16 +261,30 @@ fn Results(query: CatalogueQuery, found: CatalogueResults, viewer: Option<i64>) 
     }
     let page_query = query.clone();
     let pages_of = move |page: u32| page_query.at_page(page).href();
+    let answers = found.vehicle.clone();
+    let narrowed = found.fits_only();
     view! {
+        {bar}
         <p class="result-count" data-testid="result-count">{summary}</p>
         <div class="part-grid">
-            {found.parts.into_iter().map(|part| view! { <PartCard part viewer /> }).collect_view()}
+            {found
+                .parts
+                .into_iter()
+                .map(|part| {
+                    match answers.as_ref().and_then(|v| v.answer(part.id)) {
+                        Some(fit) => view! { <PartCard part viewer fit /> }.into_any(),
+                        None => view! { <PartCard part viewer /> }.into_any(),
+                    }
+                })
+                .collect_view()}
         </div>
         <Pager page=found.page has_next={found.page < found.pages} pages=found.pages href=pages_of />
         {(found.page == found.pages && (found.more || i64::from(found.pages) * PAGE_SIZE < found.total))
             .then(|| view! {
                 <p class="result-limit" data-testid="result-limit">
-                    {if query.q.is_empty() {
+                    {if query.q.is_empty() && narrowed {
+                        "These are the newest 1,000 parts that fit. Search words, a maker or a price range reach the others."
+                    } else if query.q.is_empty() {
                         "That is as far as the pages go. Choose a maker, a price range or search words to see other parts."
                     } else {
                         "These are the newest 1,000 matches. Add words, choose a maker or a price range to see other parts."
@@ -247,4 +293,62 @@ fn Results(query: CatalogueQuery, found: CatalogueResults, viewer: Option<i64>) 
             })}
     }
     .into_any()
+}
+
+/// Above the results when the customer has an active vehicle: which vehicle the parts are
+/// checked against, whether only those that fit are shown (and the switch), the engine choice
+/// when answers depend on it, and a link to change the vehicle.
+#[component]
+fn VehicleBar(query: CatalogueQuery, vehicle: super::CatalogueVehicle) -> impl IntoView {
+    let set = crate::vehicles::context::use_vehicle().set;
+    let here = query.href();
+    let switch = CatalogueQuery {
+        all_vehicles: vehicle.fits_only,
+        page: 1,
+        ..query.clone()
+    }
+    .href();
+    let change = format!("/vehicle?next={}", urlencoding_path(&here));
+    let engines = vehicle.engines.clone();
+    view! {
+        <div class="fit-bar" data-testid="fit-bar">
+            <p class="fit-bar-text">
+                {if vehicle.fits_only {
+                    view! { "Showing parts that fit your " <strong>{vehicle.label.clone()}</strong> "." }.into_any()
+                } else {
+                    view! { "Showing parts for every vehicle, each checked against your " <strong>{vehicle.label.clone()}</strong> "." }.into_any()
+                }}
+                " "
+                <a href=switch data-testid="fit-switch">
+                    {if vehicle.fits_only { "Show parts for every vehicle" } else { "Show only parts that fit" }}
+                </a>
+                " · "
+                <a href=change>"Change vehicle"</a>
+            </p>
+            {(!engines.is_empty()).then(|| view! {
+                <ActionForm action=set attr:class="fit-engine fit-bar-engine" attr:data-testid="fit-bar-engine">
+                    <input type="hidden" name="vehicle" value=vehicle.id.to_string() />
+                    <input type="hidden" name="next" value=here.clone() />
+                    <fieldset>
+                        <legend>"Some parts depend on the engine. Yours:"</legend>
+                        {engines
+                            .iter()
+                            .map(|e| view! {
+                                <label class="radio">
+                                    <input type="radio" name="engine" value=e.id.to_string() required=true />
+                                    " " {e.label()}
+                                </label>
+                            })
+                            .collect_view()}
+                    </fieldset>
+                    <button type="submit" class="btn btn-primary">"Use this engine"</button>
+                </ActionForm>
+            })}
+        </div>
+    }
+}
+
+/// `path` for a `next=` query value: the characters a query value cannot hold are escaped.
+fn urlencoding_path(path: &str) -> String {
+    form_urlencoded::byte_serialize(path.as_bytes()).collect()
 }

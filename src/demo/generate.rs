@@ -115,6 +115,15 @@ pub async fn run(options: &GenerateOptions) -> Result<Generated, String> {
         .await
         .map_err(|e| db::open_error_message(&options.database_url, &e))?;
     let empty = users::no_users(&pool).await.map_err(|e| e.to_string())?;
+    if empty {
+        // Fitments name the vehicle tables' models, as the server loads them at start.
+        crate::vehicles::db::load_vehicle_data(&pool).await?;
+    }
+    let models = if empty {
+        vehicle_models(&pool).await.map_err(|e| e.to_string())?
+    } else {
+        Vec::new()
+    };
     pool.close().await;
     if !empty {
         return Err(format!(
@@ -186,12 +195,12 @@ pub async fn run(options: &GenerateOptions) -> Result<Generated, String> {
     let insert_batch = |rows: usize| {
         let mut sql = String::from(
             "INSERT INTO parts (id, supplier_id, name, manufacturer, model, description, price_cents, \
-             stock, delivery_estimate, archived, created_at, updated_at) VALUES ",
+             stock, delivery_estimate, archived, created_at, updated_at, universal) VALUES ",
         );
         for i in 0..rows {
             sql.push_str(if i == 0 { "(" } else { ",(" });
-            let first = i * 12 + 1;
-            let params: Vec<String> = (first..first + 12).map(|n| format!("${n}")).collect();
+            let first = i * 13 + 1;
+            let params: Vec<String> = (first..first + 13).map(|n| format!("${n}")).collect();
             sql.push_str(&params.join(","));
             sql.push(')');
         }
@@ -203,6 +212,9 @@ pub async fn run(options: &GenerateOptions) -> Result<Generated, String> {
         .await
         .map_err(db)?;
     let mut batch: Vec<GeneratedPart> = Vec::with_capacity(BATCH);
+    // Fitments from their own random sequence, so the parts are those of earlier versions.
+    let mut fitter = Fitter::new(&models, options.seed);
+    let mut fitments: Vec<GeneratedFitment> = Vec::new();
     let mut last_report = Instant::now();
     for n in 0..options.parts {
         let id = first_id + n as i64;
@@ -218,6 +230,8 @@ pub async fn run(options: &GenerateOptions) -> Result<Generated, String> {
         if !part.archived {
             parts_by_supplier[supplier].push((id, part.price_cents));
         }
+        let mut part = part;
+        part.universal = fitter.add(id, &mut fitments);
         batch.push(part);
         if batch.len() == BATCH || n + 1 == options.parts {
             let sql = if batch.len() == BATCH {
@@ -239,9 +253,13 @@ pub async fn run(options: &GenerateOptions) -> Result<Generated, String> {
                     .bind(p.delivery)
                     .bind(i64::from(p.archived))
                     .bind(p.created_at)
-                    .bind(p.created_at);
+                    .bind(p.created_at)
+                    .bind(i64::from(p.universal));
             }
             query.execute(&mut *tx).await.map_err(db)?;
+            insert_fitments(&mut tx, &mut fitments, n + 1 == options.parts)
+                .await
+                .map_err(db)?;
             if last_report.elapsed().as_secs() >= 5 {
                 say(&format!("  {} of {} parts", n + 1, options.parts));
                 last_report = Instant::now();
@@ -449,6 +467,7 @@ struct GeneratedPart {
     delivery: &'static str,
     archived: bool,
     created_at: i64,
+    universal: bool,
 }
 
 fn supplier_name(rng: &mut Rng, n: u64) -> String {
@@ -1009,7 +1028,159 @@ fn generate_part(
         delivery: DELIVERY[rng.below(DELIVERY.len() as u64) as usize],
         archived: rng.below(100) < 3,
         created_at,
+        universal: false,
     }
+}
+
+/// A model of the vehicle tables with its model years (ascending) and each year's engine sizes.
+struct ModelYears {
+    model_id: i64,
+    years: Vec<(i64, Vec<i64>)>,
+}
+
+/// Every model with its years and engine sizes, from the vehicle tables.
+async fn vehicle_models(pool: &db::DbPool) -> sqlx::Result<Vec<ModelYears>> {
+    let rows: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT v.model_id, v.year, e.liters_x10 FROM vehicles v \
+         LEFT JOIN vehicle_engines e ON e.vehicle_id = v.id AND e.liters_x10 > 0 \
+         ORDER BY v.model_id, v.year, e.liters_x10",
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut models: Vec<ModelYears> = Vec::new();
+    for (model_id, year, liters) in rows {
+        if models.last().is_none_or(|m| m.model_id != model_id) {
+            models.push(ModelYears {
+                model_id,
+                years: Vec::new(),
+            });
+        }
+        let model = models.last_mut().expect("pushed above");
+        if model.years.last().is_none_or(|(y, _)| *y != year) {
+            model.years.push((year, Vec::new()));
+        }
+        let sizes = &mut model.years.last_mut().expect("pushed above").1;
+        if let Some(l) = liters.filter(|l| !sizes.contains(l)) {
+            sizes.push(l);
+        }
+    }
+    Ok(models)
+}
+
+/// A fitment row to write.
+struct GeneratedFitment {
+    part_id: i64,
+    model_id: i64,
+    year_from: i64,
+    year_to: i64,
+    liters_x10: Option<i64>,
+    position: &'static str,
+    quantity: i64,
+    body: &'static str,
+    drive: &'static str,
+}
+
+/// Makes each part's fitment as suppliers give it: a few parts universal, some with no data,
+/// the rest fitting 1 to 10 model-year ranges (about five rows a part on average) of models
+/// drawn with a long tail (models sold for many years are the common ones), a quarter of them
+/// only with one engine size, some only for a body or a drive.
+struct Fitter<'m> {
+    models: &'m [ModelYears],
+    popular: Option<Alias>,
+    rng: Rng,
+}
+
+impl<'m> Fitter<'m> {
+    fn new(models: &'m [ModelYears], seed: u64) -> Self {
+        // Popularity by rank of the number of model years.
+        let mut rank: Vec<usize> = (0..models.len()).collect();
+        rank.sort_by_key(|&i| (std::cmp::Reverse(models[i].years.len()), models[i].model_id));
+        let mut weights = vec![0.0; models.len()];
+        for (r, &i) in rank.iter().enumerate() {
+            weights[i] = 1.0 / (1.0 + r as f64).powf(0.9);
+        }
+        Self {
+            models,
+            popular: (!models.is_empty()).then(|| Alias::new(&weights)),
+            rng: Rng::new(seed ^ 0x4649_544d_454e_5453),
+        }
+    }
+
+    /// Adds part `part_id`'s fitments to `out`; whether the part is universal instead.
+    fn add(&mut self, part_id: i64, out: &mut Vec<GeneratedFitment>) -> bool {
+        let Some(popular) = &self.popular else {
+            return false;
+        };
+        let rng = &mut self.rng;
+        match rng.below(100) {
+            0..=2 => return true,
+            3..=14 => return false,
+            _ => {}
+        }
+        for _ in 0..1 + rng.below(10) {
+            let model = &self.models[popular.sample(rng)];
+            let first = rng.below(model.years.len() as u64) as usize;
+            let sizes = &model.years[first].1;
+            let liters = (!sizes.is_empty() && rng.below(4) == 0).then(|| *rng.pick(sizes));
+            // Up to six consecutive model years (with that engine size, if one is named).
+            let mut last = first;
+            for _ in 0..rng.below(6) {
+                let next = last + 1;
+                let consecutive = model.years.get(next).is_some_and(|(y, s)| {
+                    *y == model.years[last].0 + 1 && liters.is_none_or(|l| s.contains(&l))
+                });
+                if !consecutive {
+                    break;
+                }
+                last = next;
+            }
+            out.push(GeneratedFitment {
+                part_id,
+                model_id: model.model_id,
+                year_from: model.years[first].0,
+                year_to: model.years[last].0,
+                liters_x10: liters,
+                position: ["any", "any", "front", "rear"][rng.below(4) as usize],
+                quantity: [1, 1, 2, 4][rng.below(4) as usize],
+                body: if rng.below(20) == 0 { "Sedan" } else { "" },
+                drive: if rng.below(20) == 0 { "fwd" } else { "" },
+            });
+        }
+        false
+    }
+}
+
+/// Writes the gathered fitments in multi-row INSERTs of up to 400 rows, keeping a partial batch
+/// for later unless `all`.
+async fn insert_fitments(
+    conn: &mut DbConnection,
+    rows: &mut Vec<GeneratedFitment>,
+    all: bool,
+) -> sqlx::Result<()> {
+    const BATCH: usize = 400;
+    while rows.len() >= BATCH || (all && !rows.is_empty()) {
+        let take = rows.len().min(BATCH);
+        let mut q = sqlx::QueryBuilder::new(
+            "INSERT INTO fitments (part_id, model_id, year_from, year_to, liters_x10, position, \
+             quantity, body, drive, built_from, built_to, note) ",
+        );
+        q.push_values(rows.drain(..take), |mut b, f| {
+            b.push_bind(f.part_id)
+                .push_bind(f.model_id)
+                .push_bind(f.year_from)
+                .push_bind(f.year_to)
+                .push_bind(f.liters_x10)
+                .push_bind(f.position)
+                .push_bind(f.quantity)
+                .push_bind(f.body)
+                .push_bind(f.drive)
+                .push_bind("")
+                .push_bind("")
+                .push_bind("");
+        });
+        q.build().execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 /// A fresh folder and the URL of a database in it, for tests that generate a catalogue.

@@ -53,39 +53,77 @@ pub async fn models_of(db: impl DbExecutor<'_>, make_id: i64) -> sqlx::Result<Ve
 
 /// A listing's fitments, by make, model and years.
 pub async fn rows_of(db: impl DbExecutor<'_>, part_id: i64) -> sqlx::Result<Vec<FitmentRow>> {
-    let rows = crate::db_query!(
-        r#"SELECT f.id AS "id!", f.model_id, mk.name AS "make!", m.name AS "model!", f.year_from,
-                  f.year_to, f.liters_x10, f.position, f.quantity, f.body, f.drive,
-                  f.built_from, f.built_to, f.note
-           FROM fitments f
-           JOIN vehicle_models m ON m.id = f.model_id
-           JOIN vehicle_makes mk ON mk.id = m.make_id
-           WHERE f.part_id = $1
-           ORDER BY mk.name, m.name, f.year_from, f.year_to, f.id"#,
-        part_id
-    )
-    .fetch_all(db)
-    .await?;
+    Ok(rows_of_parts(db, &[part_id])
+        .await?
+        .into_iter()
+        .map(|(_, row)| row)
+        .collect())
+}
+
+/// The row shape of [`rows_of_parts`]: the part's id, then the fitment's columns.
+type PartFitmentRow = (
+    i64,
+    i64,
+    i64,
+    String,
+    String,
+    i64,
+    i64,
+    Option<i64>,
+    String,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+);
+
+/// The fitments of these listings, each with its part's id, by part, make, model and years.
+pub async fn rows_of_parts(
+    db: impl DbExecutor<'_>,
+    part_ids: &[i64],
+) -> sqlx::Result<Vec<(i64, FitmentRow)>> {
+    if part_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = sqlx::QueryBuilder::new(
+        "SELECT f.part_id, f.id, f.model_id, mk.name, m.name, f.year_from, f.year_to, \
+         f.liters_x10, f.position, f.quantity, f.body, f.drive, f.built_from, f.built_to, f.note \
+         FROM fitments f \
+         JOIN vehicle_models m ON m.id = f.model_id \
+         JOIN vehicle_makes mk ON mk.id = m.make_id \
+         WHERE f.part_id IN (",
+    );
+    let mut list = q.separated(", ");
+    for id in part_ids {
+        list.push_bind(*id);
+    }
+    q.push(") ORDER BY f.part_id, mk.name, m.name, f.year_from, f.year_to, f.id");
+    let rows: Vec<PartFitmentRow> = q.build_query_as().fetch_all(db).await?;
     Ok(rows
         .into_iter()
-        .map(|r| FitmentRow {
-            id: r.id,
-            model_id: r.model_id,
-            make: r.make,
-            model: r.model,
-            year_from: r.year_from,
-            year_to: r.year_to,
-            liters_x10: r.liters_x10,
-            // The table's checks admit only the names these read.
-            position: Position::parse(&r.position).unwrap_or(Position::Any),
-            quantity: r.quantity,
-            qualifiers: Qualifiers {
-                body: r.body,
-                drive: Drive::parse(&r.drive).unwrap_or_default(),
-                built_from: r.built_from,
-                built_to: r.built_to,
-                note: r.note,
-            },
+        .map(|r| {
+            let row = FitmentRow {
+                id: r.1,
+                model_id: r.2,
+                make: r.3,
+                model: r.4,
+                year_from: r.5,
+                year_to: r.6,
+                liters_x10: r.7,
+                // The table's checks admit only the names these read.
+                position: Position::parse(&r.8).unwrap_or(Position::Any),
+                quantity: r.9,
+                qualifiers: Qualifiers {
+                    body: r.10,
+                    drive: Drive::parse(&r.11).unwrap_or_default(),
+                    built_from: r.12,
+                    built_to: r.13,
+                    note: r.14,
+                },
+            };
+            (r.0, row)
         })
         .collect())
 }
@@ -272,34 +310,14 @@ pub async fn set_universal(
     Ok(done.rows_affected() == 1)
 }
 
-/// Whether listed part `part_id` fits `vehicle`, and why; `None` when the part is not listed.
-pub async fn answer(
-    pool: &DbPool,
-    part_id: i64,
-    vehicle: &Vehicle,
-) -> sqlx::Result<Option<Answer>> {
-    let Some(universal) = crate::db_query_scalar!(
-        "SELECT universal FROM parts WHERE id = $1 AND archived = 0",
-        part_id
-    )
-    .fetch_optional(pool)
-    .await?
-    else {
-        return Ok(None);
-    };
-    let Some(model_id) =
+/// What the fitments are checked against for `vehicle`: its model, year and engine size;
+/// `None` when the model year is gone from the vehicle tables.
+pub async fn target_of(pool: &DbPool, vehicle: &Vehicle) -> sqlx::Result<Option<Target>> {
+    let model_id =
         crate::db_query_scalar!("SELECT model_id FROM vehicles WHERE id = $1", vehicle.id)
             .fetch_optional(pool)
-            .await?
-    else {
-        return Ok(Some(Answer::NoData));
-    };
-    let fitments: Vec<_> = rows_of(pool, part_id)
-        .await?
-        .iter()
-        .map(FitmentRow::fitment)
-        .collect();
-    let target = Target {
+            .await?;
+    Ok(model_id.map(|model_id| Target {
         model_id,
         year: vehicle.year,
         liters_x10: vehicle
@@ -307,8 +325,60 @@ pub async fn answer(
             .as_ref()
             .map(|e| e.liters_x10)
             .filter(|l| *l > 0),
+    }))
+}
+
+/// Whether listed part `part_id` fits `vehicle`, and why; `None` when the part is not listed.
+pub async fn answer(
+    pool: &DbPool,
+    part_id: i64,
+    vehicle: &Vehicle,
+) -> sqlx::Result<Option<Answer>> {
+    let Some(target) = target_of(pool, vehicle).await? else {
+        let listed = crate::db_query_scalar!(
+            "SELECT universal FROM parts WHERE id = $1 AND archived = 0",
+            part_id
+        )
+        .fetch_optional(pool)
+        .await?;
+        return Ok(listed.map(|_| Answer::NoData));
     };
-    Ok(Some(super::check(universal != 0, &fitments, &target)))
+    Ok(answers(pool, &[part_id], &target)
+        .await?
+        .pop()
+        .map(|(_, a)| a))
+}
+
+/// The answers for `target` of those of `part_ids` that are listed (in no particular order):
+/// two queries however many parts (a catalogue page's cards).
+pub async fn answers(
+    pool: &DbPool,
+    part_ids: &[i64],
+    target: &Target,
+) -> sqlx::Result<Vec<(i64, Answer)>> {
+    if part_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q =
+        sqlx::QueryBuilder::new("SELECT id, universal FROM parts WHERE archived = 0 AND id IN (");
+    let mut list = q.separated(", ");
+    for id in part_ids {
+        list.push_bind(*id);
+    }
+    q.push(")");
+    let listed: Vec<(i64, i64)> = q.build_query_as().fetch_all(pool).await?;
+    let mut fitments: std::collections::HashMap<i64, Vec<super::Fitment>> =
+        std::collections::HashMap::new();
+    for (part, row) in rows_of_parts(pool, part_ids).await? {
+        fitments.entry(part).or_default().push(row.fitment());
+    }
+    Ok(listed
+        .into_iter()
+        .map(|(id, universal)| {
+            let rows = fitments.remove(&id).unwrap_or_default();
+            (id, super::check(universal != 0, &rows, target))
+        })
+        .collect())
 }
 
 #[cfg(test)]

@@ -19,6 +19,9 @@ pub fn PartCard(
     part: PartSummary,
     /// The logged-in user's id (`SessionContext::viewer`).
     viewer: Option<i64>,
+    /// Whether it fits the customer's active vehicle, and why.
+    #[prop(optional)]
+    fit: Option<crate::catalogue::CardFit>,
 ) -> impl IntoView {
     let href = format!("/parts/{}", part.id);
     let availability = part.availability();
@@ -42,6 +45,11 @@ pub fn PartCard(
                     <a href=href>{part.name.clone()}</a>
                 </h3>
                 <p class="part-card-price">{part.price.display()}</p>
+                {fit.map(|fit| view! {
+                    <p class=format!("{} fit-card", fit.kind.css_class()) data-testid="card-fit">
+                        <span class="fit-sentence">{fit.sentence}</span>
+                    </p>
+                })}
                 <p class="part-card-meta">
                     <span class=availability.css_class()>{availability.label()}</span>
                     <span class="part-card-delivery">{part.delivery.label()}</span>

@@ -248,3 +248,114 @@ async fn a_part_page_answers_for_the_visitors_vehicle(pool: DbPool) {
     );
     assert!(!page.body.contains("Fits your"));
 }
+
+/// The catalogue with a vehicle: only the parts that fit (universal ones, and those fitting the
+/// model year, by engine when it is known), each card with its answer, an engine choice when
+/// answers depend on it, and a switch to every vehicle, where the cards say why the others do
+/// not fit; without a vehicle nothing changes.
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn the_catalogue_narrows_to_the_visitors_vehicle(pool: DbPool) {
+    let app = TestApp::new(pool);
+    vehicles(&app).await;
+    let acme = app
+        .register("acme", "acme@example.com", PW, "supplier")
+        .await;
+    let civic_pads = app.part("acme", "Civic brake pads", 4990, 5).await;
+    let accord_pads = app.part("acme", "Accord brake pads", 5290, 5).await;
+    let oil = app.part("acme", "Engine oil 5W-30", 3490, 5).await;
+    app.part("acme", "Wiper blade", 990, 5).await;
+    let civic = scalar(&app, "SELECT id FROM vehicle_models WHERE name = 'Civic'").await;
+    let accord = scalar(&app, "SELECT id FROM vehicle_models WHERE name = 'Accord'").await;
+    for add in [
+        fitment(civic_pads, civic, "2012", "2015", "1.8"),
+        fitment(civic_pads, civic, "2014", "", "2.4"),
+        fitment(accord_pads, accord, "2014", "", ""),
+    ] {
+        let reply = app.call_fn(add, Some(&acme)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    }
+    let reply = app
+        .call_fn(
+            SetPartUniversal {
+                part: oil,
+                universal: "1".into(),
+            },
+            Some(&acme),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let civic_2014 = scalar(
+        &app,
+        "SELECT v.id FROM vehicles v JOIN vehicle_models m ON m.id = v.model_id \
+         WHERE m.name = 'Civic' AND v.year = 2014",
+    )
+    .await;
+    let r18 = scalar(
+        &app,
+        &format!("SELECT id FROM vehicle_engines WHERE vehicle_id = {civic_2014} AND code = 'R18'"),
+    )
+    .await;
+    let names = [
+        "Civic brake pads",
+        "Accord brake pads",
+        "Engine oil 5W-30",
+        "Wiper blade",
+    ];
+    let shown =
+        |body: &str| -> Vec<&str> { names.iter().copied().filter(|n| body.contains(n)).collect() };
+
+    // No vehicle: every part, no answers.
+    let page = app.get("/catalogue", None).await;
+    assert_eq!(shown(&page.body), names);
+    assert!(!page.body.contains("fit-bar") && !page.body.contains("card-fit"));
+
+    // A 2014 Civic, engine not told: the Civic pads (which engine?) and the universal oil.
+    let cookie = format!("pw_vehicle={civic_2014}");
+    let page = app.get("/catalogue", Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(shown(&page.body), ["Civic brake pads", "Engine oil 5W-30"]);
+    assert!(
+        page.body.contains("Showing parts that fit your"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("2 parts"), "{}", page.body);
+    assert!(page
+        .body
+        .contains("Fits only with the 1.8 L or 2.4 L engine — which one is yours?"));
+    assert!(page.body.contains("Fits every vehicle (universal part)."));
+    // The engine choice is right there, and comes back to this view.
+    assert!(page.body.contains("fit-bar-engine"), "{}", page.body);
+    assert!(page.body.contains("1.8 L, 4 cylinders (R18)"));
+    assert!(
+        page.body.contains("href=\"/catalogue?fit=all\""),
+        "{}",
+        page.body
+    );
+
+    // Every vehicle: all four, each saying whether it fits and why.
+    let page = app.get("/catalogue?fit=all", Some(&cookie)).await;
+    assert_eq!(shown(&page.body), names);
+    assert!(page
+        .body
+        .contains("Does not fit your 2014 Honda Civic: made for 2014 Honda Accord."));
+    assert!(page.body.contains("No fitment data from the supplier"));
+    assert!(page.body.contains("Show only parts that fit"));
+
+    // With the engine, combined with a search: only the Civic pads, and why they fit.
+    let cookie = format!("pw_vehicle={civic_2014}-{r18}");
+    let page = app.get("/catalogue?q=brake+pads", Some(&cookie)).await;
+    assert_eq!(shown(&page.body), ["Civic brake pads"]);
+    assert!(
+        page.body
+            .contains("Fits your 2014 Honda Civic 1.8 L (front axle, 1.8 L, 2 per vehicle)."),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("fit-bar-engine"));
+
+    // Nothing fits: said so, with the way to every vehicle.
+    let page = app.get("/catalogue?q=wiper", Some(&cookie)).await;
+    assert!(page.body.contains("No parts match"), "{}", page.body);
+    assert!(page.body.contains("show-all-vehicles"), "{}", page.body);
+}

@@ -78,6 +78,27 @@ async fn no_catalogue_query_reads_every_row() {
     let makers = ["", "&m=Bosch", "&m=Bosch&m=NGK"];
     let prices = ["", "&min=10&max=12", "&max=50"];
     let stock = ["", "&stock=1"];
+    // No vehicle, and the model year most fitments name, with and without an engine size.
+    let (model_id, year): (i64, i64) = sqlx::query_as(
+        "SELECT model_id, year_from FROM fitments GROUP BY model_id, year_from \
+         ORDER BY COUNT(*) DESC, model_id LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let vehicles = [
+        None,
+        Some(crate::fitment::Target {
+            model_id,
+            year,
+            liters_x10: None,
+        }),
+        Some(crate::fitment::Target {
+            model_id,
+            year,
+            liters_x10: Some(20),
+        }),
+    ];
     let mut checked = 0;
     let mut failures = Vec::new();
     for w in words {
@@ -87,11 +108,18 @@ async fn no_catalogue_query_reads_every_row() {
                     for sort in Sort::ALL {
                         for page in ["", "&page=40"] {
                             let url_query = format!("{w}{m}{p}{s}&sort={}{page}", sort.as_str());
-                            let query = CatalogueQuery::parse(&url_query);
-                            for plan in explain(&pool, &query).await.unwrap() {
-                                checked += 1;
-                                if let Some(why) = reads_everything(&plan) {
-                                    failures.push(format!("{why}  (e.g. {url_query})"));
+                            for vehicle in &vehicles {
+                                let query = CatalogueQuery {
+                                    vehicle: vehicle.clone(),
+                                    ..CatalogueQuery::parse(&url_query)
+                                };
+                                for plan in explain(&pool, &query).await.unwrap() {
+                                    checked += 1;
+                                    if let Some(why) = reads_everything(&plan) {
+                                        failures.push(format!(
+                                            "{why}  (e.g. {url_query}, vehicle {vehicle:?})"
+                                        ));
+                                    }
                                 }
                             }
                         }

@@ -11,7 +11,7 @@
 //! the rest are prepared statements. A search's newest matches are found window by window from
 //! the newest parts (`newest_word_matches`), since GIN returns a word's matches unordered.
 
-use super::filters::{push_maker_filter, push_row_filters};
+use super::filters::{has_row_filters, push_maker_filter, push_row_filters};
 use super::matches::{Candidate, CandidateRow, CANDIDATE_COLUMNS, COUNT_CAP, SCAN_CAP};
 use super::words::SearchWords;
 use crate::catalogue::CatalogueQuery;
@@ -179,7 +179,7 @@ pub async fn key_hits(
 }
 
 /// The word matches of `wq` that pass the filters (makers only if `makers` is given), newest
-/// first, at most `COUNT_CAP + 1`; with a price or stock filter, only among the newest
+/// first, at most `COUNT_CAP + 1`; with a price, stock or vehicle filter, only among the newest
 /// [`SCAN_CAP`] word matches (of the chosen makers).
 pub async fn word_hits(
     db: &mut Db<'_>,
@@ -190,7 +190,7 @@ pub async fn word_hits(
     let Some(tsq) = wq.tsquery(db).await? else {
         return Ok(Vec::new());
     };
-    let filtered = query.min_price.is_some() || query.max_price.is_some() || query.in_stock;
+    let filtered = has_row_filters(query);
     let floor: Option<i64> = if filtered {
         db.scalars(|prefix| {
             let mut q = QueryBuilder::new(format!(

@@ -2,7 +2,7 @@
 //! prefix, newest first), the part-number key index, and the way queries run (results packed
 //! into one JSON value; plans recorded for the tests).
 
-use super::filters::{push_maker_filter, push_row_filters};
+use super::filters::{has_row_filters, push_maker_filter, push_row_filters};
 use super::matches::{
     Candidate, CandidateRow, CANDIDATE_COLUMNS, CANDIDATE_COLUMNS_WITHOUT_KEY, COUNT_CAP, SCAN_CAP,
 };
@@ -196,7 +196,7 @@ pub async fn key_hits(
 }
 
 /// The word matches of `words_expr` that pass the filters (makers only if `makers` is given),
-/// newest first, at most `COUNT_CAP + 1`; with a price or stock filter, only among the newest
+/// newest first, at most `COUNT_CAP + 1`; with a price, stock or vehicle filter, only among the newest
 /// [`SCAN_CAP`] word matches.
 pub async fn word_hits(
     db: &mut Db<'_>,
@@ -208,8 +208,8 @@ pub async fn word_hits(
         Some(m) => format!("({words_expr}) AND {m}"),
         None => words_expr.clone(),
     };
-    // With a price or stock filter, look at no more than the newest SCAN_CAP word matches.
-    let filtered = query.min_price.is_some() || query.max_price.is_some() || query.in_stock;
+    // With a price, stock or vehicle filter, look at no more than the newest SCAN_CAP word matches.
+    let filtered = has_row_filters(query);
     let floor: Option<i64> = if filtered {
         db.scalars(|prefix| {
             let mut q = QueryBuilder::new(format!(

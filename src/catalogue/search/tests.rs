@@ -569,3 +569,137 @@ async fn newest_matches_by_windows_are_the_newest_of_all() {
     );
     assert!(sizes.contains(&0), "{sizes:?}");
 }
+
+/// Every page of `query`'s results, in order (the part ids), and whether it said "1,000+".
+async fn all_pages(pool: &DbPool, query: &CatalogueQuery) -> (Vec<i64>, bool) {
+    let mut ids = Vec::new();
+    let mut page = 1;
+    loop {
+        let found = search(pool, &query.at_page(page)).await.unwrap();
+        ids.extend(found.parts.iter().map(|p| p.id));
+        if page >= found.pages {
+            return (ids, found.more);
+        }
+        page += 1;
+    }
+}
+
+/// With an active vehicle the catalogue shows exactly the listed parts that fit it (universal
+/// ones, and those with a fitment for its model and year, and its engine size or any when it
+/// has one), in the order the same view shows them for every vehicle, combined with search,
+/// filters and sorts: checked against the matching rules in Rust over a generated catalogue
+/// with generated fitment.
+#[tokio::test]
+async fn fits_only_shows_exactly_the_parts_that_fit() {
+    use crate::demo::generate::{self, GenerateOptions};
+    use crate::fitment::{check, db::rows_of_parts, Answer, Target};
+    use std::collections::HashMap;
+    let (dir, url) = generate::test_database("fits").await;
+    generate::run(&GenerateOptions {
+        parts: 6_000,
+        suppliers: 12,
+        customers: 10,
+        seed: 9,
+        database_url: url.clone(),
+    })
+    .await
+    .unwrap();
+    let pool = crate::server::db::connect(&url).await.unwrap();
+    let listed: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT id, universal FROM parts WHERE archived = 0 ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    let ids: Vec<i64> = listed.iter().map(|(id, _)| *id).collect();
+    let mut fitments: HashMap<i64, Vec<crate::fitment::Fitment>> = HashMap::new();
+    for (part, row) in rows_of_parts(&pool, &ids).await.unwrap() {
+        fitments.entry(part).or_default().push(row.fitment());
+    }
+    // The model year most parts name, and an engine size some of them name for it.
+    let mut counts: HashMap<(i64, i64), usize> = HashMap::new();
+    for f in fitments.values().flatten() {
+        for year in f.year_from..=f.year_to {
+            *counts.entry((f.model_id, year)).or_default() += 1;
+        }
+    }
+    let (&(model_id, year), _) = counts.iter().max_by_key(|(k, n)| (**n, **k)).unwrap();
+    let liters = fitments
+        .values()
+        .flatten()
+        .filter(|f| f.model_id == model_id && (f.year_from..=f.year_to).contains(&year))
+        .find_map(|f| f.liters_x10);
+    let mut checked = 0;
+    for liters_x10 in [None, liters] {
+        let target = Target {
+            model_id,
+            year,
+            liters_x10,
+        };
+        let fits: std::collections::HashSet<i64> = listed
+            .iter()
+            .filter(|(id, universal)| {
+                let rows = fitments.get(id).map(Vec::as_slice).unwrap_or_default();
+                match check(*universal != 0, rows, &target) {
+                    Answer::Universal | Answer::Fits { .. } | Answer::NeedsEngine { .. } => true,
+                    Answer::DoesNotFit { .. } | Answer::NoData => false,
+                }
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        assert!(fits.len() > 30 && fits.len() < 1000, "{}", fits.len());
+        for url_query in [
+            "",
+            "sort=price_asc",
+            "sort=name&stock=1",
+            "m=Bosch",
+            "m=Bosch&m=NGK&sort=price_desc",
+            "min=10&max=80",
+            "q=brake",
+            "q=filter&sort=price_asc",
+            "q=bosch&stock=1",
+            "q=oil+fi",
+        ] {
+            let everything = CatalogueQuery::parse(url_query);
+            let narrowed = CatalogueQuery {
+                vehicle: Some(target.clone()),
+                ..everything.clone()
+            };
+            let (shown, more) = all_pages(&pool, &narrowed).await;
+            assert!(!more, "{url_query}");
+            let expected: Vec<i64> = if url_query.contains("q=") {
+                // The same view for every vehicle, less what does not fit.
+                let (all, more) = all_pages(&pool, &everything).await;
+                assert!(!more, "{url_query} is too broad for the reference");
+                all.into_iter().filter(|id| fits.contains(id)).collect()
+            } else {
+                // Browsing shows at most 100 pages: the reference is the fitting parts that
+                // pass the filters, in the sort's order, from their rows.
+                reference_browse(&pool, &everything, &fits).await
+            };
+            assert_eq!(shown, expected, "{url_query} for {target:?}");
+            checked += usize::from(!shown.is_empty());
+        }
+    }
+    pool.close().await;
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(checked >= 14, "only {checked} views had parts");
+}
+
+/// The listed parts among `ids` that pass `query`'s filters, in its sort order (browsing).
+async fn reference_browse(
+    pool: &DbPool,
+    query: &CatalogueQuery,
+    ids: &std::collections::HashSet<i64>,
+) -> Vec<i64> {
+    let mut q: QueryBuilder<crate::server::db::Db> =
+        QueryBuilder::new("SELECT p.id FROM parts p WHERE p.archived = 0 AND p.id IN (");
+    let mut list = q.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+    q.push(")");
+    push_maker_filter(&mut q, &query.manufacturers);
+    push_row_filters(&mut q, query, false);
+    q.push(format!(" ORDER BY {}", order_by(query.sort)));
+    q.build_query_scalar().fetch_all(pool).await.unwrap()
+}
