@@ -93,7 +93,8 @@ def pg_generate(size):
     # reads neither write pages nor visit the table for index-only scans.
     psql(name, "VACUUM (ANALYZE)")
     info = {"seconds": seconds,
-            "bytes": int(psql(name, "SELECT pg_database_size(current_database())")[0][0])}
+            "bytes": int(psql(name, "SELECT pg_database_size(current_database())")[0][0]),
+            "fitments": int(psql(name, "SELECT COUNT(*) FROM fitments")[0][0])}
     info_file.write_text(json.dumps(info))
     stamp.write_text(schema_stamp())
     return name, info
@@ -114,7 +115,10 @@ def generate(size):
         [str(BIN), "generate", "--parts", str(size), "--suppliers", str(max(10, size // 1000)),
          "--customers", "400", "--seed", "1", "--database", f"sqlite://{db}?mode=rwc"],
         check=True, cwd=ROOT)
-    info = {"seconds": round(time.time() - started, 1), "bytes": db.stat().st_size}
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    fitments = con.execute("SELECT COUNT(*) FROM fitments").fetchone()[0]
+    con.close()
+    info = {"seconds": round(time.time() - started, 1), "bytes": db.stat().st_size, "fitments": fitments}
     (WORK / f"catalogue-{size}.json").write_text(json.dumps(info))
     stamp.write_text(schema_stamp())
     return db, info
@@ -169,8 +173,10 @@ def ms(text):
     return value * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-def wrk(path, conns, seconds, script=None, env=None):
+def wrk(path, conns, seconds, script=None, env=None, cookie=None):
     cmd = ["wrk", f"-t{min(conns, 2)}", f"-c{conns}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    if cookie:
+        cmd += ["-H", f"Cookie: {cookie}"]
     if script:
         cmd += ["-s", str(script)]
     out = subprocess.run(cmd + [BASE + path], capture_output=True, text=True, check=True,
@@ -254,21 +260,45 @@ SAMPLE_PARTS = "SELECT id FROM parts WHERE archived = 0 AND stock >= 100 ORDER B
 SAMPLE_NUMBER = "SELECT model FROM parts WHERE archived = 0 AND model LIKE '0 986 %' ORDER BY id DESC LIMIT 1"
 
 
+# The vehicle the fitment rows use: the model year that the most fitments name (the heaviest
+# "fits my vehicle" view), as (vehicle id, "2014 Ford F-150").
+SAMPLE_VEHICLE = """SELECT v.id, v.year || ' ' || k.name || ' ' || m.name
+FROM (SELECT f.model_id, y.year, COUNT(*) AS n FROM fitments f
+      JOIN (SELECT DISTINCT year FROM vehicles) y ON y.year BETWEEN f.year_from AND f.year_to
+      WHERE f.model_id = (SELECT model_id FROM fitments GROUP BY model_id ORDER BY COUNT(*) DESC LIMIT 1)
+      GROUP BY f.model_id, y.year ORDER BY n DESC, y.year DESC LIMIT 1) best
+JOIN vehicles v ON v.model_id = best.model_id AND v.year = best.year
+JOIN vehicle_models m ON m.id = v.model_id JOIN vehicle_makes k ON k.id = m.make_id"""
+
+
 def sample(db):
     if PG_SERVER:
         listed = [int(r[0]) for r in psql(db, SAMPLE_PARTS)]
         bosch = (psql(db, SAMPLE_NUMBER) or [None])[0]
-        return listed, (bosch[0] if bosch else "BP-123")
+        vehicle = (psql(db, SAMPLE_VEHICLE) or [None])[0]
+        return listed, (bosch[0] if bosch else "BP-123"), vehicle
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     one = lambda sql: con.execute(sql).fetchone()
     listed = [r[0] for r in con.execute(SAMPLE_PARTS)]
     bosch = one(SAMPLE_NUMBER)
+    vehicle = one(SAMPLE_VEHICLE)
     con.close()
-    return listed, (bosch[0] if bosch else "BP-123")
+    return listed, (bosch[0] if bosch else "BP-123"), vehicle
 
 
-def scenarios(number):
+def scenarios(number, vehicle):
     bare = re.sub(r"[^0-9A-Za-z]", "", number)
+    fits = []
+    if vehicle:
+        cookie = f"pw_vehicle={vehicle[0]}"
+        name = vehicle[1]
+        fits = [
+            (f"fits a {name}: catalogue", "/catalogue", cookie),
+            (f"fits a {name}: search brake", "/catalogue?q=brake", cookie),
+            (f"fits a {name}: search oil filter bosch", "/catalogue?q=oil+filter+bosch", cookie),
+            (f"fits a {name}: maker filter + price sort", "/catalogue?m=Bosch&sort=price_asc", cookie),
+            (f"fits a {name}: part page with the answer (random parts)", "@part", cookie),
+        ]
     return [
         ("home", "/"),
         ("catalogue, first page", "/catalogue"),
@@ -284,7 +314,7 @@ def scenarios(number):
         ("part page (random parts)", "@part"),
         ("add to cart (logged in)", "@add"),
         ("static file (CSS)", "/pkg/" + bundle_name("css")),
-    ]
+    ] + fits
 
 
 LUA_PARTS = """
@@ -314,7 +344,7 @@ end
 
 def run_size(size, seconds):
     db, info = generate(size)
-    listed, number = sample(db)
+    listed, number, vehicle = sample(db)
     (WORK / "parts.txt").write_text("\n".join(map(str, listed)) + "\n")
     (WORK / "parts.lua").write_text(LUA_PARTS)
     (WORK / "add.lua").write_text(LUA_ADD)
@@ -324,19 +354,20 @@ def run_size(size, seconds):
         (WORK / "cookies.txt").write_text("\n".join(login(n) for n in range(360, 362)) + "\n")
         env = {"BENCH_PARTS": str(WORK / "parts.txt"), "BENCH_COOKIES": str(WORK / "cookies.txt")}
         rows = []
-        for label, path in scenarios(number):
+        for label, path, *cookie in scenarios(number, vehicle):
+            cookie = cookie[0] if cookie else None
             row = {"label": label}
             for conns in (1, 32):
                 say(f"{size:,} parts: {label}, {conns} connection(s)")
                 # Warm up (caches, connections) before measuring.
                 if path == "@part":
-                    wrk("/", conns, 2, WORK / "parts.lua", env)
-                    row[conns] = wrk("/", conns, seconds, WORK / "parts.lua", env)
+                    wrk("/", conns, 2, WORK / "parts.lua", env, cookie)
+                    row[conns] = wrk("/", conns, seconds, WORK / "parts.lua", env, cookie)
                 elif path == "@add":
                     row[conns] = wrk("/", conns, seconds, WORK / "add.lua", env)
                 else:
-                    wrk(path, conns, 2)
-                    row[conns] = wrk(path, conns, seconds)
+                    wrk(path, conns, 2, cookie=cookie)
+                    row[conns] = wrk(path, conns, seconds, cookie=cookie)
             rows.append(row)
         say(f"{size:,} parts: checkouts")
         row = {"label": "checkout (add, read cart, place order; order timed)"}
@@ -412,7 +443,8 @@ def size_sections(results, heading="##"):
         g = r["generate"]
         lines += [
             f"{heading} {r['size']:,} parts", "",
-            f"Generated in {g['seconds']} s; database {g['bytes'] / 1e6:,.0f} MB; "
+            f"Generated in {g['seconds']} s ({g.get('fitments', 0):,} fitment rows); "
+            f"database {g['bytes'] / 1e6:,.0f} MB; "
             f"server memory after the run {r['rss'] / 1e6:.0f} MB (peak {r['peak'] / 1e6:.0f} MB).", "",
             "| request | 1 conn req/s | p50 ms | p99 ms | 32 conns req/s | p50 ms | p99 ms | errors |",
             "|---|---:|---:|---:|---:|---:|---:|---:|",
