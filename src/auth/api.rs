@@ -84,6 +84,9 @@ pub async fn register(
         .await?
         .ok_or(AppError::Internal)?;
     start_session(cx.session()?, &user).await?;
+    if let Err(error) = crate::vehicles::api::garage_at_login(&cx, id).await {
+        tracing::error!(user.id = id, %error, "keeping the vehicle at registration failed");
+    }
     tracing::info!(
         user.id = id,
         role = user.role.as_str(),
@@ -146,6 +149,11 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     // A fresh session id at every login, even when switching accounts.
     start_session(cx.session()?, &user).await?;
     remember_this_device(&cx, user.id, device.filter(|_| known_device)).await?;
+    // The vehicle survives login: kept in the garage, or the garage's last one made active.
+    // The login itself has succeeded, so a failure here is logged, not shown.
+    if let Err(error) = crate::vehicles::api::garage_at_login(&cx, user.id).await {
+        tracing::error!(user.id = user.id, %error, "keeping the vehicle at login failed");
+    }
     tracing::info!(user.id = user.id, "logged in");
     leptos_axum::redirect(&safe_next_path(next.as_deref()));
     Ok(())

@@ -57,7 +57,8 @@ pub async fn owned_listings(
     let archived = i64::from(archived);
     let rows = crate::db_query!(
         r#"SELECT id AS "id!", name, manufacturer, model, price_cents, stock, image_key,
-                  (archived <> 0) AS "archived!: bool"
+                  (archived <> 0) AS "archived!: bool", (universal <> 0) AS "universal!: bool",
+                  (SELECT COUNT(*) FROM fitments f WHERE f.part_id = parts.id) AS "fitments!: i64"
            FROM parts WHERE supplier_id = $1 AND archived = $2
            AND (lower(name) LIKE $3 ESCAPE '\' OR lower(manufacturer) LIKE $3 ESCAPE '\'
                 OR lower(model) LIKE $3 ESCAPE '\')
@@ -79,6 +80,8 @@ pub async fn owned_listings(
             stock: r.stock,
             image_key: r.image_key,
             archived: r.archived,
+            universal: r.universal,
+            fitments: r.fitments,
         })
         .collect())
 }

@@ -40,9 +40,24 @@ pub struct ListingRow {
     pub image_key: Option<String>,
     /// Out of the catalogue.
     pub archived: bool,
+    /// Marked as fitting every vehicle.
+    pub universal: bool,
+    /// How many fitment rows it has.
+    pub fitments: i64,
 }
 
 impl ListingRow {
+    /// The fitment completeness mark: its text, and whether customers get an answer (universal
+    /// or with fitment rows) rather than "no fitment data".
+    pub fn fitment_mark(&self) -> (String, bool) {
+        match (self.universal, self.fitments) {
+            (true, _) => ("Universal".into(), true),
+            (false, 0) => ("No fitment data".into(), false),
+            (false, 1) => ("1 vehicle range".into(), true),
+            (false, n) => (format!("{n} vehicle ranges"), true),
+        }
+    }
+
     /// Availability derived from stock.
     pub fn availability(&self) -> Availability {
         Availability::from_stock(self.stock)

@@ -82,6 +82,7 @@ fn ListingsTable() -> impl IntoView {
                                             <th scope="col">"Stock"</th>
                                             <th scope="col">"Availability"</th>
                                             <th scope="col">"Status"</th>
+                                            <th scope="col">"Fitment"</th>
                                             <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                                         </tr>
                                     </thead>
@@ -112,6 +113,7 @@ enum SaveState {
 #[component]
 fn ListingLine(row: ListingRow, changed: RwSignal<u32>) -> impl IntoView {
     let id = row.id;
+    let (fitment_mark, fitment_ok) = row.fitment_mark();
     let stock_now = RwSignal::new(row.stock);
     let availability = move || crate::parts::Availability::from_stock(stock_now.get());
     let archive = ServerAction::<ArchiveListing>::new();
@@ -185,6 +187,16 @@ fn ListingLine(row: ListingRow, changed: RwSignal<u32>) -> impl IntoView {
                 } else {
                     view! { <span class="badge badge-ok">"Active"</span> }
                 }}
+            </td>
+            <td>
+                <a
+                    class=if fitment_ok { "badge badge-ok" } else { "badge badge-warn" }
+                    href=format!("/listings/{id}/fitment")
+                    data-testid="fitment-mark"
+                    title="Which vehicles it fits: customers see the answer on every card"
+                >
+                    {fitment_mark}
+                </a>
             </td>
             <td class="listing-actions">
                 <a class="btn btn-ghost btn-small" href=format!("/listings/{id}/edit")>"Edit"</a>

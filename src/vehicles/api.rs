@@ -1,6 +1,6 @@
 //! Server functions of the vehicle picker and the active vehicle.
 
-use super::{PickerChoices, Vehicle};
+use super::{Garage, PickerChoices, Vehicle};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -89,7 +89,7 @@ pub async fn set_vehicle(
     engine: Option<i64>,
     next: Option<String>,
 ) -> Result<Vehicle, AppError> {
-    let cx = Ctx::public()?;
+    let cx = Ctx::anyone().await?;
     let engine = engine.filter(|e| *e != 0);
     let Some(found) = super::db::vehicle(cx.pool(), vehicle, engine).await? else {
         return Err(AppError::field(
@@ -103,7 +103,11 @@ pub async fn set_vehicle(
             "This engine was not built into that vehicle. Choose one of its engines.",
         ));
     }
-    let value = super::vehicle_cookie_value(found.id, found.engine.as_ref().map(|e| e.id));
+    let engine_id = found.engine.as_ref().map(|e| e.id);
+    if let Some(user) = &cx.user {
+        keep_in_garage(cx.pool(), user.id, found.id, engine_id).await?;
+    }
+    let value = super::vehicle_cookie_value(found.id, engine_id);
     set_vehicle_cookie(&cx, Some(&value));
     let next = crate::auth::safe_next_path(next.as_deref().or(Some("/catalogue")));
     leptos_axum::redirect(&next);
@@ -117,5 +121,75 @@ pub async fn forget_vehicle(next: Option<String>) -> Result<(), AppError> {
     let cx = Ctx::public()?;
     set_vehicle_cookie(&cx, None);
     leptos_axum::redirect(&crate::auth::safe_next_path(next.as_deref()));
+    Ok(())
+}
+
+/// Keeps a vehicle (that exists) in a user's garage as the one used last.
+#[cfg(feature = "ssr")]
+async fn keep_in_garage(
+    pool: &crate::server::db::DbPool,
+    user_id: i64,
+    vehicle_id: i64,
+    engine_id: Option<i64>,
+) -> Result<(), AppError> {
+    let mut tx = pool.begin().await?;
+    super::garage::keep(
+        &mut tx,
+        user_id,
+        vehicle_id,
+        engine_id,
+        crate::time::unix_now(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// At login: the vehicle chosen before logging in is kept in the garage (and stays active);
+/// without one, the garage's most recently used vehicle becomes active. Called by `login`.
+#[cfg(feature = "ssr")]
+pub async fn garage_at_login<U>(cx: &Ctx<U>, user_id: i64) -> Result<(), AppError> {
+    if let Some(vehicle) = cookie_vehicle(cx).await? {
+        let engine_id = vehicle.engine.as_ref().map(|e| e.id);
+        return keep_in_garage(cx.pool(), user_id, vehicle.id, engine_id).await;
+    }
+    if let Some((vehicle, engine)) = super::garage::list(cx.pool(), user_id).await?.first() {
+        set_vehicle_cookie(cx, Some(&super::vehicle_cookie_value(*vehicle, *engine)));
+    }
+    Ok(())
+}
+
+/// The caller's garage: the vehicles kept, most recently used first, and which is active;
+/// `None` for a visitor (who has only the active vehicle).
+#[server(endpoint = "my_garage")]
+pub async fn my_garage() -> Result<Option<Garage>, AppError> {
+    let cx = Ctx::anyone().await?;
+    let Some(user) = &cx.user else {
+        return Ok(None);
+    };
+    let mut vehicles = Vec::new();
+    for (vehicle, engine) in super::garage::list(cx.pool(), user.id).await? {
+        if let Some(found) = super::db::vehicle(cx.pool(), vehicle, engine).await? {
+            vehicles.push(found);
+        }
+    }
+    let active = cookie_vehicle(&cx).await?.map(|v| v.id);
+    Ok(Some(Garage { vehicles, active }))
+}
+
+/// Takes a vehicle out of the caller's garage (the active vehicle stays active on this device
+/// until another is chosen), then goes to `next` (a path on this site; the vehicle page by
+/// default). Logged-in users only.
+#[server(endpoint = "remove_from_garage")]
+pub async fn remove_from_garage(vehicle: i64, next: Option<String>) -> Result<(), AppError> {
+    let cx = Ctx::user().await?;
+    if !super::garage::remove(cx.pool(), cx.user.id, vehicle).await? {
+        return Err(AppError::NotFound(
+            "That vehicle is not in your garage.".into(),
+        ));
+    }
+    leptos_axum::redirect(&crate::auth::safe_next_path(
+        next.as_deref().or(Some("/vehicle")),
+    ));
     Ok(())
 }

@@ -20,8 +20,16 @@ pub struct VehicleContext {
 pub fn provide_vehicle() {
     let set = ServerAction::<SetVehicle>::new();
     let forget = ServerAction::<ForgetVehicle>::new();
+    // Logging in may make the garage's last vehicle active.
+    let auth = use_context::<crate::auth::session::SessionContext>().map(|s| s.auth_version);
     let active = Resource::new(
-        move || (set.version().get(), forget.version().get()),
+        move || {
+            (
+                set.version().get(),
+                forget.version().get(),
+                auth.map(|a| a.get()),
+            )
+        },
         |_| active_vehicle(),
     );
     provide_context(VehicleContext {

@@ -5,6 +5,8 @@ pub mod api;
 pub mod context;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod garage;
 pub mod view;
 pub mod vin;
 
@@ -110,6 +112,14 @@ impl Vehicle {
             None => self.name(),
         }
     }
+}
+
+/// A logged-in customer's garage: the vehicles kept, most recently used first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Garage {
+    pub vehicles: Vec<Vehicle>,
+    /// The active vehicle's model-year id (the vehicle cookie's), if one is.
+    pub active: Option<i64>,
 }
 
 /// A choice in the picker: an id and what it is called.

@@ -2,7 +2,11 @@
 //! in the header. Works without JavaScript: the choices are a GET form, choosing is a plain
 //! post; once hydrated, each choice moves on by itself.
 
-use super::{api::vehicle_choices, context::use_vehicle, Choice, PickerChoices};
+use super::{
+    api::{my_garage, vehicle_choices, RemoveFromGarage},
+    context::use_vehicle,
+    Choice, PickerChoices,
+};
 use crate::ui::{ErrorNotice, PostErrorNotice};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -53,6 +57,7 @@ pub fn VehiclePage() -> impl IntoView {
                 })}
             </Transition>
             <CurrentVehicle />
+            <GarageList />
         </section>
     }
 }
@@ -178,6 +183,89 @@ fn CurrentVehicle() -> impl IntoView {
                         </ActionForm>
                     </div>
                 })
+            })}
+        </Transition>
+    }
+}
+
+/// A logged-in customer's garage: every vehicle kept, the active one marked, each to make
+/// active or remove; a visitor is told that logging in keeps several.
+#[component]
+fn GarageList() -> impl IntoView {
+    let vehicle = use_vehicle();
+    let remove = ServerAction::<RemoveFromGarage>::new();
+    let garage = Resource::new(
+        move || {
+            (
+                vehicle.set.version().get(),
+                vehicle.forget.version().get(),
+                remove.version().get(),
+            )
+        },
+        |_| my_garage(),
+    );
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match garage.await {
+                    Ok(Some(garage)) => {
+                        let active = garage.active;
+                        view! {
+                            <section class="garage" id="garage" data-testid="garage">
+                                <h2>"My garage"</h2>
+                                {if garage.vehicles.is_empty() {
+                                    view! { <p class="hint">"Every vehicle you choose is kept here, so you can switch between them."</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <ul class="garage-list">
+                                            {garage
+                                                .vehicles
+                                                .into_iter()
+                                                .map(|v| {
+                                                    let is_active = active == Some(v.id);
+                                                    let engine = v.engine.as_ref().map(|e| e.id).unwrap_or(0);
+                                                    view! {
+                                                        <li class="garage-item" class:garage-active=is_active data-testid="garage-item">
+                                                            <span class="garage-name">{v.label()}</span>
+                                                            {if is_active {
+                                                                view! { <span class="badge badge-ok">"Active"</span> }.into_any()
+                                                            } else {
+                                                                view! {
+                                                                    <ActionForm action=vehicle.set>
+                                                                        <input type="hidden" name="vehicle" value=v.id.to_string() />
+                                                                        <input type="hidden" name="engine" value=engine.to_string() />
+                                                                        <input type="hidden" name="next" value="/vehicle" />
+                                                                        <button type="submit" class="btn btn-ghost btn-small">"Use this vehicle"</button>
+                                                                    </ActionForm>
+                                                                }
+                                                                .into_any()
+                                                            }}
+                                                            <ActionForm action=remove>
+                                                                <input type="hidden" name="vehicle" value=v.id.to_string() />
+                                                                <input type="hidden" name="next" value="/vehicle" />
+                                                                <button type="submit" class="btn btn-ghost btn-small btn-danger">"Remove"</button>
+                                                            </ActionForm>
+                                                        </li>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </ul>
+                                    }
+                                    .into_any()
+                                }}
+                            </section>
+                        }
+                        .into_any()
+                    }
+                    Ok(None) => view! {
+                        <p class="garage-visitor hint">
+                            <a href="/login?next=/vehicle">"Log in"</a>
+                            " to keep several vehicles in your garage; the one you choose now comes with you."
+                        </p>
+                    }
+                    .into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
             })}
         </Transition>
     }

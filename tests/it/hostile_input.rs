@@ -34,7 +34,9 @@ use partwatch::{
     },
     parts::api::{NewestParts, PartDetail, SupplierStats},
     server::{router, security::FORM_BODY_LIMIT, throttle::Action},
-    vehicles::api::{ActiveVehicle, ForgetVehicle, SetVehicle, VehicleChoices},
+    vehicles::api::{
+        ActiveVehicle, ForgetVehicle, MyGarage, RemoveFromGarage, SetVehicle, VehicleChoices,
+    },
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -523,7 +525,7 @@ fn endpoints() -> Vec<Endpoint> {
             "set_vehicle",
             SetVehicle::PATH,
             &[Field("vehicle"), Field("engine"), Field("next")],
-            &[],
+            &["garage"],
             |_| {
                 vec![
                     ("vehicle", s("1")),
@@ -538,6 +540,14 @@ fn endpoints() -> Vec<Endpoint> {
             &[Field("next")],
             &[],
             |_| vec![("next", s("/catalogue"))],
+        ),
+        e("my_garage", MyGarage::PATH, &[Extra], &[], |_| vec![]),
+        e(
+            "remove_from_garage",
+            RemoveFromGarage::PATH,
+            &[Field("vehicle"), Field("next")],
+            &["garage"],
+            |_| vec![("vehicle", s("1")), ("next", s("/vehicle"))],
         ),
         e(
             "fitment_editor",
@@ -1150,6 +1160,8 @@ async fn vehicle_functions_refuse_hostile_input_cleanly(pool: DbPool) {
             "active_vehicle",
             "set_vehicle",
             "forget_vehicle",
+            "my_garage",
+            "remove_from_garage",
         ],
     )
     .await;

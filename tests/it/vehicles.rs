@@ -5,7 +5,7 @@
 use crate::common::TestApp;
 use axum::http::{header, StatusCode};
 use partwatch::server::db::DbPool;
-use partwatch::vehicles::api::{ForgetVehicle, SetVehicle};
+use partwatch::vehicles::api::{ForgetVehicle, MyGarage, RemoveFromGarage, SetVehicle};
 
 /// A small vehicle table: 2014 Honda Civic (two engines), 2014 Honda Accord, 2003 Accord.
 async fn vehicles(app: &TestApp) {
@@ -239,4 +239,107 @@ async fn a_vehicle_cookie_that_names_nothing_is_ignored(pool: DbPool) {
         .get("/catalogue", Some(&format!("pw_vehicle={accord}-{r18}")))
         .await;
     assert!(page.body.contains("2003 Honda Accord<"), "{}", page.body);
+}
+
+/// My garage: a logged-in customer keeps every vehicle chosen, most recent first, and picks the
+/// active one; the vehicle chosen before logging in is kept at login, and on a device without
+/// one the garage's last vehicle becomes active. Only the owner changes a garage.
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn a_customers_garage_keeps_vehicles_and_survives_login(pool: DbPool) {
+    const PW: &str = "correct horse battery";
+    let app = TestApp::new(pool);
+    vehicles(&app).await;
+    let civic = model_year(&app, "Civic", 2014).await;
+    let accord = model_year(&app, "Accord", 2014).await;
+    let r18 = id(&app, "SELECT id FROM vehicle_engines WHERE code = 'R18Z1'").await;
+    app.register("ann", "ann@example.com", PW, "customer").await;
+    let ben = app.register("ben", "ben@example.com", PW, "customer").await;
+
+    // A visitor has no garage.
+    let reply = app.call_fn(MyGarage {}, None).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.json(), serde_json::Value::Null);
+    assert!(app
+        .get("/vehicle", None)
+        .await
+        .body
+        .contains("to keep several vehicles"));
+
+    // Chosen before logging in: kept at login, and still active.
+    let chosen = app
+        .call_fn(
+            SetVehicle {
+                vehicle: civic,
+                engine: Some(r18),
+                next: None,
+            },
+            None,
+        )
+        .await;
+    let visitor_vehicle = vehicle_cookie(&chosen).unwrap();
+    let login = app
+        .call_fn(
+            crate::common::login_args("ann@example.com", PW, None),
+            Some(&visitor_vehicle),
+        )
+        .await;
+    assert_eq!(login.status, StatusCode::OK, "{}", login.body);
+    assert_eq!(vehicle_cookie(&login), None, "the chosen vehicle stays");
+    let ann = login.session_cookie().unwrap();
+    let both = format!("{ann}; {visitor_vehicle}");
+    let garage = app.call_fn(MyGarage {}, Some(&both)).await.json();
+    assert_eq!(garage["active"], civic);
+    assert_eq!(garage["vehicles"][0]["id"], civic);
+    assert_eq!(garage["vehicles"][0]["engine"]["id"], r18);
+
+    // Another vehicle: kept too, first, and active.
+    let reply = app
+        .call_fn(
+            SetVehicle {
+                vehicle: accord,
+                engine: None,
+                next: None,
+            },
+            Some(&both),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let accord_cookie = vehicle_cookie(&reply).unwrap();
+    let now = format!("{ann}; {accord_cookie}");
+    let garage = app.call_fn(MyGarage {}, Some(&now)).await.json();
+    let ids: Vec<i64> = garage["vehicles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [accord, civic]);
+    assert_eq!(garage["active"], accord);
+    let page = app.get("/vehicle", Some(&now)).await;
+    assert!(page.body.contains("My garage"), "{}", page.body);
+    assert!(
+        page.body.contains("2014 Honda Civic 1.8 L") && page.body.contains("2014 Honda Accord")
+    );
+    assert!(page.body.contains("Use this vehicle"));
+
+    // Another device, no vehicle: logging in makes the garage's last vehicle active.
+    let login = app.login("ann@example.com", PW).await;
+    assert_eq!(login.status, StatusCode::OK, "{}", login.body);
+    assert_eq!(vehicle_cookie(&login), Some(format!("pw_vehicle={accord}")));
+
+    // Only the owner removes; a vehicle not kept is "not found".
+    let remove = |vehicle| RemoveFromGarage {
+        vehicle,
+        next: None,
+    };
+    let reply = app.call_fn(remove(civic), Some(&ben)).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND, "{}", reply.body);
+    let reply = app.call_fn(remove(civic), None).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{}", reply.body);
+    let reply = app.call_fn(remove(civic), Some(&now)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let reply = app.call_fn(remove(civic), Some(&now)).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND, "{}", reply.body);
+    let garage = app.call_fn(MyGarage {}, Some(&now)).await.json();
+    assert_eq!(garage["vehicles"].as_array().unwrap().len(), 1);
 }
