@@ -36,14 +36,8 @@ pub fn CataloguePage() -> impl IntoView {
     // Choosing or forgetting a vehicle (the header's picker, an engine here) changes the answers.
     let vehicle = crate::vehicles::context::use_vehicle();
     let results = Resource::new(
-        move || {
-            (
-                query.get().to_query_string(),
-                vehicle.set.version().get(),
-                vehicle.forget.version().get(),
-            )
-        },
-        |(query, _, _)| search_catalogue(query),
+        move || (query.get().to_query_string(), vehicle.changes()),
+        |(query, _)| search_catalogue(query),
     );
     let session = use_session();
 

@@ -245,10 +245,7 @@ fn AddForm(
 #[component]
 pub fn PartFit(part: i64) -> impl IntoView {
     let vehicle = use_vehicle();
-    let answer = Resource::new(
-        move || (vehicle.set.version().get(), vehicle.forget.version().get()),
-        move |_| fitment_answer(part),
-    );
+    let answer = Resource::new(move || vehicle.changes(), move |_| fitment_answer(part));
     let here = format!("/parts/{part}");
     view! {
         <Transition fallback=|| ()>

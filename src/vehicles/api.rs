@@ -114,6 +114,58 @@ pub async fn set_vehicle(
     Ok(found)
 }
 
+/// Makes the vehicle of a VIN the caller's active vehicle (its engine too, when the data
+/// tells it and the vehicle tables have that size), then goes to `next` (a path on this site;
+/// the catalogue by default). A VIN that fails its checks, that the data does not know, or
+/// whose vehicle the vehicle tables lack, is refused with what to do instead. Anyone may call
+/// it.
+#[server(endpoint = "vehicle_by_vin")]
+pub async fn vehicle_by_vin(vin: String, next: Option<String>) -> Result<Vehicle, AppError> {
+    use super::vin::{decode, Vin};
+    let cx = Ctx::anyone().await?;
+    if vin.len() > 100 {
+        return Err(AppError::field(
+            "vin",
+            super::vin::VinError::Length(vin.chars().count()).to_string(),
+        ));
+    }
+    let vin = Vin::parse(&vin).map_err(|e| AppError::field("vin", e.to_string()))?;
+    let decoded = decode(&vin).map_err(|e| AppError::field("vin", e.to_string()))?;
+    let pool = cx.pool();
+    let Some(vehicle_id) =
+        super::db::model_year_named(pool, decoded.year, &decoded.make, &decoded.model).await?
+    else {
+        return Err(AppError::field(
+            "vin",
+            format!(
+                "This VIN is a {}, which our vehicle list does not have. Choose the closest by \
+                 year, make and model.",
+                decoded.name()
+            ),
+        ));
+    };
+    // The engine of that size (and cylinder count, when several share the size).
+    let engines = super::db::engines(pool, vehicle_id).await?;
+    let engine = decoded.liters_x10.and_then(|liters| {
+        let sized: Vec<_> = engines.iter().filter(|e| e.liters_x10 == liters).collect();
+        sized
+            .iter()
+            .find(|e| Some(e.cylinders) == decoded.cylinders)
+            .or(sized.first())
+            .map(|e| e.id)
+    });
+    let Some(found) = super::db::vehicle(pool, vehicle_id, engine).await? else {
+        return Err(AppError::Internal);
+    };
+    if let Some(user) = &cx.user {
+        keep_in_garage(pool, user.id, found.id, engine).await?;
+    }
+    set_vehicle_cookie(&cx, Some(&super::vehicle_cookie_value(found.id, engine)));
+    let next = crate::auth::safe_next_path(next.as_deref().or(Some("/catalogue")));
+    leptos_axum::redirect(&next);
+    Ok(found)
+}
+
 /// Forgets the caller's active vehicle, then goes to `next` (a path on this site; the home
 /// page by default). Anyone may call it.
 #[server(endpoint = "forget_vehicle")]

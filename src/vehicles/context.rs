@@ -2,7 +2,7 @@
 //! (provided once, in the layout).
 
 use super::{
-    api::{active_vehicle, ForgetVehicle, SetVehicle},
+    api::{active_vehicle, ForgetVehicle, SetVehicle, VehicleByVin},
     Vehicle,
 };
 use crate::error::AppError;
@@ -14,12 +14,27 @@ pub struct VehicleContext {
     pub active: Resource<Result<Option<Vehicle>, AppError>>,
     pub set: ServerAction<SetVehicle>,
     pub forget: ServerAction<ForgetVehicle>,
+    /// Choosing by VIN.
+    pub vin: ServerAction<VehicleByVin>,
+}
+
+impl VehicleContext {
+    /// Reads (and so tracks) how often the vehicle was chosen or forgotten: a resource keyed
+    /// on it reloads when the vehicle changes.
+    pub fn changes(&self) -> (usize, usize, usize) {
+        (
+            self.set.version().get(),
+            self.forget.version().get(),
+            self.vin.version().get(),
+        )
+    }
 }
 
 /// Provides [`VehicleContext`] (once, in the layout).
 pub fn provide_vehicle() {
     let set = ServerAction::<SetVehicle>::new();
     let forget = ServerAction::<ForgetVehicle>::new();
+    let vin = ServerAction::<VehicleByVin>::new();
     // Logging in may make the garage's last vehicle active.
     let auth = use_context::<crate::auth::session::SessionContext>().map(|s| s.auth_version);
     let active = Resource::new(
@@ -27,6 +42,7 @@ pub fn provide_vehicle() {
             (
                 set.version().get(),
                 forget.version().get(),
+                vin.version().get(),
                 auth.map(|a| a.get()),
             )
         },
@@ -36,6 +52,7 @@ pub fn provide_vehicle() {
         active,
         set,
         forget,
+        vin,
     });
 }
 

@@ -298,6 +298,27 @@ pub async fn engines(db: impl DbExecutor<'_>, vehicle_id: i64) -> sqlx::Result<V
     .await
 }
 
+/// The model year of the vehicle tables with these names (any case), if they have it.
+pub async fn model_year_named(
+    db: impl DbExecutor<'_>,
+    year: i64,
+    make: &str,
+    model: &str,
+) -> sqlx::Result<Option<i64>> {
+    crate::db_query_scalar!(
+        r#"SELECT v.id AS "id!" FROM vehicles v
+           JOIN vehicle_models m ON m.id = v.model_id
+           JOIN vehicle_makes k ON k.id = m.make_id
+           WHERE v.year = $1 AND lower(k.name) = lower($2) AND lower(m.name) = lower($3)
+           ORDER BY v.id LIMIT 1"#,
+        year,
+        make,
+        model
+    )
+    .fetch_optional(db)
+    .await
+}
+
 /// A model year with its names, and the engine `engine_id` if it is one of that year's.
 pub async fn vehicle(
     db: &DbPool,

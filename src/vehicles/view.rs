@@ -40,6 +40,7 @@ pub fn VehiclePage() -> impl IntoView {
                 </p>
             </header>
             <PostErrorNotice action=vehicle.set lead="Could not choose this vehicle: " />
+            <VinForm />
             <Transition fallback=|| view! { <p class="loading">"Loading vehicles…"</p> }>
                 {move || Suspend::new(async move {
                     match choices.await {
@@ -195,13 +196,7 @@ fn GarageList() -> impl IntoView {
     let vehicle = use_vehicle();
     let remove = ServerAction::<RemoveFromGarage>::new();
     let garage = Resource::new(
-        move || {
-            (
-                vehicle.set.version().get(),
-                vehicle.forget.version().get(),
-                remove.version().get(),
-            )
-        },
+        move || (vehicle.changes(), remove.version().get()),
         |_| my_garage(),
     );
     view! {
@@ -268,5 +263,43 @@ fn GarageList() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// "Know your VIN?": a VIN fills in the vehicle (and its engine); one that fails its checks or
+/// is unknown says why, beside the field (above the page without JavaScript).
+#[component]
+fn VinForm() -> impl IntoView {
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    let vin = use_vehicle().vin;
+    let error = move || {
+        vin.value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| e.field_message("vin").unwrap_or_else(|| e.to_string()))
+    };
+    view! {
+        <PostErrorNotice action=vin lead="Could not use this VIN: " field="vin" />
+        <ActionForm action=vin attr:class="vin-form" attr:data-testid="vin-form">
+            <input type="hidden" name="next" value=next />
+            <label for="vehicle-vin">"Know your VIN? It fills in everything."</label>
+            <div class="vin-row">
+                <input
+                    id="vehicle-vin"
+                    name="vin"
+                    type="text"
+                    autocomplete="off"
+                    autocapitalize="characters"
+                    spellcheck="false"
+                    maxlength="40"
+                    placeholder="17 characters, e.g. 1HGCM82633A004352"
+                    aria-describedby="vehicle-vin-error"
+                    required=true
+                />
+                <button type="submit" class="btn btn-primary" data-testid="use-vin">"Use this VIN"</button>
+            </div>
+            <p id="vehicle-vin-error" class="field-error" role="alert">{error}</p>
+        </ActionForm>
     }
 }

@@ -138,6 +138,87 @@ impl Vin {
     }
 }
 
+/// A VIN's vehicle, as NHTSA's vPIC data registers it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decoded {
+    pub year: i64,
+    pub make: String,
+    pub model: String,
+    /// Engine displacement in tenths of a litre, when registered.
+    pub liters_x10: Option<i64>,
+    pub cylinders: Option<i64>,
+}
+
+impl Decoded {
+    /// "2003 Honda Accord".
+    pub fn name(&self) -> String {
+        format!("{} {} {}", self.year, self.make, self.model)
+    }
+}
+
+/// Why a VIN that passed its checks could not be decoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DecodeError {
+    /// The decoder's tables are missing on this server.
+    Unavailable,
+    /// Not in the data (a make or model NHTSA does not have: often a VIN from outside North
+    /// America), or not to the model.
+    Unknown,
+}
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DecodeError::Unavailable => write!(
+                f,
+                "Looking up VINs is not available right now. Choose your vehicle by year, make \
+                 and model instead."
+            ),
+            DecodeError::Unknown => write!(
+                f,
+                "We could not find this VIN in the vehicle data (it covers vehicles sold in North \
+                 America). Check it, or choose your vehicle by year, make and model."
+            ),
+        }
+    }
+}
+
+/// Decodes `vin` offline with NHTSA's vPIC data (corgi-rs; its tables are read once, from
+/// `MAPS_DIR`).
+#[cfg(feature = "ssr")]
+pub fn decode(vin: &Vin) -> Result<Decoded, DecodeError> {
+    use std::sync::OnceLock;
+    static DECODER: OnceLock<Option<corgi_rs::VinDecoder>> = OnceLock::new();
+    let decoder = DECODER.get_or_init(|| match corgi_rs::VinDecoder::try_new() {
+        Ok(decoder) => Some(decoder),
+        Err(error) => {
+            tracing::error!(%error, "the VIN decoder's tables are missing: set MAPS_DIR");
+            None
+        }
+    });
+    let decoder = decoder.as_ref().ok_or(DecodeError::Unavailable)?;
+    let info = decoder
+        .decode(vin.as_str())
+        .map_err(|_| DecodeError::Unknown)?;
+    let model = info
+        .model
+        .filter(|m| !m.trim().is_empty())
+        .ok_or(DecodeError::Unknown)?;
+    if info.make.trim().is_empty() {
+        return Err(DecodeError::Unknown);
+    }
+    Ok(Decoded {
+        year: i64::from(info.year),
+        make: info.make,
+        model,
+        liters_x10: info
+            .displacement_l
+            .map(|l| (l * 10.0).round() as i64)
+            .filter(|l| (1..=200).contains(l)),
+        cylinders: info.engine_cylinders.map(i64::from),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,4 +292,31 @@ mod tests {
         assert!(tried > 400);
         assert_eq!(caught, tried);
     }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod decode_tests {
+    use super::*;
+
+    #[test]
+    fn vins_decode_offline_to_year_make_model_and_engine() {
+        let accord = decode(&Vin::parse("1HGCM82633A004352").unwrap()).unwrap();
+        assert_eq!(accord.name(), "2003 Honda Accord");
+        assert_eq!(accord.liters_x10, Some(30));
+        assert_eq!(accord.cylinders, Some(6));
+        // A valid check digit on a VIN the data does not know.
+        let unknown = with_check_digit("9ZZZZ99999Z000001");
+        assert_eq!(
+            decode(&Vin::parse(&unknown).unwrap()),
+            Err(DecodeError::Unknown)
+        );
+    }
+}
+
+/// `vin` (17 VIN characters) with its check digit (position 9) made right: for tests.
+pub fn with_check_digit(vin: &str) -> String {
+    let mut chars: Vec<char> = vin.chars().collect();
+    let array: [char; 17] = chars.clone().try_into().expect("17 characters");
+    chars[8] = check_digit(&array).expect("VIN characters");
+    chars.into_iter().collect()
 }

@@ -35,7 +35,8 @@ use partwatch::{
     parts::api::{NewestParts, PartDetail, SupplierStats},
     server::{router, security::FORM_BODY_LIMIT, throttle::Action},
     vehicles::api::{
-        ActiveVehicle, ForgetVehicle, MyGarage, RemoveFromGarage, SetVehicle, VehicleChoices,
+        ActiveVehicle, ForgetVehicle, MyGarage, RemoveFromGarage, SetVehicle, VehicleByVin,
+        VehicleChoices,
     },
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -540,6 +541,13 @@ fn endpoints() -> Vec<Endpoint> {
             &[Field("next")],
             &[],
             |_| vec![("next", s("/catalogue"))],
+        ),
+        e(
+            "vehicle_by_vin",
+            VehicleByVin::PATH,
+            &[Field("vin"), Field("next")],
+            &["garage"],
+            |_| vec![("vin", s("1HGCM82633A004352")), ("next", s("/catalogue"))],
         ),
         e("my_garage", MyGarage::PATH, &[Extra], &[], |_| vec![]),
         e(
@@ -1162,6 +1170,7 @@ async fn vehicle_functions_refuse_hostile_input_cleanly(pool: DbPool) {
             "forget_vehicle",
             "my_garage",
             "remove_from_garage",
+            "vehicle_by_vin",
         ],
     )
     .await;

@@ -5,7 +5,10 @@
 use crate::common::TestApp;
 use axum::http::{header, StatusCode};
 use partwatch::server::db::DbPool;
-use partwatch::vehicles::api::{ForgetVehicle, MyGarage, RemoveFromGarage, SetVehicle};
+use partwatch::vehicles::api::{
+    ForgetVehicle, MyGarage, RemoveFromGarage, SetVehicle, VehicleByVin,
+};
+use partwatch::vehicles::vin::with_check_digit;
 
 /// A small vehicle table: 2014 Honda Civic (two engines), 2014 Honda Accord, 2003 Accord.
 async fn vehicles(app: &TestApp) {
@@ -342,4 +345,92 @@ async fn a_customers_garage_keeps_vehicles_and_survives_login(pool: DbPool) {
     assert_eq!(reply.status, StatusCode::NOT_FOUND, "{}", reply.body);
     let garage = app.call_fn(MyGarage {}, Some(&now)).await.json();
     assert_eq!(garage["vehicles"].as_array().unwrap().len(), 1);
+}
+
+/// "Enter your VIN": it decodes offline to the vehicle and its engine, which become active (and
+/// are kept in a logged-in customer's garage); a VIN with a wrong check digit, one the data
+/// does not know and one whose vehicle our list lacks are refused with what to do instead,
+/// and a plain form post without JavaScript works the same.
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn a_vin_chooses_the_vehicle_and_its_engine(pool: DbPool) {
+    let app = TestApp::new(pool);
+    vehicles(&app).await;
+    let civic = model_year(&app, "Civic", 2014).await;
+    let r18 = id(&app, "SELECT id FROM vehicle_engines WHERE code = 'R18Z1'").await;
+    let accord_2003 = model_year(&app, "Accord", 2003).await;
+    let j30 = id(&app, "SELECT id FROM vehicle_engines WHERE code = 'J30A4'").await;
+    let by_vin = |vin: &str| VehicleByVin {
+        vin: vin.into(),
+        next: Some("/catalogue".into()),
+    };
+
+    // The classic 2003 Accord EX-V6: the vehicle and its 3.0 L.
+    let reply = app.call_fn(by_vin("1HGCM82633A004352"), None).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(
+        vehicle_cookie(&reply),
+        Some(format!("pw_vehicle={accord_2003}-{j30}"))
+    );
+    // A 2014 Civic, typed as people type it, as a plain form post: the 1.8 L, and on.
+    let civic_vin = with_check_digit("19XFB2F50EE000001").to_lowercase();
+    let reply = app
+        .post_html_fn(
+            by_vin(&format!(" {civic_vin} ")),
+            "http://localhost/vehicle",
+            None,
+        )
+        .await;
+    assert!(
+        reply.status.is_redirection(),
+        "{}: {}",
+        reply.status,
+        reply.body
+    );
+    assert_eq!(reply.location().as_deref(), Some("/catalogue"));
+    assert_eq!(
+        vehicle_cookie(&reply),
+        Some(format!("pw_vehicle={civic}-{r18}"))
+    );
+
+    // Refused, each with its reason, and no vehicle set.
+    let wrong_digit = "1HGCM82643A004352";
+    let unknown = with_check_digit("9ZZZZ99999Z000001");
+    let not_listed = with_check_digit("2T1BURHE0FC000000"); // a 2015 Corolla: we list 2014 only
+    for (vin, says) in [
+        (wrong_digit, "check digit"),
+        ("1HGCM82633A00435", "has 16"),
+        ("1HGCM82633AO04352", "the digit 0"),
+        (unknown.as_str(), "could not find this VIN"),
+        (
+            not_listed.as_str(),
+            "This VIN is a 2015 Toyota Corolla, which our vehicle list does not have",
+        ),
+        ("", "Enter the 17-character VIN"),
+        (&"9".repeat(5000), "A VIN has 17 characters"),
+    ] {
+        let reply = app.call_fn(by_vin(vin), None).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{vin}: {}",
+            reply.body
+        );
+        assert!(reply.body.contains(says), "{vin}: {}", reply.body);
+        assert_eq!(vehicle_cookie(&reply), None, "{vin}");
+    }
+
+    // Logged in: kept in the garage.
+    let ann = app
+        .register(
+            "ann",
+            "ann@example.com",
+            "correct horse battery",
+            "customer",
+        )
+        .await;
+    let reply = app.call_fn(by_vin("1HGCM82633A004352"), Some(&ann)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let garage = app.call_fn(MyGarage {}, Some(&ann)).await.json();
+    assert_eq!(garage["vehicles"][0]["id"], accord_2003);
+    assert_eq!(garage["vehicles"][0]["engine"]["id"], j30);
 }

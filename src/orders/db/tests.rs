@@ -457,7 +457,7 @@ async fn listings_show_each_side_its_orders(pool: DbPool) {
         .unwrap();
     assert_eq!(
         mine.orders.iter().map(|o| o.id).collect::<HashSet<_>>(),
-        first.iter().copied().collect()
+        first.iter().copied().collect::<HashSet<_>>()
     );
     assert!(!mine.has_more);
     let sales = list_orders(&pool, BRAKECO, true, OrdersView::Sales, 1, WINDOW)
