@@ -15,8 +15,28 @@ use tracing_subscriber::EnvFilter;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    // The VIN decoder (corgi-rs) reads its tables from MAPS_DIR; unless it is set, from where
+    // this build made them (CORGI_CACHE_DIR, target/corgi: see .cargo/config.toml).
+    if std::env::var_os("MAPS_DIR").is_none() {
+        if let Some(dir) = option_env!("CORGI_CACHE_DIR") {
+            // SAFETY: no other thread exists yet: the runtime starts below.
+            unsafe { std::env::set_var("MAPS_DIR", dir) };
+        }
+    }
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime.block_on(start()),
+        Err(error) => {
+            eprintln!("PartWatch could not start its runtime: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn start() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env()
