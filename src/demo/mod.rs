@@ -186,6 +186,7 @@ pub async fn load_if_empty(pool: &DbPool, storage: &Storage) -> Result<bool, App
             })?;
         ids.push(id);
     }
+    let mut inserted = Vec::with_capacity(parts.len());
     for (i, (part, key)) in parts.iter().zip(&keys).enumerate() {
         let id = insert_part(
             &mut *tx,
@@ -215,9 +216,86 @@ pub async fn load_if_empty(pool: &DbPool, storage: &Storage) -> Result<bool, App
         )
         .execute(&mut *tx)
         .await?;
+        inserted.push((id, ids[part.supplier], part.kind));
     }
     tx.commit().await?;
+    for (i, (id, supplier, kind)) in inserted.into_iter().enumerate() {
+        add_demo_fitment(pool, i, id, supplier, kind).await?;
+    }
     Ok(true)
+}
+
+/// Popular vehicles the demo parts fit: make, model, years, and the engine size (tenths of a
+/// litre) a part for it may need.
+const DEMO_VEHICLES: [(&str, &str, i64, i64, Option<i64>); 7] = [
+    ("Honda", "Civic", 2012, 2015, Some(18)),
+    ("Toyota", "Corolla", 2014, 2019, None),
+    ("Volkswagen", "Golf", 2015, 2020, None),
+    ("Ford", "F-150", 2015, 2020, Some(35)),
+    ("Honda", "Accord", 2013, 2017, Some(24)),
+    ("Toyota", "Camry", 2012, 2017, None),
+    ("Nissan", "Altima", 2013, 2018, None),
+];
+
+/// The demo listing `id` (the `i`th) gets fitment as its supplier would give it: bulbs and
+/// wipers universal, batteries none (they say "no fitment data"), the rest two of
+/// [`DEMO_VEHICLES`], checked against the vehicle tables like the editor's rows (a vehicle the
+/// tables lack is left out).
+async fn add_demo_fitment(
+    pool: &DbPool,
+    i: usize,
+    id: i64,
+    supplier: i64,
+    kind: Kind,
+) -> Result<(), AppError> {
+    use crate::fitment::{db as fitment_db, input::FitmentInput};
+    let (position, quantity) = match kind {
+        Kind::Bulb | Kind::Wiper => {
+            fitment_db::set_universal(pool, id, supplier, true).await?;
+            return Ok(());
+        }
+        Kind::Battery => return Ok(()),
+        Kind::BrakePads => (if i % 2 == 0 { "front" } else { "rear" }, "1"),
+        Kind::BrakeDisc | Kind::Shock => (if i % 2 == 0 { "front" } else { "rear" }, "2"),
+        Kind::SparkPlug => ("any", "4"),
+        _ => ("any", "1"),
+    };
+    for pick in [i % DEMO_VEHICLES.len(), (i + 3) % DEMO_VEHICLES.len()] {
+        let (make, model, from, to, liters) = DEMO_VEHICLES[pick];
+        let model_id: Option<i64> = sqlx::query_scalar(
+            "SELECT m.id FROM vehicle_models m JOIN vehicle_makes k ON k.id = m.make_id \
+             WHERE k.name = $1 AND m.name = $2",
+        )
+        .bind(make)
+        .bind(model)
+        .fetch_optional(pool)
+        .await?;
+        let Some(model_id) = model_id else {
+            continue;
+        };
+        // Engine-bound parts (plugs, filters) name the engine size.
+        let engine_bound = matches!(kind, Kind::SparkPlug | Kind::OilFilter | Kind::AirFilter);
+        let liters = liters
+            .filter(|_| engine_bound)
+            .map(|l| format!("{}.{}", l / 10, l % 10))
+            .unwrap_or_default();
+        let Ok(new) = (FitmentInput {
+            model: model_id.to_string(),
+            year_from: from.to_string(),
+            year_to: to.to_string(),
+            liters,
+            position: position.into(),
+            quantity: quantity.into(),
+            ..FitmentInput::default()
+        })
+        .parse() else {
+            continue;
+        };
+        if fitment_db::check_vehicle_range(pool, &new).await?.is_ok() {
+            fitment_db::add(pool, id, supplier, &new).await?;
+        }
+    }
+    Ok(())
 }
 
 fn io_error(err: std::io::Error) -> AppError {
