@@ -25,3 +25,14 @@ mod tests {
         }
     }
 }
+
+/// A part number reduced to what identifies it: lower case, no separators. `BP-123`,
+/// `bp 123` and `B.P.123` all become `bp123`. (The parts table's `model_key` is the same rule
+/// in SQL.)
+pub fn normalize_part_number(value: &str) -> String {
+    value
+        .chars()
+        .filter(|c| !matches!(c, '-' | ' ' | '.' | '/' | '_') && !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}

@@ -1,4 +1,4 @@
-import { test, expect, hydrated, unique, DEMO_PASSWORD, Page } from "./fixtures";
+import { test, expect, hydrated, unique, fillRegistration, DEMO_PASSWORD, Page } from "./fixtures";
 
 // The vehicle table is the real one (loaded from data/vehicles.csv.gz at start).
 
@@ -82,8 +82,111 @@ test("a supplier adds fitment; a customer sees the answer, picks the engine and 
   await customer.close();
 });
 
+/** The number in the catalogue's result line ("12 parts", "1 part"). */
+async function resultCount(page: Page): Promise<number> {
+  const text = (await page.getByTestId("result-count").textContent()) ?? "";
+  return Number(text.replace(/,/g, "").match(/\d+/)![0]);
+}
+
+// A 2014 Honda Civic with the 1.8 L engine (check digit made right).
+const CIVIC_VIN = "19XFB2F59EE000001";
+
+test("a VIN narrows the catalogue to parts that fit, each card says why; the garage keeps the vehicle through login", async ({ page, browser }) => {
+  await page.goto("/catalogue");
+  await hydrated(page);
+  const everything = await resultCount(page);
+
+  // The VIN fills in the vehicle and its engine; a mistyped one says what is wrong.
+  await page.goto("/vehicle?next=/catalogue");
+  await hydrated(page);
+  await page.getByLabel("Know your VIN?").fill("19XFB2F58EE000001");
+  await page.getByTestId("use-vin").click();
+  await expect(page.getByTestId("vin-form")).toContainText("check digit");
+  await page.getByLabel("Know your VIN?").fill(CIVIC_VIN.toLowerCase());
+  await page.getByTestId("use-vin").click();
+  await expect(page).toHaveURL(/\/catalogue$/);
+  await expect(page.getByTestId("active-vehicle")).toContainText("2014 Honda Civic 1.8 L");
+
+  // Only the parts that fit, each with its reason.
+  await expect(page.getByTestId("fit-bar")).toContainText("Showing parts that fit your 2014 Honda Civic 1.8 L");
+  const fitting = await resultCount(page);
+  expect(fitting).toBeGreaterThan(0);
+  expect(fitting).toBeLessThan(everything);
+  const cards = page.getByTestId("card-fit");
+  await expect(cards.first()).toBeVisible();
+  for (const text of await cards.allTextContents()) {
+    expect(text).toMatch(/^(Fits your 2014 Honda Civic 1\.8 L|Fits every vehicle \(universal part\))/);
+  }
+  await expect(cards.filter({ hasText: "Fits every vehicle (universal part)." }).first()).toBeVisible();
+  await expect(cards.filter({ hasText: /^Fits your 2014 Honda Civic 1\.8 L \(/ }).first()).toBeVisible();
+
+  // Every vehicle: the others say why not.
+  await page.getByTestId("fit-switch").click();
+  await expect(page).toHaveURL(/fit=all/);
+  await expect(page.getByTestId("fit-bar")).toContainText("Showing parts for every vehicle");
+  await expect.poll(() => resultCount(page)).toBe(everything);
+  await expect(cards.filter({ hasText: /^Does not fit your 2014 Honda Civic 1\.8 L: made for / }).first()).toBeVisible();
+  await expect(cards.filter({ hasText: "No fitment data from the supplier" }).first()).toBeVisible();
+
+  // Registering keeps the vehicle in the garage.
+  const name = unique("garage");
+  await page.goto("/register");
+  await hydrated(page);
+  await fillRegistration(page, { name, password: "correct horse battery" });
+  await expect(page.getByTestId("user-role")).toHaveText("Customer");
+  await page.goto("/vehicle");
+  await hydrated(page);
+  const garage = page.getByTestId("garage");
+  await expect(garage).toContainText("My garage");
+  await expect(garage.getByTestId("garage-item")).toHaveCount(1);
+  await expect(garage.getByTestId("garage-item").first()).toContainText("2014 Honda Civic 1.8 L");
+  await expect(garage.getByTestId("garage-item").first()).toContainText("Active");
+
+  // A second vehicle joins it; the first can be made active again.
+  await page.getByLabel("Know your VIN?").fill("1HGCM82633A004352");
+  await page.getByTestId("use-vin").click();
+  await expect(page.getByTestId("active-vehicle")).toContainText("2003 Honda Accord 3.0 L");
+  await page.goto("/vehicle");
+  await hydrated(page);
+  await expect(garage.getByTestId("garage-item")).toHaveCount(2);
+  const civic = garage.getByTestId("garage-item").filter({ hasText: "2014 Honda Civic 1.8 L" });
+  await civic.getByRole("button", { name: "Use this vehicle" }).click();
+  await expect(page.getByTestId("active-vehicle")).toContainText("2014 Honda Civic 1.8 L");
+
+  // Another browser, no vehicle: logging in brings the garage's last vehicle back.
+  const other = await browser.newPage();
+  await other.goto("/login");
+  await hydrated(other);
+  await other.getByLabel("Email").fill(`${name}@example.com`);
+  await other.getByLabel("Password").fill("correct horse battery");
+  await other.getByRole("button", { name: "Log in" }).click();
+  await expect(other.getByTestId("user-role")).toHaveText("Customer");
+  await expect(other.getByTestId("active-vehicle")).toContainText("2014 Honda Civic 1.8 L");
+  await other.goto("/catalogue");
+  await expect(other.getByTestId("fit-bar")).toContainText("2014 Honda Civic 1.8 L");
+  await other.close();
+});
+
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
+
+  test("a VIN is a plain form; the catalogue narrows and switches with links", async ({ page }) => {
+    await page.goto("/vehicle?next=/catalogue");
+    await page.getByLabel("Know your VIN?").fill("1HGCM82633A00435");
+    await page.getByTestId("use-vin").click();
+    await expect(page.getByRole("alert").filter({ hasText: "Could not use this VIN" })).toContainText(
+      "A VIN has 17 characters; this one has 16.",
+    );
+    await page.getByLabel("Know your VIN?").fill(CIVIC_VIN);
+    await page.getByTestId("use-vin").click();
+    await expect(page).toHaveURL(/\/catalogue$/);
+    await expect(page.getByTestId("fit-bar")).toContainText("Showing parts that fit your 2014 Honda Civic 1.8 L");
+    const fitting = await resultCount(page);
+    await page.getByTestId("fit-switch").click();
+    await expect(page).toHaveURL(/fit=all/);
+    expect(await resultCount(page)).toBeGreaterThan(fitting);
+    await expect(page.getByTestId("card-fit").filter({ hasText: "No fitment data from the supplier" }).first()).toBeVisible();
+  });
 
   test("the editor is plain forms, and a part without fitment says so", async ({ page }) => {
     // A demo listing no other test gives fitment to (the test above adds its own listing,

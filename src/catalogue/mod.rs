@@ -339,15 +339,7 @@ impl CatalogueResults {
     }
 }
 
-/// A part number reduced to what identifies it: lower case, no separators. `BP-123`,
-/// `bp 123` and `B.P.123` all become `bp123`.
-pub fn normalize_part_number(value: &str) -> String {
-    value
-        .chars()
-        .filter(|c| !matches!(c, '-' | ' ' | '.' | '/' | '_') && !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
+pub use crate::text::normalize_part_number;
 
 #[cfg(test)]
 mod tests {

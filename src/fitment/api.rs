@@ -46,7 +46,46 @@ pub async fn fitment_editor(part: i64, make: Option<i64>) -> Result<FitmentOverv
         makes,
         make,
         models,
+        numbers: crate::parts::numbers::db::of_part(pool, part).await?,
     })
+}
+
+/// Adds an OEM or cross-reference number (`kind` "oem" or "cross") to one of the caller's
+/// listings; searching the number (separators and case aside) then finds the part.
+#[server(endpoint = "add_part_number")]
+pub async fn add_part_number(
+    part: i64,
+    kind: String,
+    maker: String,
+    number: String,
+) -> Result<i64, AppError> {
+    use crate::parts::numbers::{db, NewNumber, MAX_PER_PART};
+    let cx = Ctx::supplier().await?;
+    let new = NewNumber::parse(&kind, &maker, &number)
+        .map_err(|(field, message)| AppError::field(field, message))?;
+    match db::add(cx.pool(), part, cx.user.id, &new).await? {
+        db::AddedNumber::Id(id) => Ok(id),
+        db::AddedNumber::Duplicate => Err(AppError::field(
+            "number",
+            "This listing carries that number already.",
+        )),
+        db::AddedNumber::Full => Err(AppError::field(
+            "number",
+            format!("A listing carries up to {MAX_PER_PART} numbers."),
+        )),
+        db::AddedNumber::NotYours => Err(not_yours(cx.user.id, part)),
+    }
+}
+
+/// Removes number `id` from one of the caller's listings.
+#[server(endpoint = "remove_part_number")]
+pub async fn remove_part_number(part: i64, id: i64) -> Result<(), AppError> {
+    let cx = Ctx::supplier().await?;
+    if crate::parts::numbers::db::remove(cx.pool(), part, cx.user.id, id).await? {
+        Ok(())
+    } else {
+        Err(not_yours(cx.user.id, part))
+    }
 }
 
 /// Adds a fitment to one of the caller's listings. The model must exist and have been built in

@@ -398,6 +398,8 @@ pub struct FitmentOverview {
     pub make: Option<i64>,
     /// Its models (each id a model's, not a model year's).
     pub models: Vec<crate::vehicles::Choice>,
+    /// The listing's OEM and cross-reference numbers.
+    pub numbers: Vec<crate::parts::numbers::PartNumber>,
 }
 
 /// The kind of an [`Answer`], for its look.

@@ -3,7 +3,10 @@
 //! form, every change a plain post.
 
 use super::{
-    api::{fitment_answer, fitment_editor, AddFitment, RemoveFitment, SetPartUniversal},
+    api::{
+        fitment_answer, fitment_editor, AddFitment, AddPartNumber, RemoveFitment, RemovePartNumber,
+        SetPartUniversal,
+    },
     Drive, FitKind, FitmentOverview, FitmentRow, Position,
 };
 use crate::{
@@ -30,6 +33,8 @@ pub fn FitmentEditorPage() -> impl IntoView {
     let add = ServerAction::<AddFitment>::new();
     let remove = ServerAction::<RemoveFitment>::new();
     let universal = ServerAction::<SetPartUniversal>::new();
+    let add_number = ServerAction::<AddPartNumber>::new();
+    let remove_number = ServerAction::<RemovePartNumber>::new();
     let id = use_route_id();
     let editor = Resource::new(
         move || {
@@ -39,6 +44,8 @@ pub fn FitmentEditorPage() -> impl IntoView {
                 add.version().get(),
                 remove.version().get(),
                 universal.version().get(),
+                add_number.version().get(),
+                remove_number.version().get(),
             )
         },
         |(id, make, ..)| async move {
@@ -46,7 +53,12 @@ pub fn FitmentEditorPage() -> impl IntoView {
         },
     );
     let render = move |editor: FitmentOverview| async move {
-        view! { <Editor editor add remove universal /> }
+        let numbers = editor.numbers.clone();
+        let part = editor.part;
+        view! {
+            <Editor editor add remove universal />
+            <Numbers part numbers add=add_number remove=remove_number />
+        }
     };
     view! {
         <Title text="Fitment" />
@@ -54,6 +66,8 @@ pub fn FitmentEditorPage() -> impl IntoView {
             <PostErrorNotice action=add lead="Could not add the fitment: " />
             <PostErrorNotice action=remove lead="Could not remove the fitment: " />
             <PostErrorNotice action=universal lead="Could not change the universal mark: " />
+            <PostErrorNotice action=add_number lead="Could not add the number: " />
+            <PostErrorNotice action=remove_number lead="Could not remove the number: " />
             <ByIdPage item=editor loading="Loading the fitment…" keep_while_reloading=true render />
         </section>
     }
@@ -74,6 +88,7 @@ fn Editor(
         makes,
         make,
         models,
+        numbers: _,
     } = editor;
     let count = rows.len();
     view! {
@@ -123,6 +138,59 @@ fn Editor(
             <button type="submit" class="btn btn-ghost picker-next">"Show its models"</button>
         </Form>
         {make.map(|_| view! { <AddForm part models add /> })}
+    }
+}
+
+/// The listing's OEM and cross-reference numbers: the list, each removable, and a form to add
+/// one. Customers searching any of them find the part.
+#[component]
+fn Numbers(
+    part: i64,
+    numbers: Vec<crate::parts::numbers::PartNumber>,
+    add: ServerAction<AddPartNumber>,
+    remove: ServerAction<RemovePartNumber>,
+) -> impl IntoView {
+    use crate::parts::numbers::NumberKind;
+    let errors = action_error(add);
+    let kinds: Vec<(String, String)> = [NumberKind::Oem, NumberKind::Cross]
+        .iter()
+        .map(|k| (k.as_str().to_string(), k.label().to_string()))
+        .collect();
+    view! {
+        <h2 id="numbers">"OEM and cross-reference numbers"</h2>
+        <p class="muted">"The vehicle maker's number for this part, or other makers' numbers for the same part: customers who search any of them find it, with or without separators."</p>
+        {if numbers.is_empty() {
+            view! { <p class="muted" data-testid="numbers-empty">"No numbers yet."</p> }.into_any()
+        } else {
+            view! {
+                <ul class="number-list" data-testid="part-numbers">
+                    {numbers
+                        .into_iter()
+                        .map(|n| view! {
+                            <li>
+                                <span class="badge badge-info">{n.kind.label()}</span>
+                                " " <strong>{n.maker}</strong> " " <span class="mono">{n.number}</span>
+                                <ActionForm action=remove>
+                                    <input type="hidden" name="part" value=part.to_string() />
+                                    <input type="hidden" name="id" value=n.id.to_string() />
+                                    <button type="submit" class="btn btn-ghost btn-small">"Remove"</button>
+                                </ActionForm>
+                            </li>
+                        })
+                        .collect_view()}
+                </ul>
+            }
+            .into_any()
+        }}
+        <ActionForm action=add attr:class="form number-form" attr:data-testid="number-add">
+            <input type="hidden" name="part" value=part.to_string() />
+            <div class="form-row">
+                <Field name="kind" label="Kind" control=Control::Select(kinds) errors />
+                <Field name="maker" label="Whose number" placeholder="Honda" maxlength=60 errors />
+                <Field name="number" label="Number as printed" placeholder="45022-TR0-A00" maxlength=60 errors />
+            </div>
+            <SubmitButton pending=add.pending() label="Add number" busy="Adding…" />
+        </ActionForm>
     }
 }
 

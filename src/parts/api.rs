@@ -26,7 +26,9 @@ pub async fn supplier_stats() -> Result<ShopStats, AppError> {
 #[server(endpoint = "part_detail")]
 pub async fn part_detail(id: i64) -> Result<super::PartDetail, AppError> {
     let cx = Ctx::public()?;
-    super::db::active_part(cx.read_pool(), id)
+    let mut part = super::db::active_part(cx.read_pool(), id)
         .await?
-        .ok_or_else(|| AppError::NotFound("This part is not (or no longer) listed.".into()))
+        .ok_or_else(|| AppError::NotFound("This part is not (or no longer) listed.".into()))?;
+    part.numbers = super::numbers::db::of_part(cx.read_pool(), id).await?;
+    Ok(part)
 }

@@ -3,6 +3,7 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod numbers;
 pub mod view;
 
 use serde::{Deserialize, Serialize};
@@ -222,6 +223,8 @@ pub struct PartDetail {
     pub summary: PartSummary,
     /// The supplier's description.
     pub description: String,
+    /// Its OEM and cross-reference numbers.
+    pub numbers: Vec<numbers::PartNumber>,
 }
 
 /// URL of a part's thumbnail, or of the placeholder picture.

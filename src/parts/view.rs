@@ -80,7 +80,18 @@ fn PartView(part: PartDetail, viewer: Option<i64>) -> impl IntoView {
     let PartDetail {
         summary: p,
         description,
+        numbers,
     } = part;
+    let numbers_of = |kind: crate::parts::numbers::NumberKind| {
+        numbers
+            .iter()
+            .filter(|n| n.kind == kind)
+            .map(|n| format!("{} {}", n.maker, n.number))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
+    let oem = numbers_of(crate::parts::numbers::NumberKind::Oem);
+    let cross = numbers_of(crate::parts::numbers::NumberKind::Cross);
     let availability = p.availability();
     let stock_text = match p.stock {
         0 => "Out of stock".to_string(),
@@ -131,6 +142,8 @@ fn PartView(part: PartDetail, viewer: Option<i64>) -> impl IntoView {
                 <dl class="spec-list">
                     <div><dt>"Manufacturer"</dt><dd>{p.manufacturer.clone()}</dd></div>
                     <div><dt>"Model / part number"</dt><dd>{p.model.clone()}</dd></div>
+                    {(!oem.is_empty()).then(|| view! { <div><dt>"OEM numbers"</dt><dd data-testid="oem-numbers">{oem}</dd></div> })}
+                    {(!cross.is_empty()).then(|| view! { <div><dt>"Cross-reference"</dt><dd data-testid="cross-numbers">{cross}</dd></div> })}
                     <div><dt>"Delivery"</dt><dd>{p.delivery.label()}</dd></div>
                     <div><dt>"Sold by"</dt><dd>{p.supplier.clone()}</dd></div>
                 </dl>

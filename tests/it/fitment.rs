@@ -4,7 +4,9 @@
 
 use crate::common::TestApp;
 use axum::http::StatusCode;
-use partwatch::fitment::api::{AddFitment, RemoveFitment, SetPartUniversal};
+use partwatch::fitment::api::{
+    AddFitment, AddPartNumber, RemoveFitment, RemovePartNumber, SetPartUniversal,
+};
 use partwatch::server::db::DbPool;
 
 const PW: &str = "correct horse battery";
@@ -358,4 +360,120 @@ async fn the_catalogue_narrows_to_the_visitors_vehicle(pool: DbPool) {
     let page = app.get("/catalogue?q=wiper", Some(&cookie)).await;
     assert!(page.body.contains("No parts match"), "{}", page.body);
     assert!(page.body.contains("show-all-vehicles"), "{}", page.body);
+}
+
+/// OEM and cross-reference numbers through the router: the owner adds them in the editor
+/// (a plain form post works), the part page lists them, the catalogue finds the part by any of
+/// them; bad numbers are refused by field, and nobody else adds or removes.
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn oem_numbers_are_added_by_the_owner_and_find_the_part(pool: DbPool) {
+    let app = TestApp::new(pool);
+    let acme = app
+        .register("acme", "acme@example.com", PW, "supplier")
+        .await;
+    let rival = app
+        .register("rival", "rival@example.com", PW, "supplier")
+        .await;
+    let buyer = app
+        .register("buyer", "buyer@example.com", PW, "customer")
+        .await;
+    let pads = app.part("acme", "Brake pads", 4990, 5).await;
+    let number = |kind: &str, maker: &str, number: &str| AddPartNumber {
+        part: pads,
+        kind: kind.into(),
+        maker: maker.into(),
+        number: number.into(),
+    };
+    // A plain form post, as without JavaScript.
+    let reply = app
+        .post_html_fn(
+            number("oem", "Honda", "45022-TR0-A00"),
+            &format!("http://localhost/listings/{pads}/fitment"),
+            Some(&acme),
+        )
+        .await;
+    assert!(
+        reply.status.is_redirection(),
+        "{}: {}",
+        reply.status,
+        reply.body
+    );
+    let reply = app
+        .call_fn(number("cross", "Textar", "2355501"), Some(&acme))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let cross: i64 = reply.json().as_i64().unwrap();
+
+    // Refused by field, nothing stored.
+    for (bad, field) in [
+        (number("oem", "Honda", "45022 tr0 a00"), "already"),
+        (number("both", "Honda", "1"), "Choose OEM number"),
+        (number("oem", "", "1"), "Enter the maker"),
+        (number("oem", "Honda", "45022#1"), "letters, digits"),
+    ] {
+        let reply = app.call_fn(bad, Some(&acme)).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            reply.body
+        );
+        assert!(reply.body.contains(field), "{}", reply.body);
+    }
+    assert_eq!(app.count("part_numbers").await, 2);
+    // Nobody else adds or removes.
+    for (cookie, status) in [
+        (Some(&rival), StatusCode::NOT_FOUND),
+        (Some(&buyer), StatusCode::FORBIDDEN),
+        (None, StatusCode::UNAUTHORIZED),
+    ] {
+        let reply = app
+            .call_fn(number("oem", "Honda", "99999"), cookie.map(String::as_str))
+            .await;
+        assert_eq!(reply.status, status, "{}", reply.body);
+        let reply = app
+            .call_fn(
+                RemovePartNumber {
+                    part: pads,
+                    id: cross,
+                },
+                cookie.map(String::as_str),
+            )
+            .await;
+        assert_eq!(reply.status, status, "{}", reply.body);
+    }
+    assert_eq!(app.count("part_numbers").await, 2);
+
+    // The editor and the part page list them; the catalogue finds the part by either.
+    let editor = app
+        .get(&format!("/listings/{pads}/fitment"), Some(&acme))
+        .await;
+    assert!(
+        editor.body.contains("45022-TR0-A00") && editor.body.contains("Textar"),
+        "{}",
+        editor.body
+    );
+    let page = app.get(&format!("/parts/{pads}"), None).await;
+    assert!(page.body.contains("OEM numbers"), "{}", page.body);
+    assert!(page.body.contains("Honda 45022-TR0-A00"));
+    assert!(page.body.contains("Textar 2355501"));
+    for q in ["45022tr0a00", "45022-TR0-A00", "2355-501"] {
+        let found = app.get(&format!("/catalogue?q={q}"), None).await;
+        assert!(found.body.contains("Brake pads"), "{q}: {}", found.body);
+    }
+    let reply = app
+        .call_fn(
+            RemovePartNumber {
+                part: pads,
+                id: cross,
+            },
+            Some(&acme),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert!(!app
+        .get("/catalogue?q=2355501", None)
+        .await
+        .body
+        .contains("Brake pads"));
 }

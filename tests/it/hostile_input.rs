@@ -27,7 +27,10 @@ use partwatch::{
     cart::api::{AddToCart, CartCount, RemoveCartLine, UpdateCartLine},
     catalogue::api::SearchCatalogue,
     error::AppError,
-    fitment::api::{AddFitment, FitmentAnswer, FitmentEditor, RemoveFitment, SetPartUniversal},
+    fitment::api::{
+        AddFitment, AddPartNumber, FitmentAnswer, FitmentEditor, RemoveFitment, RemovePartNumber,
+        SetPartUniversal,
+    },
     listings::api::{ArchiveListing, ListingForm, MyListings, RestoreListing, UpdateListingField},
     orders::api::{
         CartForCheckout, MyOrders, OrderDetail, OrdersToShip, PlaceOrder, SetOrderStatus,
@@ -614,6 +617,32 @@ fn endpoints() -> Vec<Endpoint> {
             |b| vec![("part", b.p1.to_string()), ("universal", s("1"))],
         ),
         e(
+            "add_part_number",
+            AddPartNumber::PATH,
+            &[
+                Field("part"),
+                Field("kind"),
+                Field("maker"),
+                Field("number"),
+            ],
+            &["part_numbers"],
+            |b| {
+                vec![
+                    ("part", b.p1.to_string()),
+                    ("kind", s("oem")),
+                    ("maker", s("Honda")),
+                    ("number", s("45022-TR0-A00")),
+                ]
+            },
+        ),
+        e(
+            "remove_part_number",
+            RemovePartNumber::PATH,
+            &[Field("part"), Field("id")],
+            &["part_numbers"],
+            |b| vec![("part", b.p1.to_string()), ("id", s("1"))],
+        ),
+        e(
             "fitment_answer",
             FitmentAnswer::PATH,
             &[Field("part"), Extra],
@@ -1186,6 +1215,8 @@ async fn fitment_functions_refuse_hostile_input_cleanly(pool: DbPool) {
             "remove_fitment",
             "set_part_universal",
             "fitment_answer",
+            "add_part_number",
+            "remove_part_number",
         ],
     )
     .await;

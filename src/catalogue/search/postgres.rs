@@ -12,7 +12,7 @@
 //! the newest parts (`newest_word_matches`), since GIN returns a word's matches unordered.
 
 use super::filters::{has_row_filters, push_maker_filter, push_row_filters};
-use super::matches::{Candidate, CandidateRow, CANDIDATE_COLUMNS, COUNT_CAP, SCAN_CAP};
+use super::matches::{merge, Candidate, CandidateRow, CANDIDATE_COLUMNS, COUNT_CAP, SCAN_CAP};
 use super::words::SearchWords;
 use crate::catalogue::CatalogueQuery;
 use sqlx::{postgres::PgRow, FromRow, PgPool, Postgres, QueryBuilder};
@@ -161,21 +161,47 @@ pub async fn key_hits(
     };
     let mut upper = key.clone();
     upper.push(char::MAX);
-    db.candidates(|prefix| {
-        let mut q = QueryBuilder::new(format!("{prefix}{CANDIDATE_COLUMNS}"));
-        q.push(" FROM parts p WHERE p.archived = 0 AND p.model_key COLLATE \"C\" >= ")
-            .push_bind(key.as_str())
-            .push(" AND p.model_key COLLATE \"C\" < ")
-            .push_bind(upper.as_str());
-        push_maker_filter(&mut q, makers);
-        push_row_filters(&mut q, query, false);
-        q.push(format!(
-            " ORDER BY p.model_key COLLATE \"C\" LIMIT {}",
-            COUNT_CAP + 1
-        ));
-        q
-    })
-    .await
+    let mut found = db
+        .candidates(|prefix| {
+            let mut q = QueryBuilder::new(format!("{prefix}{CANDIDATE_COLUMNS}"));
+            q.push(" FROM parts p WHERE p.archived = 0 AND p.model_key COLLATE \"C\" >= ")
+                .push_bind(key.as_str())
+                .push(" AND p.model_key COLLATE \"C\" < ")
+                .push_bind(upper.as_str());
+            push_maker_filter(&mut q, makers);
+            push_row_filters(&mut q, query, false);
+            q.push(format!(
+                " ORDER BY p.model_key COLLATE \"C\" LIMIT {}",
+                COUNT_CAP + 1
+            ));
+            q
+        })
+        .await?;
+    // The parts whose OEM or cross-reference numbers are (or start with) the key, with the
+    // number that matched as their key, so that ranking puts the number itself first.
+    let other = db
+        .candidates(|prefix| {
+            let mut q = QueryBuilder::new(format!(
+                "{prefix}SELECT p.id, p.manufacturer, p.name, p.price_cents, p.created_at, \
+                 n.number_key AS model_key \
+                 FROM part_numbers n JOIN parts p ON p.id = n.part_id \
+                 WHERE n.number_key COLLATE \"C\" >= "
+            ));
+            q.push_bind(key.as_str())
+                .push(" AND n.number_key COLLATE \"C\" < ")
+                .push_bind(upper.as_str())
+                .push(" AND p.archived = 0");
+            push_maker_filter(&mut q, makers);
+            push_row_filters(&mut q, query, false);
+            q.push(format!(
+                " ORDER BY n.number_key COLLATE \"C\" LIMIT {}",
+                COUNT_CAP + 1
+            ));
+            q
+        })
+        .await?;
+    merge(&mut found, other);
+    Ok(found)
 }
 
 /// The word matches of `wq` that pass the filters (makers only if `makers` is given), newest

@@ -4,7 +4,8 @@
 
 use super::filters::{has_row_filters, push_maker_filter, push_row_filters};
 use super::matches::{
-    Candidate, CandidateRow, CANDIDATE_COLUMNS, CANDIDATE_COLUMNS_WITHOUT_KEY, COUNT_CAP, SCAN_CAP,
+    merge, Candidate, CandidateRow, CANDIDATE_COLUMNS, CANDIDATE_COLUMNS_WITHOUT_KEY, COUNT_CAP,
+    SCAN_CAP,
 };
 use super::words::{words_of, SearchWords};
 use crate::catalogue::CatalogueQuery;
@@ -181,18 +182,41 @@ pub async fn key_hits(
     };
     let mut upper = key.clone();
     upper.push(char::MAX);
-    db.candidates(|prefix| {
-        let mut q = QueryBuilder::new(format!("{prefix}{CANDIDATE_COLUMNS}"));
-        q.push(" FROM parts p WHERE p.archived = 0 AND p.model_key >= ")
-            .push_bind(key.as_str())
-            .push(" AND p.model_key < ")
-            .push_bind(upper.as_str());
-        push_maker_filter(&mut q, makers);
-        push_row_filters(&mut q, query, false);
-        q.push(format!(" ORDER BY p.model_key LIMIT {}", COUNT_CAP + 1));
-        q
-    })
-    .await
+    let mut found = db
+        .candidates(|prefix| {
+            let mut q = QueryBuilder::new(format!("{prefix}{CANDIDATE_COLUMNS}"));
+            q.push(" FROM parts p WHERE p.archived = 0 AND p.model_key >= ")
+                .push_bind(key.as_str())
+                .push(" AND p.model_key < ")
+                .push_bind(upper.as_str());
+            push_maker_filter(&mut q, makers);
+            push_row_filters(&mut q, query, false);
+            q.push(format!(" ORDER BY p.model_key LIMIT {}", COUNT_CAP + 1));
+            q
+        })
+        .await?;
+    // The parts whose OEM or cross-reference numbers are (or start with) the key, with the
+    // number that matched as their key, so that ranking puts the number itself first.
+    let other = db
+        .candidates(|prefix| {
+            let mut q = QueryBuilder::new(format!(
+                "{prefix}SELECT p.id, p.manufacturer, p.name, p.price_cents, p.created_at, \
+                 n.number_key AS model_key \
+                 FROM part_numbers n JOIN parts p ON p.id = n.part_id \
+                 WHERE n.number_key >= "
+            ));
+            q.push_bind(key.as_str())
+                .push(" AND n.number_key < ")
+                .push_bind(upper.as_str())
+                .push(" AND p.archived = 0");
+            push_maker_filter(&mut q, makers);
+            push_row_filters(&mut q, query, false);
+            q.push(format!(" ORDER BY n.number_key LIMIT {}", COUNT_CAP + 1));
+            q
+        })
+        .await?;
+    merge(&mut found, other);
+    Ok(found)
 }
 
 /// The word matches of `words_expr` that pass the filters (makers only if `makers` is given),

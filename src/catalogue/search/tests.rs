@@ -185,6 +185,87 @@ async fn part_numbers_match_regardless_of_separators(pool: DbPool) {
     assert_eq!(names(&pool, "q=w71295").await, ["Oil filter"]);
 }
 
+/// OEM and cross-reference numbers find their part like its own number: separators and case
+/// ignored, the number itself first, a prefix too; archived parts and other owners' listings
+/// stay as they are; filters apply.
+#[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+async fn oem_and_cross_reference_numbers_find_the_part(pool: DbPool) {
+    use crate::parts::numbers::{db as numbers, NewNumber};
+    let (s, other) = catalogue_fixture(&pool).await;
+    let id_of = |name: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT id FROM parts WHERE name = $1")
+                .bind(name)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let pads = id_of("Brake pad set").await;
+    let archived = id_of("Brake disc, archived").await;
+    let add =
+        |part: i64, owner: i64, kind: &'static str, maker: &'static str, number: &'static str| {
+            let pool = pool.clone();
+            async move {
+                numbers::add(
+                    &pool,
+                    part,
+                    owner,
+                    &NewNumber::parse(kind, maker, number).unwrap(),
+                )
+                .await
+                .unwrap()
+            }
+        };
+    assert!(matches!(
+        add(pads, s, "oem", "Honda", "45022-TR0-A00").await,
+        numbers::AddedNumber::Id(_)
+    ));
+    assert!(matches!(
+        add(pads, s, "cross", "Textar", "2355501").await,
+        numbers::AddedNumber::Id(_)
+    ));
+    assert_eq!(
+        add(pads, s, "oem", "Honda", "45022 tr0 a00").await,
+        numbers::AddedNumber::Duplicate
+    );
+    assert_eq!(
+        add(pads, other, "oem", "Honda", "1").await,
+        numbers::AddedNumber::NotYours
+    );
+    assert!(matches!(
+        add(archived, s, "oem", "Honda", "45022-TR0-A99").await,
+        numbers::AddedNumber::Id(_)
+    ));
+    for typed in [
+        "45022TR0A00",
+        "45022-tr0-a00",
+        "45022+TR0+A00",
+        "45022.tr0",
+        "2355501",
+        "2355-501",
+    ] {
+        let found = names(&pool, &format!("q={typed}")).await;
+        assert_eq!(
+            found.first().map(String::as_str),
+            Some("Brake pad set"),
+            "{typed}: {found:?}"
+        );
+    }
+    // The archived part's number finds nothing; filters still apply.
+    assert!(names(&pool, "q=45022TR0A99").await.is_empty());
+    assert!(names(&pool, "q=2355501&m=Brembo").await.is_empty());
+    assert_eq!(names(&pool, "q=2355501&m=ATE").await, ["Brake pad set"]);
+    // Removing the number removes the match; only the owner removes.
+    let listed = numbers::of_part(&pool, pads).await.unwrap();
+    assert_eq!(listed.len(), 2);
+    let cross = listed.iter().find(|n| n.number == "2355501").unwrap().id;
+    assert!(!numbers::remove(&pool, pads, other, cross).await.unwrap());
+    assert!(numbers::remove(&pool, pads, s, cross).await.unwrap());
+    assert!(names(&pool, "q=2355501").await.is_empty());
+}
+
 #[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
 async fn a_printed_part_number_finds_the_part_not_its_digits_elsewhere(pool: DbPool) {
     let (s, _) = catalogue_fixture(&pool).await;

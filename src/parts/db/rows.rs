@@ -137,5 +137,7 @@ pub async fn active_part(db: impl DbExecutor<'_>, id: i64) -> sqlx::Result<Optio
         }
         .into(),
         description: r.description,
+        // Read by the caller that shows them (`super::super::numbers::db::of_part`).
+        numbers: Vec::new(),
     }))
 }
