@@ -144,6 +144,83 @@ pub async fn add_fitment(
     }
 }
 
+/// Adds many fitments to one of the caller's listings at once, from pasted or CSV rows
+/// ([`super::input::parse_bulk`]: make, model, first year, last year, engine litres, position,
+/// per vehicle, note; makes and models by name). All or nothing: any row the vehicle tables
+/// refuse is named by its line, and nothing is added. Returns how many were added.
+#[server(endpoint = "add_fitments_bulk")]
+pub async fn add_fitments_bulk(part: i64, rows: String) -> Result<usize, AppError> {
+    use super::{db, input};
+    let cx = Ctx::supplier().await?;
+    if rows.len() > 200_000 {
+        return Err(AppError::field(
+            "rows",
+            "That is more than we take at once (200 KB): send at most 1,000 rows.",
+        ));
+    }
+    let pool = cx.pool();
+    if db::owned_part(pool, part, cx.user.id).await?.is_none() {
+        return Err(not_yours(cx.user.id, part));
+    }
+    let lines = input::parse_bulk(&rows)
+        .map_err(|problems| AppError::field("rows", input::bulk_message(&problems)))?;
+    let mut models: std::collections::HashMap<(String, String), Option<i64>> =
+        std::collections::HashMap::new();
+    let mut problems = Vec::new();
+    let mut checked = Vec::with_capacity(lines.len());
+    for line in lines {
+        let names = (line.make.to_lowercase(), line.model.to_lowercase());
+        let model = match models.get(&names) {
+            Some(found) => *found,
+            None => {
+                let found = db::model_named(pool, &line.make, &line.model).await?;
+                models.insert(names, found);
+                found
+            }
+        };
+        let Some(model) = model else {
+            problems.push(format!(
+                "Line {}: this make and model are not in our vehicle list (spell them as the \
+                 editor's lists do).",
+                line.line
+            ));
+            continue;
+        };
+        let new = match (input::FitmentInput {
+            model: model.to_string(),
+            ..line.input
+        })
+        .parse()
+        {
+            Ok(new) => new,
+            Err((_, message)) => {
+                problems.push(format!("Line {}: {message}", line.line));
+                continue;
+            }
+        };
+        match db::check_vehicle_range(pool, &new).await? {
+            Ok(()) => checked.push(new),
+            Err((_, message)) => problems.push(format!("Line {}: {message}", line.line)),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(AppError::field("rows", input::bulk_message(&problems)));
+    }
+    match db::add_many(pool, part, cx.user.id, &checked).await? {
+        db::Added::Id(_) => Ok(checked.len()),
+        db::Added::Full => Err(AppError::field(
+            "rows",
+            format!(
+                "Nothing was added: a listing holds up to {} fitments, and these {} rows would \
+                 pass that. Remove some, or mark the part universal.",
+                db::MAX_PER_PART,
+                checked.len()
+            ),
+        )),
+        db::Added::NotYours => Err(not_yours(cx.user.id, part)),
+    }
+}
+
 /// Removes a fitment from one of the caller's listings.
 #[server(endpoint = "remove_fitment")]
 pub async fn remove_fitment(part: i64, id: i64) -> Result<(), AppError> {

@@ -233,42 +233,79 @@ pub async fn add(
     supplier_id: i64,
     new: &NewFitment,
 ) -> sqlx::Result<Added> {
+    add_many(pool, part_id, supplier_id, std::slice::from_ref(new)).await
+}
+
+/// Adds fitments (each already checked) to the supplier's own part, all or none (in one
+/// transaction): [`Added::Id`] holds the first new row's id.
+pub async fn add_many(
+    pool: &DbPool,
+    part_id: i64,
+    supplier_id: i64,
+    rows: &[NewFitment],
+) -> sqlx::Result<Added> {
+    let mut tx = pool.begin().await?;
     let count = crate::db_query_scalar!(
         r#"SELECT COUNT(*) AS "n!: i64" FROM fitments WHERE part_id = $1"#,
         part_id
     )
-    .fetch_one(pool)
+    .fetch_one(&mut *tx)
     .await?;
-    if count >= MAX_PER_PART {
+    if count + rows.len() as i64 > MAX_PER_PART {
         return Ok(Added::Full);
     }
-    let q = &new.qualifiers;
-    let (position, drive) = (new.position.as_str(), q.drive.as_str());
-    let id = crate::db_query_scalar!(
-        r#"INSERT INTO fitments (part_id, model_id, year_from, year_to, liters_x10, position,
-                                quantity, body, drive, built_from, built_to, note)
-           SELECT id, CAST($3 AS BIGINT), CAST($4 AS BIGINT), CAST($5 AS BIGINT),
-                  CAST($6 AS BIGINT), CAST($7 AS TEXT), CAST($8 AS BIGINT), CAST($9 AS TEXT),
-                  CAST($10 AS TEXT), CAST($11 AS TEXT), CAST($12 AS TEXT), CAST($13 AS TEXT)
-           FROM parts WHERE id = $1 AND supplier_id = $2
-           RETURNING id AS "id!""#,
-        part_id,
-        supplier_id,
-        new.model_id,
-        new.year_from,
-        new.year_to,
-        new.liters_x10,
-        position,
-        new.quantity,
-        q.body,
-        drive,
-        q.built_from,
-        q.built_to,
-        q.note
+    let mut first = None;
+    for new in rows {
+        let q = &new.qualifiers;
+        let (position, drive) = (new.position.as_str(), q.drive.as_str());
+        let id = crate::db_query_scalar!(
+            r#"INSERT INTO fitments (part_id, model_id, year_from, year_to, liters_x10, position,
+                                    quantity, body, drive, built_from, built_to, note)
+               SELECT id, CAST($3 AS BIGINT), CAST($4 AS BIGINT), CAST($5 AS BIGINT),
+                      CAST($6 AS BIGINT), CAST($7 AS TEXT), CAST($8 AS BIGINT), CAST($9 AS TEXT),
+                      CAST($10 AS TEXT), CAST($11 AS TEXT), CAST($12 AS TEXT), CAST($13 AS TEXT)
+               FROM parts WHERE id = $1 AND supplier_id = $2
+               RETURNING id AS "id!""#,
+            part_id,
+            supplier_id,
+            new.model_id,
+            new.year_from,
+            new.year_to,
+            new.liters_x10,
+            position,
+            new.quantity,
+            q.body,
+            drive,
+            q.built_from,
+            q.built_to,
+            q.note
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(id) = id else {
+            return Ok(Added::NotYours);
+        };
+        first.get_or_insert(id);
+    }
+    tx.commit().await?;
+    Ok(first.map_or(Added::NotYours, Added::Id))
+}
+
+/// The model of the vehicle tables with these names (any case), if they have one.
+pub async fn model_named(
+    db: impl DbExecutor<'_>,
+    make: &str,
+    model: &str,
+) -> sqlx::Result<Option<i64>> {
+    crate::db_query_scalar!(
+        r#"SELECT m.id AS "id!" FROM vehicle_models m JOIN vehicle_makes k ON k.id = m.make_id
+           WHERE lower(k.name) = lower($1) AND lower(m.name) = lower($2)
+           ORDER BY m.id LIMIT 1"#,
+        make,
+        model
     )
-    .fetch_optional(pool)
-    .await?;
-    Ok(id.map_or(Added::NotYours, Added::Id))
+    .fetch_optional(db)
+    .await
 }
 
 /// Removes fitment `id` of the supplier's own part `part_id`. Whether it did.

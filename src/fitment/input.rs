@@ -195,6 +195,142 @@ impl FitmentInput {
     }
 }
 
+/// The most lines one bulk entry takes (a listing's whole allowance).
+pub const MAX_BULK_LINES: usize = 1000;
+
+/// One line of a bulk entry, read but not yet checked against the vehicle tables: the make and
+/// model by name, the rest as the editor's fields.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BulkLine {
+    /// Its line number in the text (1-based), for messages.
+    pub line: usize,
+    pub make: String,
+    pub model: String,
+    /// The editor's fields (`model` left empty: the caller fills in the model's id).
+    pub input: FitmentInput,
+}
+
+/// The fields of one line of pasted rows: separated by tabs (a spreadsheet's copy), else by
+/// semicolons, else by commas; a field in double quotes may hold the separator ("750Li, Alpina
+/// B7") and doubled quotes.
+fn split_fields(line: &str) -> Vec<String> {
+    let separator = if line.contains('\t') {
+        '\t'
+    } else if line.contains(';') {
+        ';'
+    } else {
+        ','
+    };
+    let mut fields = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            '"' if quoted => quoted = false,
+            '"' if field.trim().is_empty() => {
+                field.clear();
+                quoted = true;
+            }
+            c if c == separator && !quoted => fields.push(std::mem::take(&mut field)),
+            c => field.push(c),
+        }
+    }
+    fields.push(field);
+    fields.into_iter().map(|f| f.trim().to_string()).collect()
+}
+
+/// A position as people write it: the stored name ("front_left"), or in words ("front left",
+/// "Front axle", "any").
+fn bulk_position(text: &str) -> String {
+    let words = text.trim().to_lowercase().replace(['-', ' '], "_");
+    words.trim_end_matches("_axle").to_string()
+}
+
+/// Reads pasted or CSV rows, one fitment a line:
+/// `make, model, first year, last year, engine litres, position, per vehicle, note`; all after
+/// the first year may be empty or left out. Empty lines, lines starting with `#` and a first
+/// line that starts with "make" (a header) are skipped. `Err`: what is wrong, each "Line N: …".
+pub fn parse_bulk(text: &str) -> Result<Vec<BulkLine>, Vec<String>> {
+    let mut lines = Vec::new();
+    let mut problems = Vec::new();
+    for (index, raw) in text.lines().enumerate() {
+        let line = index + 1;
+        let trimmed = raw.trim();
+        if trimmed.is_empty()
+            || trimmed.starts_with('#')
+            || (lines.is_empty()
+                && problems.is_empty()
+                && trimmed.to_lowercase().starts_with("make"))
+        {
+            continue;
+        }
+        if lines.len() + problems.len() == MAX_BULK_LINES {
+            problems.push(format!(
+                "Line {line}: at most {MAX_BULK_LINES} rows at once; send the rest in another go."
+            ));
+            break;
+        }
+        let fields = split_fields(trimmed);
+        if fields.len() > 8 {
+            problems.push(format!(
+                "Line {line}: {} fields; a row has at most 8 (make, model, first year, last year, \
+                 engine litres, position, per vehicle, note).",
+                fields.len()
+            ));
+            continue;
+        }
+        let field = |i: usize| fields.get(i).cloned().unwrap_or_default();
+        if field(0).is_empty() || field(1).is_empty() || field(2).is_empty() {
+            problems.push(format!(
+                "Line {line}: a row starts with the make, the model and the first model year."
+            ));
+            continue;
+        }
+        lines.push(BulkLine {
+            line,
+            make: field(0),
+            model: field(1),
+            input: FitmentInput {
+                model: String::new(),
+                year_from: field(2),
+                year_to: field(3),
+                liters: field(4),
+                position: bulk_position(&field(5)),
+                quantity: field(6),
+                note: field(7),
+                ..FitmentInput::default()
+            },
+        });
+    }
+    if lines.is_empty() && problems.is_empty() {
+        problems.push("Paste at least one row: make, model, first year (and the rest).".into());
+    }
+    if problems.is_empty() {
+        Ok(lines)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The problems of a bulk entry in one message: the first ten, and how many more.
+pub fn bulk_message(problems: &[String]) -> String {
+    let mut text = problems
+        .iter()
+        .take(10)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if problems.len() > 10 {
+        text.push_str(&format!(" … and {} more.", problems.len() - 10));
+    }
+    format!("Nothing was added. {text}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -311,5 +447,45 @@ mod tests {
         for bad in ["2014", "2014-00", "2014-13", "14-03", "2014-003", "x-y"] {
             assert!(parse_month(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn bulk_rows_are_read_from_csv_tabs_or_semicolons() {
+        let text = "make,model,first year,last year,litres,position,per vehicle,note\n\
+                    Honda,Civic,2012,2015,1.8,front axle,2\n\
+                    \n# a comment\n\
+                    Honda;Accord;2014\n\
+                    BMW\t\"750Li, Alpina B7\"\t2014\t\t\tfront left\t1\t\"Not for the \"\"M\"\"\"\n";
+        let rows = parse_bulk(text).unwrap();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0].line, 2);
+        assert_eq!(
+            (rows[0].make.as_str(), rows[0].model.as_str()),
+            ("Honda", "Civic")
+        );
+        assert_eq!(rows[0].input.liters, "1.8");
+        assert_eq!(rows[0].input.position, "front");
+        assert_eq!(rows[0].input.quantity, "2");
+        assert_eq!(rows[1].line, 5);
+        assert_eq!(rows[1].input.year_to, "");
+        assert_eq!(rows[2].model, "750Li, Alpina B7");
+        assert_eq!(rows[2].input.position, "front_left");
+        assert_eq!(rows[2].input.note, "Not for the \"M\"");
+        // Each line's problem, by number; nothing is taken when one is wrong.
+        let problems =
+            parse_bulk("Honda,Civic\nHonda,Civic,2014,,,,,,,\nHonda,Civic,2014").unwrap_err();
+        assert_eq!(problems.len(), 2);
+        assert!(
+            problems[0].starts_with("Line 1: a row starts with"),
+            "{problems:?}"
+        );
+        assert!(problems[1].starts_with("Line 2: 10 fields"), "{problems:?}");
+        assert!(parse_bulk(" \n# only a comment").is_err());
+        let many = "Honda,Civic,2014\n".repeat(MAX_BULK_LINES + 5);
+        let problems = parse_bulk(&many).unwrap_err();
+        assert!(problems[0].contains("at most 1000 rows"), "{problems:?}");
+        let message = bulk_message(&vec!["Line 1: x.".to_string(); 12]);
+        assert!(message.starts_with("Nothing was added. Line 1: x."));
+        assert!(message.ends_with("… and 2 more."));
     }
 }

@@ -4,8 +4,8 @@
 
 use super::{
     api::{
-        fitment_answer, fitment_editor, AddFitment, AddPartNumber, RemoveFitment, RemovePartNumber,
-        SetPartUniversal,
+        fitment_answer, fitment_editor, AddFitment, AddFitmentsBulk, AddPartNumber, RemoveFitment,
+        RemovePartNumber, SetPartUniversal,
     },
     Drive, FitKind, FitmentOverview, FitmentRow, Position,
 };
@@ -34,6 +34,7 @@ pub fn FitmentEditorPage() -> impl IntoView {
     let remove = ServerAction::<RemoveFitment>::new();
     let universal = ServerAction::<SetPartUniversal>::new();
     let add_number = ServerAction::<AddPartNumber>::new();
+    let bulk = ServerAction::<AddFitmentsBulk>::new();
     let remove_number = ServerAction::<RemovePartNumber>::new();
     let id = use_route_id();
     let editor = Resource::new(
@@ -46,6 +47,7 @@ pub fn FitmentEditorPage() -> impl IntoView {
                 universal.version().get(),
                 add_number.version().get(),
                 remove_number.version().get(),
+                bulk.version().get(),
             )
         },
         |(id, make, ..)| async move {
@@ -57,6 +59,7 @@ pub fn FitmentEditorPage() -> impl IntoView {
         let part = editor.part;
         view! {
             <Editor editor add remove universal />
+            <BulkForm part bulk />
             <Numbers part numbers add=add_number remove=remove_number />
         }
     };
@@ -67,6 +70,7 @@ pub fn FitmentEditorPage() -> impl IntoView {
             <PostErrorNotice action=remove lead="Could not remove the fitment: " />
             <PostErrorNotice action=universal lead="Could not change the universal mark: " />
             <PostErrorNotice action=add_number lead="Could not add the number: " />
+            <PostErrorNotice action=bulk lead="Could not add the rows: " field="rows" />
             <PostErrorNotice action=remove_number lead="Could not remove the number: " />
             <ByIdPage item=editor loading="Loading the fitment…" keep_while_reloading=true render />
         </section>
@@ -138,6 +142,41 @@ fn Editor(
             <button type="submit" class="btn btn-ghost picker-next">"Show its models"</button>
         </Form>
         {make.map(|_| view! { <AddForm part models add /> })}
+    }
+}
+
+/// Many fitments at once: rows pasted from a spreadsheet or a CSV file, all or nothing, each
+/// refused row named by its line.
+#[component]
+fn BulkForm(part: i64, bulk: ServerAction<AddFitmentsBulk>) -> impl IntoView {
+    let errors = action_error(bulk);
+    let added = move || {
+        bulk.value().get().and_then(Result::ok).map(|n| {
+            view! {
+                <p class="notice notice-success" role="status" data-testid="bulk-added">
+                    {if n == 1 { "1 row added.".to_string() } else { format!("{n} rows added.") }}
+                </p>
+            }
+        })
+    };
+    view! {
+        <details class="fitment-more fitment-bulk" data-testid="fitment-bulk">
+            <summary>"Add many at once: paste rows or a CSV file"</summary>
+            <p class="hint">
+                "One fitment a line: make, model, first year, last year, engine litres, position, per vehicle, note. "
+                "Separate them with commas, semicolons or tabs (a spreadsheet's copy); all after the first year may be left empty. "
+                "Nothing is added unless every row is right."
+            </p>
+            <pre class="fitment-bulk-example">"Honda,Civic,2012,2015,1.8,front,2
+Honda,Accord,2013,2017,,rear,2,Not for the Sport trim
+Toyota,Corolla,2014"</pre>
+            {added}
+            <ActionForm action=bulk attr:class="form" attr:data-testid="fitment-bulk-form">
+                <input type="hidden" name="part" value=part.to_string() />
+                <Field name="rows" label="Rows" control=Control::TextArea(8) maxlength=200000 errors />
+                <SubmitButton pending=bulk.pending() label="Add these rows" busy="Adding…" />
+            </ActionForm>
+        </details>
     }
 }
 

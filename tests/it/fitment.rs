@@ -5,7 +5,7 @@
 use crate::common::TestApp;
 use axum::http::StatusCode;
 use partwatch::fitment::api::{
-    AddFitment, AddPartNumber, RemoveFitment, RemovePartNumber, SetPartUniversal,
+    AddFitment, AddFitmentsBulk, AddPartNumber, RemoveFitment, RemovePartNumber, SetPartUniversal,
 };
 use partwatch::server::db::DbPool;
 
@@ -476,4 +476,82 @@ async fn oem_numbers_are_added_by_the_owner_and_find_the_part(pool: DbPool) {
         .await
         .body
         .contains("Brake pads"));
+}
+
+/// Bulk entry: pasted rows (makes and models by name) are added all at once, or, when any row
+/// is wrong, none, with each wrong row named by its line; only the owner adds.
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn bulk_rows_are_added_all_or_nothing(pool: DbPool) {
+    let app = TestApp::new(pool);
+    vehicles(&app).await;
+    let acme = app
+        .register("acme", "acme@example.com", PW, "supplier")
+        .await;
+    let rival = app
+        .register("rival", "rival@example.com", PW, "supplier")
+        .await;
+    let pads = app.part("acme", "Brake pads", 4990, 5).await;
+    let bulk = |rows: &str| AddFitmentsBulk {
+        part: pads,
+        rows: rows.into(),
+    };
+    // Wrong rows: each named, nothing added.
+    let reply = app
+        .call_fn(
+            bulk("make,model,from,to\nhonda,civic,2012,2015,1.8,front,2\nHonda,Civc,2014\nHonda,Accord,2010\nHonda,Civic,2015,2012"),
+            Some(&acme),
+        )
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.body
+    );
+    assert!(reply.body.contains("Nothing was added."), "{}", reply.body);
+    assert!(
+        reply
+            .body
+            .contains("Line 3: this make and model are not in our vehicle list"),
+        "{}",
+        reply.body
+    );
+    assert!(
+        reply
+            .body
+            .contains("Line 4: Our vehicle data has no Honda Accord of 2010"),
+        "{}",
+        reply.body
+    );
+    assert!(
+        reply
+            .body
+            .contains("Line 5: The last year (2012) is before the first (2015)."),
+        "{}",
+        reply.body
+    );
+    assert_eq!(app.count("fitments").await, 0);
+    // Someone else's listing: not found.
+    let reply = app.call_fn(bulk("Honda,Civic,2014"), Some(&rival)).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND, "{}", reply.body);
+    // Right rows, pasted from a spreadsheet (tabs), as a plain form post: all added.
+    let reply = app
+        .post_html_fn(
+            bulk("Honda\tCivic\t2012\t2015\t1.8\tfront axle\t2\nHonda\tAccord\t2014\t\t\trear\t2\tNot for the Sport\n"),
+            &format!("http://localhost/listings/{pads}/fitment"),
+            Some(&acme),
+        )
+        .await;
+    assert!(
+        reply.status.is_redirection(),
+        "{}: {}",
+        reply.status,
+        reply.body
+    );
+    assert_eq!(app.count("fitments").await, 2);
+    let editor = app
+        .get(&format!("/listings/{pads}/fitment"), Some(&acme))
+        .await;
+    assert!(editor.body.contains("Fitment rows (2)"), "{}", editor.body);
+    assert!(editor.body.contains("Not for the Sport"));
 }

@@ -28,8 +28,8 @@ use partwatch::{
     catalogue::api::SearchCatalogue,
     error::AppError,
     fitment::api::{
-        AddFitment, AddPartNumber, FitmentAnswer, FitmentEditor, RemoveFitment, RemovePartNumber,
-        SetPartUniversal,
+        AddFitment, AddFitmentsBulk, AddPartNumber, FitmentAnswer, FitmentEditor, RemoveFitment,
+        RemovePartNumber, SetPartUniversal,
     },
     listings::api::{ArchiveListing, ListingForm, MyListings, RestoreListing, UpdateListingField},
     orders::api::{
@@ -615,6 +615,13 @@ fn endpoints() -> Vec<Endpoint> {
             &[Field("part"), Field("universal")],
             &["parts"],
             |b| vec![("part", b.p1.to_string()), ("universal", s("1"))],
+        ),
+        e(
+            "add_fitments_bulk",
+            AddFitmentsBulk::PATH,
+            &[Field("part"), Field("rows")],
+            &["fitments"],
+            |b| vec![("part", b.p1.to_string()), ("rows", s("Honda,Civic,2014"))],
         ),
         e(
             "add_part_number",
@@ -1217,6 +1224,7 @@ async fn fitment_functions_refuse_hostile_input_cleanly(pool: DbPool) {
             "fitment_answer",
             "add_part_number",
             "remove_part_number",
+            "add_fitments_bulk",
         ],
     )
     .await;
