@@ -145,7 +145,7 @@ test("a VIN narrows the catalogue to parts that fit, each card says why; the gar
   // A second vehicle joins it; the first can be made active again.
   await page.getByLabel("Know your VIN?").fill("1HGCM82633A004352");
   await page.getByTestId("use-vin").click();
-  await expect(page.getByTestId("active-vehicle")).toContainText("2003 Honda Accord 3.0 L");
+  await expect(page.getByTestId("active-vehicle")).toContainText("2003 Honda Accord J30A4");
   await page.goto("/vehicle");
   await hydrated(page);
   await expect(garage.getByTestId("garage-item")).toHaveCount(2);

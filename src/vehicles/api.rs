@@ -144,9 +144,17 @@ pub async fn vehicle_by_vin(vin: String, next: Option<String>) -> Result<Vehicle
             ),
         ));
     };
-    // The engine of that size (and cylinder count, when several share the size).
+    // The engine with that code; else of that size (and cylinder count, when several share
+    // the size).
     let engines = super::db::engines(pool, vehicle_id).await?;
-    let engine = decoded.liters_x10.and_then(|liters| {
+    let by_code = decoded.engine_code.as_deref().and_then(|code| {
+        engines
+            .iter()
+            .find(|e| e.code.eq_ignore_ascii_case(code))
+            .map(|e| e.id)
+    });
+    let engine = by_code.or_else(|| {
+        let liters = decoded.liters_x10?;
         let sized: Vec<_> = engines.iter().filter(|e| e.liters_x10 == liters).collect();
         sized
             .iter()

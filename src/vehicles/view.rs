@@ -3,7 +3,7 @@
 //! post; once hydrated, each choice moves on by itself.
 
 use super::{
-    api::{my_garage, vehicle_choices, RemoveFromGarage},
+    api::{my_garage, vehicle_choices, RemoveFromGarage, SetVehicle, VehicleByVin},
     context::use_vehicle,
     Choice, PickerChoices,
 };
@@ -29,7 +29,7 @@ pub fn VehiclePage() -> impl IntoView {
         move || (number("year"), number("make"), number("model")),
         |(year, make, model)| vehicle_choices(year, make, model),
     );
-    let vehicle = use_vehicle();
+    let posted_set = ServerAction::<SetVehicle>::new();
     view! {
         <Title text="Your vehicle" />
         <section class="page vehicle-page">
@@ -39,7 +39,9 @@ pub fn VehiclePage() -> impl IntoView {
                     "Choose the year, make and model — and the engine, if you know it. Every part then says whether it fits, and why."
                 </p>
             </header>
-            <PostErrorNotice action=vehicle.set lead="Could not choose this vehicle: " />
+            // A page's own action reads a failed plain post's error from the address (the
+            // shared ones are made in the layout, before the router knows the address).
+            <PostErrorNotice action=posted_set lead="Could not choose this vehicle: " />
             <VinForm />
             <Transition fallback=|| view! { <p class="loading">"Loading vehicles…"</p> }>
                 {move || Suspend::new(async move {
@@ -273,6 +275,7 @@ fn VinForm() -> impl IntoView {
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     let vin = use_vehicle().vin;
+    let posted = ServerAction::<VehicleByVin>::new();
     let error = move || {
         vin.value()
             .get()
@@ -280,7 +283,7 @@ fn VinForm() -> impl IntoView {
             .map(|e| e.field_message("vin").unwrap_or_else(|| e.to_string()))
     };
     view! {
-        <PostErrorNotice action=vin lead="Could not use this VIN: " field="vin" />
+        <PostErrorNotice action=posted lead="Could not use this VIN: " field="vin" />
         <ActionForm action=vin attr:class="vin-form" attr:data-testid="vin-form">
             <input type="hidden" name="next" value=next />
             <label for="vehicle-vin">"Know your VIN? It fills in everything."</label>

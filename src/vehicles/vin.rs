@@ -147,6 +147,8 @@ pub struct Decoded {
     /// Engine displacement in tenths of a litre, when registered.
     pub liters_x10: Option<i64>,
     pub cylinders: Option<i64>,
+    /// The engine's code ("J30A4"), when registered.
+    pub engine_code: Option<String>,
 }
 
 impl Decoded {
@@ -216,6 +218,7 @@ pub fn decode(vin: &Vin) -> Result<Decoded, DecodeError> {
             .map(|l| (l * 10.0).round() as i64)
             .filter(|l| (1..=200).contains(l)),
         cylinders: info.engine_cylinders.map(i64::from),
+        engine_code: info.engine_type.filter(|c| !c.trim().is_empty()),
     })
 }
 
@@ -304,6 +307,7 @@ mod decode_tests {
         assert_eq!(accord.name(), "2003 Honda Accord");
         assert_eq!(accord.liters_x10, Some(30));
         assert_eq!(accord.cylinders, Some(6));
+        assert_eq!(accord.engine_code.as_deref(), Some("J30A4"));
         // A valid check digit on a VIN the data does not know.
         let unknown = with_check_digit("9ZZZZ99999Z000001");
         assert_eq!(
