@@ -188,7 +188,7 @@ test.describe("without JavaScript", () => {
     await expect(page.getByTestId("card-fit").filter({ hasText: "No fitment data from the supplier" }).first()).toBeVisible();
   });
 
-  test("the editor is plain forms, and a part without fitment says so", async ({ page }) => {
+  test("the editor is plain forms, and a part without fitment says so", async ({ page, browser }) => {
     // A demo listing no other test gives fitment to (the test above adds its own listing,
     // which is the newest on /listings).
     await page.goto("/login");
@@ -209,7 +209,10 @@ test.describe("without JavaScript", () => {
     await expect(page.getByTestId("fitment-rows")).toContainText("Honda Accord");
     const id = href.split("/")[2];
 
-    // With a 2014 Civic chosen, the Accord part does not fit, and says what it is made for.
+    // A visitor (another browser: a vehicle chosen while logged in would join the supplier's
+    // garage) with a 2014 Civic: the Accord part does not fit, and says what it is made for.
+    const visitor = await browser.newContext({ javaScriptEnabled: false });
+    page = await visitor.newPage();
     await page.goto(`/vehicle?next=/parts/${id}`);
     await page.getByLabel("Year").selectOption("2014");
     await page.getByRole("button", { name: "Next" }).click();
@@ -222,5 +225,6 @@ test.describe("without JavaScript", () => {
     await expect(page.getByTestId("fit-answer")).toContainText(
       "Does not fit your 2014 Honda Civic: made for 2014 Honda Accord",
     );
+    await visitor.close();
   });
 });
