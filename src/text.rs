@@ -8,6 +8,17 @@ pub fn is_hidden_control(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// A part number reduced to what identifies it: lower case, no separators. `BP-123`,
+/// `bp 123` and `B.P.123` all become `bp123`. (The parts table's `model_key` is the same rule
+/// in SQL.)
+pub fn normalize_part_number(value: &str) -> String {
+    value
+        .chars()
+        .filter(|c| !matches!(c, '-' | ' ' | '.' | '/' | '_') && !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_hidden_control;
@@ -24,15 +35,4 @@ mod tests {
             assert!(!is_hidden_control(c), "{c:?}");
         }
     }
-}
-
-/// A part number reduced to what identifies it: lower case, no separators. `BP-123`,
-/// `bp 123` and `B.P.123` all become `bp123`. (The parts table's `model_key` is the same rule
-/// in SQL.)
-pub fn normalize_part_number(value: &str) -> String {
-    value
-        .chars()
-        .filter(|c| !matches!(c, '-' | ' ' | '.' | '/' | '_') && !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect()
 }

@@ -255,8 +255,8 @@ async fn add_demo_fitment(
             return Ok(());
         }
         Kind::Battery => return Ok(()),
-        Kind::BrakePads => (if i % 2 == 0 { "front" } else { "rear" }, "1"),
-        Kind::BrakeDisc | Kind::Shock => (if i % 2 == 0 { "front" } else { "rear" }, "2"),
+        Kind::BrakePads => (if i.is_multiple_of(2) { "front" } else { "rear" }, "1"),
+        Kind::BrakeDisc | Kind::Shock => (if i.is_multiple_of(2) { "front" } else { "rear" }, "2"),
         Kind::SparkPlug => ("any", "4"),
         _ => ("any", "1"),
     };

@@ -68,7 +68,7 @@ impl NewNumber {
         kind: &str,
         maker: &str,
         number: &str,
-    ) -> Result<NewNumber, crate::fitment::input::FieldError> {
+    ) -> Result<NewNumber, (&'static str, String)> {
         let kind = NumberKind::parse(kind).ok_or_else(|| {
             (
                 "kind",
@@ -234,7 +234,7 @@ mod tests {
         assert_eq!(n.key, "45022tr0a00");
         let n = NewNumber::parse("cross", "ATE", "13.0460-5671.2").unwrap();
         assert_eq!(n.key, "13046056712");
-        let field = |r: Result<NewNumber, crate::fitment::input::FieldError>| r.unwrap_err().0;
+        let field = |r: Result<NewNumber, (&'static str, String)>| r.unwrap_err().0;
         assert_eq!(field(NewNumber::parse("both", "ATE", "1")), "kind");
         assert_eq!(field(NewNumber::parse("oem", " ", "1")), "maker");
         assert_eq!(field(NewNumber::parse("oem", "Honda", " - . ")), "number");
