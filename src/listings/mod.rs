@@ -52,9 +52,9 @@ impl ListingRow {
     pub fn fitment_mark(&self) -> (String, bool) {
         match (self.universal, self.fitments) {
             (true, _) => ("Universal".into(), true),
-            (false, 0) => ("No fitment data".into(), false),
-            (false, 1) => ("1 vehicle range".into(), true),
-            (false, n) => (format!("{n} vehicle ranges"), true),
+            (false, 0) => ("No fitment".into(), false),
+            (false, 1) => ("1 range".into(), true),
+            (false, n) => (format!("{n} ranges"), true),
         }
     }
 

@@ -190,10 +190,10 @@ fn ListingLine(row: ListingRow, changed: RwSignal<u32>) -> impl IntoView {
             </td>
             <td>
                 <a
-                    class=if fitment_ok { "badge badge-ok" } else { "badge badge-warn" }
+                    class=if fitment_ok { "badge badge-ok fitment-mark" } else { "badge badge-warn fitment-mark" }
                     href=format!("/listings/{id}/fitment")
                     data-testid="fitment-mark"
-                    title="Which vehicles it fits: customers see the answer on every card"
+                    title="Vehicle ranges it fits (model and years): customers see the answer on every card; without any, they read “No fitment data”"
                 >
                     {fitment_mark}
                 </a>

@@ -297,6 +297,11 @@ async fn the_catalogue_narrows_to_the_visitors_vehicle(pool: DbPool) {
         &format!("SELECT id FROM vehicle_engines WHERE vehicle_id = {civic_2014} AND code = 'R18'"),
     )
     .await;
+    // The supplier's list marks each listing's fitment.
+    let listings = app.get("/listings", Some(&acme)).await;
+    for mark in [">2 ranges<", ">1 range<", ">Universal<", ">No fitment<"] {
+        assert!(listings.body.contains(mark), "{mark}: {}", listings.body);
+    }
     let names = [
         "Civic brake pads",
         "Accord brake pads",
