@@ -244,7 +244,8 @@ pub async fn add_many(
     supplier_id: i64,
     rows: &[NewFitment],
 ) -> sqlx::Result<Added> {
-    let mut tx = pool.begin().await?;
+    // The write lock first (SQLite), so the count cannot change before the rows go in.
+    let mut tx = crate::server::db::begin_write(pool, Some(supplier_id)).await?;
     let count = crate::db_query_scalar!(
         r#"SELECT COUNT(*) AS "n!: i64" FROM fitments WHERE part_id = $1"#,
         part_id
@@ -252,6 +253,7 @@ pub async fn add_many(
     .fetch_one(&mut *tx)
     .await?;
     if count + rows.len() as i64 > MAX_PER_PART {
+        tx.rollback().await?;
         return Ok(Added::Full);
     }
     let mut first = None;
@@ -283,6 +285,7 @@ pub async fn add_many(
         .fetch_optional(&mut *tx)
         .await?;
         let Some(id) = id else {
+            tx.rollback().await?;
             return Ok(Added::NotYours);
         };
         first.get_or_insert(id);

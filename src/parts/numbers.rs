@@ -159,7 +159,8 @@ pub mod db {
         supplier_id: i64,
         new: &NewNumber,
     ) -> sqlx::Result<AddedNumber> {
-        let mut tx = pool.begin().await?;
+        // The write lock first (SQLite), so the checks cannot change before the row goes in.
+        let mut tx = crate::server::db::begin_write(pool, Some(supplier_id)).await?;
         let owned = crate::db_query_scalar!(
             r#"SELECT COUNT(*) AS "n!: i64" FROM parts WHERE id = $1 AND supplier_id = $2"#,
             part_id,
@@ -168,6 +169,7 @@ pub mod db {
         .fetch_one(&mut *tx)
         .await?;
         if owned == 0 {
+            tx.rollback().await?;
             return Ok(AddedNumber::NotYours);
         }
         let existing = crate::db_query!(
@@ -180,9 +182,11 @@ pub mod db {
         .fetch_one(&mut *tx)
         .await?;
         if existing.same > 0 {
+            tx.rollback().await?;
             return Ok(AddedNumber::Duplicate);
         }
         if existing.n >= MAX_PER_PART {
+            tx.rollback().await?;
             return Ok(AddedNumber::Full);
         }
         let kind = new.kind.as_str();

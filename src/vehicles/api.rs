@@ -192,7 +192,7 @@ async fn keep_in_garage(
     vehicle_id: i64,
     engine_id: Option<i64>,
 ) -> Result<(), AppError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin_write(pool, Some(user_id)).await?;
     super::garage::keep(
         &mut tx,
         user_id,
