@@ -294,7 +294,6 @@ fn Results(query: CatalogueQuery, found: CatalogueResults, viewer: Option<i64>) 
 /// when answers depend on it, and a link to change the vehicle.
 #[component]
 fn VehicleBar(query: CatalogueQuery, vehicle: super::CatalogueVehicle) -> impl IntoView {
-    let set = crate::vehicles::context::use_vehicle().set;
     let here = query.href();
     let switch = CatalogueQuery {
         all_vehicles: vehicle.fits_only,
@@ -320,23 +319,15 @@ fn VehicleBar(query: CatalogueQuery, vehicle: super::CatalogueVehicle) -> impl I
                 <a href=change>"Change vehicle"</a>
             </p>
             {(!engines.is_empty()).then(|| view! {
-                <ActionForm action=set attr:class="fit-engine fit-bar-engine" attr:data-testid="fit-bar-engine">
-                    <input type="hidden" name="vehicle" value=vehicle.id.to_string() />
-                    <input type="hidden" name="next" value=here.clone() />
-                    <fieldset>
-                        <legend>"Some parts depend on the engine. Yours:"</legend>
-                        {engines
-                            .iter()
-                            .map(|e| view! {
-                                <label class="radio">
-                                    <input type="radio" name="engine" value=e.id.to_string() required=true />
-                                    " " {e.label()}
-                                </label>
-                            })
-                            .collect_view()}
-                    </fieldset>
-                    <button type="submit" class="btn btn-primary">"Use this engine"</button>
-                </ActionForm>
+                <crate::fitment::view::EngineChoice
+                    vehicle=vehicle.id
+                    engines=engines.clone()
+                    next=here.clone()
+                    legend="Some parts depend on the engine. Yours:"
+                    button="Use this engine"
+                    class="fit-engine fit-bar-engine"
+                    testid="fit-bar-engine"
+                />
             })}
         </div>
     }

@@ -376,23 +376,15 @@ pub fn PartFit(part: i64) -> impl IntoView {
                                 <div class=fit.kind.css_class() data-testid="fit-answer">
                                     <p class="fit-sentence">{fit.sentence.clone()}</p>
                                     {(fit.kind == FitKind::NeedsEngine && !engines.is_empty()).then(|| view! {
-                                        <ActionForm action=vehicle.set attr:class="fit-engine" attr:data-testid="fit-engine-form">
-                                            <input type="hidden" name="vehicle" value=fit.vehicle_id.to_string() />
-                                            <input type="hidden" name="next" value=here.clone() />
-                                            <fieldset>
-                                                <legend>"Your engine"</legend>
-                                                {engines
-                                                    .iter()
-                                                    .map(|e| view! {
-                                                        <label class="radio">
-                                                            <input type="radio" name="engine" value=e.id.to_string() required=true />
-                                                            " " {e.label()}
-                                                        </label>
-                                                    })
-                                                    .collect_view()}
-                                            </fieldset>
-                                            <button type="submit" class="btn btn-primary">"Check this engine"</button>
-                                        </ActionForm>
+                                        <EngineChoice
+                                            vehicle=fit.vehicle_id
+                                            engines=engines.clone()
+                                            next=here.clone()
+                                            legend="Your engine"
+                                            button="Check this engine"
+                                            class="fit-engine"
+                                            testid="fit-engine-form"
+                                        />
                                     })}
                                     <p class="fit-change">
                                         <a href=change>"Not your vehicle? Change it"</a>
@@ -406,5 +398,40 @@ pub fn PartFit(part: i64) -> impl IntoView {
                 })
             }}
         </Transition>
+    }
+}
+
+/// "Which engine is yours?": the vehicle's engines to choose from, which sets the vehicle
+/// cookie with that engine and comes back to `next` (a plain post without JavaScript). On a
+/// part page's answer and above the catalogue's results.
+#[component]
+pub fn EngineChoice(
+    vehicle: i64,
+    engines: Vec<crate::vehicles::Engine>,
+    next: String,
+    legend: &'static str,
+    button: &'static str,
+    class: &'static str,
+    testid: &'static str,
+) -> impl IntoView {
+    let set = use_vehicle().set;
+    view! {
+        <ActionForm action=set attr:class=class attr:data-testid=testid>
+            <input type="hidden" name="vehicle" value=vehicle.to_string() />
+            <input type="hidden" name="next" value=next />
+            <fieldset>
+                <legend>{legend}</legend>
+                {engines
+                    .iter()
+                    .map(|e| view! {
+                        <label class="radio">
+                            <input type="radio" name="engine" value=e.id.to_string() required=true />
+                            " " {e.label()}
+                        </label>
+                    })
+                    .collect_view()}
+            </fieldset>
+            <button type="submit" class="btn btn-primary">{button}</button>
+        </ActionForm>
     }
 }
