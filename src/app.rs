@@ -4,6 +4,7 @@ use crate::{
     auth::view::{LoginPage, ProfilePage, RegisterPage},
     cart::page::CartPage,
     catalogue::view::CataloguePage,
+    demand::view::DemandPage,
     fitment::view::FitmentEditorPage,
     home::HomePage,
     info::{FaqPage, ImprintPage, NotFound, PrivacyPage, TermsPage},
@@ -99,6 +100,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/listings/:id/edit") view=ListingFormPage ssr=SsrMode::Async />
                     <Route path=path!("/listings/:id/fitment") view=FitmentEditorPage ssr=SsrMode::Async />
                     <Route path=path!("/vehicle") view=VehiclePage ssr=SsrMode::Async />
+                    <Route path=path!("/demand") view=DemandPage ssr=SsrMode::Async />
                     <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async />
                     <Route path=path!("/orders") view=OrdersPage ssr=SsrMode::Async />
                     <Route path=path!("/orders/:id") view=OrderDetailPage ssr=SsrMode::Async />

@@ -7,6 +7,7 @@ pub mod cart;
 pub mod catalogue;
 #[cfg(feature = "ssr")]
 mod db_macros;
+pub mod demand;
 #[cfg(feature = "ssr")]
 pub mod demo;
 pub mod error;

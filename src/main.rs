@@ -194,6 +194,10 @@ async fn run() -> Result<(), String> {
         std::time::Duration::from_secs(600),
     );
 
+    // Unmet searches (the suppliers' demand page) a year old are deleted at start and daily.
+    let demand_purge =
+        partwatch::demand::db::spawn_purge(pool.clone(), std::time::Duration::from_secs(86_400));
+
     // Public reads of visitors without a session go to the read replica, if there is one.
     let read_pool = match &config.database_read_url {
         Some(url) => partwatch::server::db::connect_read(url)
@@ -228,6 +232,7 @@ async fn run() -> Result<(), String> {
     serve::serve(listener, app, limits, shutdown_signal()).await;
     purge.abort();
     expiry.abort();
+    demand_purge.abort();
     sweeper.abort();
     // Fold the write-ahead log back into the database file before closing, so a stopped
     // PartWatch leaves one self-contained file behind.

@@ -28,6 +28,11 @@ pub async fn search_catalogue(query: String) -> Result<CatalogueResults, AppErro
         query.vehicle = target.clone();
     }
     let mut results = super::search::search(pool, &query).await?;
+    if let Some(vehicle) = &vehicle {
+        if query.vehicle.is_some() && results.total == 0 && !query.has_filters() {
+            record_unmet(&cx, vehicle.id, &query.q).await;
+        }
+    }
     if let (Some(vehicle), Some(target)) = (vehicle, target) {
         let ids: Vec<i64> = results.parts.iter().map(|p| p.id).collect();
         let answers = fitment_db::answers(pool, &ids, &target).await?;
@@ -58,4 +63,17 @@ pub async fn search_catalogue(query: String) -> Result<CatalogueResults, AppErro
         });
     }
     Ok(results)
+}
+
+/// Counts a search that found nothing for the active vehicle, for the suppliers' demand page.
+/// Best effort: a failure is logged, and the customer still gets the (empty) results.
+#[cfg(feature = "ssr")]
+async fn record_unmet(cx: &crate::server::ctx::Ctx<()>, vehicle_id: i64, q: &str) {
+    let Some(words) = crate::demand::normalize_words(q) else {
+        return;
+    };
+    let now = crate::time::unix_now();
+    if let Err(e) = crate::demand::db::record(cx.pool(), vehicle_id, &words, now).await {
+        tracing::warn!(error = %e, "counting an unmet search failed");
+    }
 }

@@ -176,8 +176,12 @@ impl CatalogueQuery {
 
     /// Whether any search text or filter narrows the results.
     pub fn is_filtered(&self) -> bool {
-        !self.q.is_empty()
-            || !self.manufacturers.is_empty()
+        !self.q.is_empty() || self.has_filters()
+    }
+
+    /// Whether a filter (maker, price, stock) narrows the results, search text aside.
+    pub fn has_filters(&self) -> bool {
+        !self.manufacturers.is_empty()
             || self.min_price.is_some()
             || self.max_price.is_some()
             || self.in_stock

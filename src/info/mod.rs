@@ -105,7 +105,9 @@ pub fn PrivacyPage() -> impl IntoView {
             <ul>
                 <li>"Your account: username, email address, a one-way hash of your password, and whether you buy or sell."</li>
                 <li>"Your cart and orders, with the shipping name and address you give us."</li>
-                <li>"A session cookie that keeps you logged in. We use no advertising or tracking cookies."</li>
+                <li>"A session cookie that keeps you logged in, and a cookie with the vehicle you chose. We use no advertising or tracking cookies."</li>
+                <li>"The vehicles in your garage, if you keep one."</li>
+                <li>"When a search for a chosen vehicle finds nothing that fits, we count that vehicle and the search words, with nothing about who searched, so suppliers see what customers need. These counts are deleted a year after the last such search."</li>
             </ul>
             <h2>"Why"</h2>
             <p>"To run your account and to carry out your orders (Art. 6(1)(b) GDPR). Suppliers see the shipping details of the orders they ship, and nothing else about you."</p>

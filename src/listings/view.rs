@@ -46,7 +46,10 @@ fn ListingsTable() -> impl IntoView {
                     <h1>"Your listings"</h1>
                     <p class="page-lead">"Change price and stock right in the table; changes save as you leave the field."</p>
                 </div>
-                <a class="btn btn-primary" href="/listings/new">"+ New listing"</a>
+                <div class="listings-head-actions">
+                    <a class="btn btn-ghost" href="/demand">"What customers could not find"</a>
+                    <a class="btn btn-primary" href="/listings/new">"+ New listing"</a>
+                </div>
             </header>
             {move || saved().then(|| view! { <div class="notice notice-success" role="status">"Your listing has been saved."</div> })}
             <Form method="GET" action="/listings">

@@ -240,7 +240,10 @@ fn UserMenu(user: SessionUser) -> impl IntoView {
                     {user.role.label()}
                 </p>
                 <a href="/orders">"Orders"</a>
-                {is_supplier.then(|| view! { <a href="/listings">"Listings"</a> })}
+                {is_supplier.then(|| view! {
+                    <a href="/listings">"Listings"</a>
+                    <a href="/demand">"Customer demand"</a>
+                })}
                 <a href="/profile">"Profile"</a>
                 <ActionForm action=logout>
                     <button type="submit" class="user-menu-logout">

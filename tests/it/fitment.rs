@@ -4,6 +4,7 @@
 
 use crate::common::TestApp;
 use axum::http::StatusCode;
+use partwatch::demand::api::UnmetDemand;
 use partwatch::fitment::api::{
     AddFitment, AddFitmentsBulk, AddPartNumber, RemoveFitment, RemovePartNumber, SetPartUniversal,
 };
@@ -365,6 +366,132 @@ async fn the_catalogue_narrows_to_the_visitors_vehicle(pool: DbPool) {
     let page = app.get("/catalogue?q=wiper", Some(&cookie)).await;
     assert!(page.body.contains("No parts match"), "{}", page.body);
     assert!(page.body.contains("show-all-vehicles"), "{}", page.body);
+}
+
+/// Demand: a search with a vehicle that finds nothing fitting is counted per vehicle and text
+/// (not one that finds something, names no vehicle, shows every vehicle or is filtered), and
+/// suppliers, only they, see the counts on `/demand`, narrowed by make.
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn unmet_searches_reach_the_suppliers_demand_page(pool: DbPool) {
+    let app = TestApp::new(pool);
+    vehicles(&app).await;
+    let acme = app
+        .register("acme", "acme@example.com", PW, "supplier")
+        .await;
+    let buyer = app
+        .register("buyer", "buyer@example.com", PW, "customer")
+        .await;
+    let pads = app.part("acme", "Civic brake pads", 4990, 5).await;
+    app.part("acme", "Tow hitch for vans", 19900, 5).await;
+    let civic = scalar(&app, "SELECT id FROM vehicle_models WHERE name = 'Civic'").await;
+    let reply = app
+        .call_fn(fitment(pads, civic, "2012", "2015", ""), Some(&acme))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let year = |model: &'static str| {
+        let app = &app;
+        async move {
+            scalar(
+                app,
+                &format!(
+                    "SELECT v.id FROM vehicles v JOIN vehicle_models m ON m.id = v.model_id \
+                     WHERE m.name = '{model}' AND v.year = 2014"
+                ),
+            )
+            .await
+        }
+    };
+    let civic_cookie = format!("pw_vehicle={}", year("Civic").await);
+    let accord_cookie = format!("pw_vehicle={}", year("Accord").await);
+    let buyer_civic = format!("{buyer}; {civic_cookie}");
+
+    let counts = || async {
+        sqlx::query_as::<_, (String, i64)>(
+            "SELECT words, searches FROM unmet_searches ORDER BY searches DESC, words",
+        )
+        .fetch_all(&app.pool)
+        .await
+        .unwrap()
+    };
+    // Found something, or not for a vehicle, or for every vehicle, or filtered: not counted.
+    for (path, cookie) in [
+        ("/catalogue?q=brake+pads", Some(civic_cookie.as_str())),
+        ("/catalogue?q=tow+hitch", None),
+        (
+            "/catalogue?q=tow+hitch&fit=all",
+            Some(civic_cookie.as_str()),
+        ),
+        (
+            "/catalogue?q=tow+hitch&stock=1",
+            Some(civic_cookie.as_str()),
+        ),
+        (
+            "/catalogue?q=tow+hitch&m=Bosch",
+            Some(civic_cookie.as_str()),
+        ),
+        ("/catalogue", Some(civic_cookie.as_str())),
+    ] {
+        let page = app.get(path, cookie).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(counts().await.is_empty(), "{path} was counted");
+    }
+    // Nothing fits the Civic: counted, as one text however it was typed, logged in or not.
+    for (path, cookie) in [
+        ("/catalogue?q=Tow+Hitch", civic_cookie.as_str()),
+        ("/catalogue?q=tow++hitch+", buyer_civic.as_str()),
+        ("/catalogue?q=tow+hitch", accord_cookie.as_str()),
+    ] {
+        let page = app.get(path, Some(cookie)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("No parts match"), "{}", page.body);
+    }
+    assert_eq!(
+        counts().await,
+        [("tow hitch".to_owned(), 2), ("tow hitch".to_owned(), 1)]
+    );
+
+    // The supplier's page: most searched first, the vehicle named, narrowed by make.
+    let page = app.get("/demand", Some(&acme)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let civic_at = page.body.find("2014 Honda Civic").expect("the Civic row");
+    let accord_at = page.body.find("2014 Honda Accord").expect("the Accord row");
+    assert!(civic_at < accord_at, "most searched first");
+    assert!(page.body.contains(">tow hitch<"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("href=\"/catalogue?q=tow+hitch&amp;fit=all\""),
+        "{}",
+        page.body
+    );
+    assert_eq!(page.body.matches("data-testid=\"demand-row\"").count(), 2);
+    let page = app.get("/demand?make=honda", Some(&acme)).await;
+    assert_eq!(page.body.matches("data-testid=\"demand-row\"").count(), 2);
+    assert!(
+        page.body.contains("<option value=\"Honda\" selected"),
+        "{}",
+        page.body
+    );
+
+    // Customers and visitors do not see it.
+    let page = app.get("/demand", Some(&buyer)).await;
+    assert!(page
+        .body
+        .contains("Customer demand is for supplier accounts"));
+    assert!(!page.body.contains("tow hitch"));
+    let reply = app.call_fn(UnmetDemand { make: None }, Some(&buyer)).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.body);
+    let reply = app.call_fn(UnmetDemand { make: None }, None).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{}", reply.body);
+    let reply = app
+        .call_fn(
+            UnmetDemand {
+                make: Some("Honda".into()),
+            },
+            Some(&acme),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.body.contains("tow hitch"), "{}", reply.body);
 }
 
 /// OEM and cross-reference numbers through the router: the owner adds them in the editor

@@ -26,6 +26,7 @@ use partwatch::{
     auth::api::{ChangePassword, CurrentUser, Login, Logout, Register, UpdateEmail},
     cart::api::{AddToCart, CartCount, RemoveCartLine, UpdateCartLine},
     catalogue::api::SearchCatalogue,
+    demand::api::UnmetDemand,
     error::AppError,
     fitment::api::{
         AddFitment, AddFitmentsBulk, AddPartNumber, FitmentAnswer, FitmentEditor, RemoveFitment,
@@ -553,6 +554,13 @@ fn endpoints() -> Vec<Endpoint> {
             |_| vec![("vin", s("1HGCM82633A004352")), ("next", s("/catalogue"))],
         ),
         e("my_garage", MyGarage::PATH, &[Extra], &[], |_| vec![]),
+        e(
+            "unmet_demand",
+            UnmetDemand::PATH,
+            &[Field("make")],
+            &[],
+            |_| vec![("make", s("Honda"))],
+        ),
         e(
             "remove_from_garage",
             RemoveFromGarage::PATH,
@@ -1284,6 +1292,7 @@ async fn listing_functions_refuse_hostile_input_cleanly(pool: DbPool) {
             "archive_listing",
             "restore_listing",
             "listing_form",
+            "unmet_demand",
         ],
     )
     .await;
