@@ -167,6 +167,47 @@ test("a VIN narrows the catalogue to parts that fit, each card says why; the gar
   await other.close();
 });
 
+test("a search that finds nothing for a customer's vehicle shows on the suppliers' demand page", async ({ page, browser }) => {
+  const words = unique("roof box ").toLowerCase();
+  await page.goto("/vehicle?next=/catalogue");
+  await hydrated(page);
+  await page.getByLabel("Know your VIN?").fill(CIVIC_VIN);
+  await page.getByTestId("use-vin").click();
+  await expect(page.getByTestId("fit-bar")).toContainText("2014 Honda Civic 1.8 L");
+  await hydrated(page);
+  await page.getByLabel("Search parts").fill(words);
+  await expect(page).toHaveURL(/q=roof/);
+  await expect(page.getByText("No parts match")).toBeVisible();
+
+  const supplier = await browser.newPage();
+  await supplier.goto("/login");
+  await hydrated(supplier);
+  await supplier.getByLabel("Email").fill("electric@partwatch.example");
+  await supplier.getByLabel("Password").fill(DEMO_PASSWORD);
+  await supplier.getByRole("button", { name: "Log in" }).click();
+  await expect(supplier.getByTestId("user-role")).toHaveText("Supplier");
+  await supplier.getByTestId("user-name").click();
+  await supplier.getByRole("link", { name: "Customer demand" }).click();
+  await expect(supplier).toHaveURL(/\/demand$/);
+  await expect(supplier.getByRole("heading", { name: "What customers could not find" })).toBeVisible();
+  await hydrated(supplier);
+  await supplier.getByLabel("Vehicle make").selectOption("Honda");
+  await supplier.getByRole("button", { name: "Show" }).click();
+  await expect(supplier).toHaveURL(/make=Honda/);
+  const row = supplier.getByTestId("demand-row").filter({ hasText: words });
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText("2014 Honda Civic");
+  await expect(row.locator("td.num")).toHaveText("1");
+  for (const other of await supplier.getByTestId("demand-row").allTextContents()) {
+    expect(other).toContain("Honda");
+  }
+  // The link shows what the catalogue has for those words, for every vehicle.
+  await row.getByRole("link", { name: "In the catalogue" }).click();
+  await expect(supplier).toHaveURL(/fit=all/);
+  await expect(supplier.getByText("No parts match")).toBeVisible();
+  await supplier.close();
+});
+
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 

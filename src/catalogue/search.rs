@@ -74,6 +74,19 @@ async fn search_by_rows(pool: &DbPool, query: &CatalogueQuery) -> sqlx::Result<C
     run(&mut db, query).await
 }
 
+/// Runs `query` like [`search`], the fits-only view walking by the makers (`true`) or by the
+/// vehicle (`false`) whichever is shorter.
+#[cfg(test)]
+async fn search_walking(
+    pool: &DbPool,
+    query: &CatalogueQuery,
+    by_makers: bool,
+) -> sqlx::Result<CatalogueResults> {
+    let mut db = Db::new(pool);
+    db.maker_walk = Some(by_makers);
+    run(&mut db, query).await
+}
+
 async fn run(db: &mut Db<'_>, query: &CatalogueQuery) -> sqlx::Result<CatalogueResults> {
     if query.q.trim().is_empty() {
         browse(db, query).await
@@ -237,9 +250,14 @@ async fn fit_browse(db: &mut Db<'_>, query: &CatalogueQuery) -> sqlx::Result<Cat
 }
 
 /// The newest `COUNT_CAP + 1` listed parts that fit `query.vehicle` and pass the other filters
-/// (makers only if `makers` is given): the vehicle model's fitments walked newest part first in
-/// their index (`fitments_newest`, each row's years and engine size checked in the index), and
-/// the universal parts newest first (`parts_universal`); both stop at the bound.
+/// (makers only if `makers` is given), by the shorter of two walks, both stopping at the bound:
+///
+/// - **by the vehicle**: the vehicle model's fitments newest part first in their index
+///   (`fitments_newest`, each row's years and engine size checked in the index), and the
+///   universal parts newest first (`parts_universal`, or `parts_universal_maker` for makers);
+/// - **by the makers**, when they list fewer parts than the model has fitment rows: the makers'
+///   parts newest first (`parts_maker_newest`), each checked with a seek in `fitments_newest`.
+///   Walking a popular model's rows for one maker's parts would look up the part of every row.
 async fn fitting(
     db: &mut Db<'_>,
     query: &CatalogueQuery,
@@ -248,15 +266,33 @@ async fn fitting(
     let Some(target) = &query.vehicle else {
         return Ok(Vec::new());
     };
+    if !makers.is_empty() && makers_are_fewer(db, target, makers).await? {
+        let ids = db
+            .ids(|prefix| {
+                let mut q = QueryBuilder::new(format!(
+                    "{prefix}SELECT p.id FROM parts p WHERE p.archived = 0"
+                ));
+                push_maker_filter(&mut q, makers);
+                // The vehicle's condition is among the row filters.
+                push_row_filters(&mut q, query, false);
+                q.push(format!(
+                    " ORDER BY p.created_at DESC, p.id DESC LIMIT {}",
+                    COUNT_CAP + 1
+                ));
+                q
+            })
+            .await?;
+        return engine::candidates_with_ids(db, &ids).await;
+    }
     // The other filters, checked on each part's row.
     let others = CatalogueQuery {
         vehicle: None,
         ..query.clone()
     };
     let mut ids: Vec<i64> = db
-        .scalars(|prefix| {
+        .ids(|prefix| {
             let mut q = QueryBuilder::new(format!(
-                "{prefix}SELECT DISTINCT f.part_id FROM fitments f JOIN parts p ON p.id = f.part_id \
+                "{prefix}SELECT DISTINCT f.part_id AS id FROM fitments f JOIN parts p ON p.id = f.part_id \
                  WHERE "
             ));
             push_fitment_match(&mut q, target);
@@ -268,7 +304,7 @@ async fn fitting(
         })
         .await?;
     let universal: Vec<i64> = db
-        .scalars(|prefix| {
+        .ids(|prefix| {
             let mut q = QueryBuilder::new(format!(
                 "{prefix}SELECT p.id FROM parts p WHERE p.universal = 1 AND p.archived = 0"
             ));
@@ -283,6 +319,36 @@ async fn fitting(
     ids.dedup();
     ids.truncate(COUNT_CAP as usize + 1);
     engine::candidates_with_ids(db, &ids).await
+}
+
+/// Whether `makers` list fewer parts (the counts table) than `target`'s model has fitment
+/// rows: the index is walked only up to the makers' number.
+async fn makers_are_fewer(
+    db: &mut Db<'_>,
+    target: &crate::fitment::Target,
+    makers: &[String],
+) -> sqlx::Result<bool> {
+    if let Some(forced) = db.maker_walk {
+        return Ok(forced);
+    }
+    let listed: i64 = maker_counts(db, false)
+        .await?
+        .iter()
+        .filter(|(m, _)| makers.contains(m))
+        .map(|(_, n)| n)
+        .sum();
+    // A row past the makers' number: the model has more.
+    let beyond: Vec<i64> = db
+        .scalars(|prefix| {
+            let mut q = QueryBuilder::new(format!(
+                "{prefix}SELECT f.part_id FROM fitments f WHERE f.model_id = "
+            ));
+            q.push_bind(target.model_id)
+                .push(format!(" LIMIT 1 OFFSET {listed}"));
+            q
+        })
+        .await?;
+    Ok(!beyond.is_empty())
 }
 
 /// Maker counts over `matches` (with every filter but the makers): exact when they are all

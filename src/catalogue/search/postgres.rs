@@ -25,6 +25,9 @@ pub struct Db<'p> {
     /// Rank broad searches from their rows, as narrow ones are, instead of from the word index
     /// alone: the reference the tests hold the fast way to.
     pub(super) reference: bool,
+    /// Tests: the fits-only walk by the makers (`true`) or by the vehicle (`false`), instead
+    /// of the shorter one; both must show the same.
+    pub(super) maker_walk: Option<bool>,
     /// The names of the parts [`newest_word_matches`] found, read with their ids (the query
     /// reads their rows anyway), for [`names_with_every_word`].
     names: HashMap<i64, String>,
@@ -36,6 +39,7 @@ impl<'p> Db<'p> {
         Self {
             pool,
             reference: false,
+            maker_walk: None,
             names: HashMap::new(),
         }
     }
@@ -47,6 +51,14 @@ impl<'p> Db<'p> {
     ) -> sqlx::Result<Vec<Candidate>> {
         let rows: Vec<CandidateRow> = self.rows(make).await?;
         Ok(rows.into_iter().map(Candidate::from).collect())
+    }
+
+    /// The ids `make`'s query selects (one column named `id`).
+    pub async fn ids<'q>(
+        &mut self,
+        make: impl Fn(&str) -> QueryBuilder<'q, Postgres>,
+    ) -> sqlx::Result<Vec<i64>> {
+        self.scalars(make).await
     }
 
     pub async fn rows<'q, T>(

@@ -31,6 +31,9 @@ pub struct Db<'p> {
     /// Rank broad searches from their rows, as narrow ones are, instead of from the word index
     /// alone: the reference the tests hold the fast way to.
     pub(super) reference: bool,
+    /// Tests: the fits-only walk by the makers (`true`) or by the vehicle (`false`), instead
+    /// of the shorter one; both must show the same.
+    pub(super) maker_walk: Option<bool>,
 }
 
 impl<'p> Db<'p> {
@@ -40,6 +43,7 @@ impl<'p> Db<'p> {
             pool,
             plans: None,
             reference: false,
+            maker_walk: None,
         }
     }
 
@@ -89,6 +93,21 @@ impl<'p> Db<'p> {
             })
             .await?;
         Ok(rows.into_iter().map(Candidate::from).collect())
+    }
+
+    /// The ids `make`'s query selects (one column named `id`), packed like [`Db::candidates`]:
+    /// a walk that yields a thousand ids would otherwise cost more in handing rows over than
+    /// in walking.
+    pub async fn ids<'q>(
+        &mut self,
+        make: impl Fn(&str) -> QueryBuilder<'q, Sqlite>,
+    ) -> sqlx::Result<Vec<i64>> {
+        self.packed(|prefix| {
+            let mut qb = make(&format!("{prefix}SELECT json_group_array(id) FROM ("));
+            qb.push(")");
+            qb
+        })
+        .await
     }
 
     pub async fn rows<'q, T>(
