@@ -342,7 +342,7 @@ end
 """
 
 
-def run_size(size, seconds):
+def run_size(size, seconds, only=None):
     db, info = generate(size)
     listed, number, vehicle = sample(db)
     (WORK / "parts.txt").write_text("\n".join(map(str, listed)) + "\n")
@@ -355,6 +355,8 @@ def run_size(size, seconds):
         env = {"BENCH_PARTS": str(WORK / "parts.txt"), "BENCH_COOKIES": str(WORK / "cookies.txt")}
         rows = []
         for label, path, *cookie in scenarios(number, vehicle):
+            if only and not re.search(only, label):
+                continue
             cookie = cookie[0] if cookie else None
             row = {"label": label}
             for conns in (1, 32):
@@ -369,11 +371,12 @@ def run_size(size, seconds):
                     wrk(path, conns, 2, cookie=cookie)
                     row[conns] = wrk(path, conns, seconds, cookie=cookie)
             rows.append(row)
-        say(f"{size:,} parts: checkouts")
-        row = {"label": "checkout (add, read cart, place order; order timed)"}
-        row[1] = checkouts(range(1, 11), listed, 1)
-        row[32] = checkouts(range(11, 331), listed, 32)
-        rows.append(row)
+        if not only:
+            say(f"{size:,} parts: checkouts")
+            row = {"label": "checkout (add, read cart, place order; order timed)"}
+            row[1] = checkouts(range(1, 11), listed, 1)
+            row[32] = checkouts(range(11, 331), listed, 32)
+            rows.append(row)
         rss, peak = server.memory()
     finally:
         server.stop()
@@ -490,6 +493,29 @@ def write_postgres(results, args):
     say(f"wrote the PostgreSQL sections of {out}")
 
 
+def write_only(results, args):
+    """A run of some rows (`--only`): its own section of bench/results.md, per engine, in place
+    of the last such section; the full run's sections stay as they are."""
+    out = ROOT / "bench/results.md"
+    text = out.read_text() if out.exists() else "# PartWatch benchmark results\n"
+    engine = "PostgreSQL" if PG_SERVER else "SQLite"
+    begin, end = f"<!-- only {engine}: begin -->", f"<!-- only {engine}: end -->"
+    block = "\n".join([begin, f"## Re-measured on {engine}: rows matching `{args.only}`", "",
+                       run_line(args, engine + (" (the build with `--features postgres`)" if PG_SERVER else "")),
+                       "These rows were run alone, after the full run above; they replace its numbers "
+                       "for the same rows.", ""] + size_sections(results, "###") + [end])
+    if begin in text and end in text:
+        text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
+    elif "\n## Assets" in text:
+        text = text.replace("\n## Assets", "\n" + block + "\n\n## Assets", 1)
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    if out.exists():
+        shutil.copyfile(out, ROOT / "bench/results.previous.md")
+    out.write_text(text)
+    say(f"wrote the re-measured rows into {out}")
+
+
 def write(results, assets, scores, args):
     lines = ["# PartWatch benchmark results", "", run_line(args, "SQLite"), ""]
     lines += size_sections(results)
@@ -520,6 +546,9 @@ def main():
     parser.add_argument("--sizes", default="10000,1000000")
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--no-lighthouse", action="store_true")
+    parser.add_argument("--only", metavar="REGEX",
+                        help="run only the rows whose label matches (no checkouts, assets or "
+                             "Lighthouse) and write them as their own section of bench/results.md")
     parser.add_argument("--database", metavar="postgres://HOST:PORT/DB",
                         help="run on this PostgreSQL server instead of SQLite (the databases "
                              "partwatch_bench_* are made and replaced there; DB itself is not used)")
@@ -530,6 +559,10 @@ def main():
         if not args.database.startswith(("postgres://", "postgresql://")):
             raise SystemExit("--database: a postgres:// URL")
         PG_SERVER = args.database.rsplit("/", 1)[0]
+    if args.only:
+        write_only([run_size(size, args.seconds, args.only) for size in sizes], args)
+        return
+    if args.database:
         results = [run_size(size, args.seconds) for size in sizes]
         write_postgres(results, args)
         return

@@ -6,6 +6,7 @@
 #
 #   bench/run.sh [--sizes 10000,1000000] [--seconds 10] [--no-lighthouse]
 #   bench/run.sh --database postgres://postgres@127.0.0.1:55432/postgres [--sizes …] [--seconds …]
+#   bench/run.sh [--database …] --only 'fits a' [--sizes 1000000]   (some rows, their own section)
 #
 # About 25 minutes on 2 cores, most of it the 1M-part catalogue (generated once and kept in
 # target/bench/, reused while the schema is unchanged). With --database the same rows run on
@@ -19,7 +20,7 @@ scripts/setup-build.sh
 step "bench: tools (wrk from Debian, Python's brotli, Lighthouse from npm)"
 command -v wrk > /dev/null || { apt-get update -q && apt-get install -y -q wrk; }
 python3 -c 'import brotli' 2> /dev/null || pip install -q brotli
-if [[ " $* " != *" --no-lighthouse "* && " $* " != *" --database "* ]]; then
+if [[ " $* " != *" --no-lighthouse "* && " $* " != *" --database "* && " $* " != *" --only "* ]]; then
   command -v chromium > /dev/null || { apt-get update -q && apt-get install -y -q chromium; }
   if [ ! -f bench/node_modules/.install-stamp ] || [ bench/package-lock.json -nt bench/node_modules/.install-stamp ]; then
     (cd bench && npm ci --no-audit --no-fund --loglevel=error)

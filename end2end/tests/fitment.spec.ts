@@ -229,6 +229,34 @@ test.describe("without JavaScript", () => {
     await expect(page.getByTestId("card-fit").filter({ hasText: "No fitment data from the supplier" }).first()).toBeVisible();
   });
 
+  test("demand: a search that finds nothing is counted, and the supplier's page filters by make", async ({ page, browser }) => {
+    const words = unique("snow chains ").toLowerCase();
+    await page.goto("/vehicle?next=/catalogue");
+    await page.getByLabel("Know your VIN?").fill(CIVIC_VIN);
+    await page.getByTestId("use-vin").click();
+    await expect(page.getByTestId("fit-bar")).toContainText("2014 Honda Civic 1.8 L");
+    await page.getByLabel("Search parts").fill(words);
+    await page.getByLabel("Search parts").press("Enter");
+    await expect(page.getByText("No parts match")).toBeVisible();
+
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const supplier = await context.newPage();
+    await supplier.goto("/login");
+    await supplier.getByLabel("Email").fill("electric@partwatch.example");
+    await supplier.getByLabel("Password").fill(DEMO_PASSWORD);
+    await supplier.getByRole("button", { name: "Log in" }).click();
+    await supplier.goto("/listings");
+    await supplier.getByRole("link", { name: "What customers could not find" }).click();
+    await expect(supplier).toHaveURL(/\/demand$/);
+    await supplier.getByLabel("Vehicle make").selectOption("Honda");
+    await supplier.getByRole("button", { name: "Show" }).click();
+    await expect(supplier).toHaveURL(/make=Honda/);
+    const row = supplier.getByTestId("demand-row").filter({ hasText: words });
+    await expect(row).toContainText("2014 Honda Civic");
+    await expect(row.locator("td.num")).toHaveText("1");
+    await context.close();
+  });
+
   test("the editor is plain forms, and a part without fitment says so", async ({ page, browser }) => {
     // A demo listing no other test gives fitment to (the test above adds its own listing,
     // which is the newest on /listings).
