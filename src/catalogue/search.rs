@@ -239,6 +239,34 @@ async fn price_browse(db: &mut Db<'_>, query: &CatalogueQuery) -> sqlx::Result<C
 /// Browsing the parts that fit the vehicle: the newest [`COUNT_CAP`] of them (after the
 /// filters) are counted and ordered; more say "1,000+".
 async fn fit_browse(db: &mut Db<'_>, query: &CatalogueQuery) -> sqlx::Result<CatalogueResults> {
+    let plain = !query.has_filters() && matches!(query.sort, Sort::Newest | Sort::Relevance);
+    if plain && !db.reference() {
+        // Newest first with nothing else to check: when more fit than are counted, the page
+        // comes from the ids alone (the newest part is the one listed last), without reading
+        // the candidates' rows, since the makers are then listed without counts.
+        let mut ids = fitting_ids(db, query, &[]).await?;
+        if ids.len() as i64 > COUNT_CAP {
+            ids.truncate(COUNT_CAP as usize);
+            let all_makers = maker_counts(db, false).await?;
+            let manufacturers = facet_counts(std::iter::empty(), COUNT_CAP + 1, &all_makers);
+            let total = ids.len() as i64;
+            let pages = pages_for(total);
+            let page = query.page.clamp(1, pages);
+            let shown = page_ids(ids.into_iter(), page);
+            return Ok(CatalogueResults {
+                parts: summaries(db, &shown).await?,
+                total,
+                more: true,
+                page,
+                pages,
+                manufacturers,
+                vehicle: None,
+            });
+        }
+        let matches = engine::candidates_with_ids(db, &ids).await?;
+        let manufacturers = facets_of(db, query, &matches).await?;
+        return ranked_page(db, query, None, matches, manufacturers).await;
+    }
     let matches = fitting(db, query, &query.manufacturers).await?;
     let manufacturers = if query.manufacturers.is_empty() {
         facets_of(db, query, &matches).await?
@@ -250,47 +278,59 @@ async fn fit_browse(db: &mut Db<'_>, query: &CatalogueQuery) -> sqlx::Result<Cat
 }
 
 /// The newest `COUNT_CAP + 1` listed parts that fit `query.vehicle` and pass the other filters
-/// (makers only if `makers` is given), by the shorter of two walks, both stopping at the bound:
-///
-/// - **by the vehicle**: the vehicle model's fitments newest part first in their index
-///   (`fitments_newest`, each row's years and engine size checked in the index), and the
-///   universal parts newest first (`parts_universal`, or `parts_universal_maker` for makers);
-/// - **by the makers**, when they list fewer parts than the model has fitment rows: the makers'
-///   parts newest first (`parts_maker_newest`), each checked with a seek in `fitments_newest`.
-///   Walking a popular model's rows for one maker's parts would look up the part of every row.
+/// (makers only if `makers` is given), as candidates: see [`fitting_ids`].
 async fn fitting(
     db: &mut Db<'_>,
     query: &CatalogueQuery,
     makers: &[String],
 ) -> sqlx::Result<Vec<Candidate>> {
+    let ids = fitting_ids(db, query, makers).await?;
+    engine::candidates_with_ids(db, &ids).await
+}
+
+/// The ids of the newest `COUNT_CAP + 1` listed parts that fit `query.vehicle` and pass the
+/// other filters (makers only if `makers` is given), newest first. The universal parts come
+/// newest first from their own index (`parts_universal`, or `parts_universal_maker` for
+/// makers); the others from the shorter of two walks, both stopping at the bound:
+///
+/// - **by the vehicle**: the vehicle model's fitments newest part first in their index
+///   (`fitments_newest`, each row's years and engine size checked in the index);
+/// - **by the makers**, when they list fewer than three times as many parts as the model has
+///   fitment rows (a seek per part costs about a third of looking up a row's part, measured
+///   at 1M parts): the makers' parts
+///   newest first (`parts_maker_newest`), each checked with a seek in `fitments_newest`.
+///   Walking a popular model's rows for one maker's parts would look up the part of every row.
+async fn fitting_ids(
+    db: &mut Db<'_>,
+    query: &CatalogueQuery,
+    makers: &[String],
+) -> sqlx::Result<Vec<i64>> {
     let Some(target) = &query.vehicle else {
         return Ok(Vec::new());
     };
-    if !makers.is_empty() && makers_are_fewer(db, target, makers).await? {
-        let ids = db
-            .ids(|prefix| {
-                let mut q = QueryBuilder::new(format!(
-                    "{prefix}SELECT p.id FROM parts p WHERE p.archived = 0"
-                ));
-                push_maker_filter(&mut q, makers);
-                // The vehicle's condition is among the row filters.
-                push_row_filters(&mut q, query, false);
-                q.push(format!(
-                    " ORDER BY p.created_at DESC, p.id DESC LIMIT {}",
-                    COUNT_CAP + 1
-                ));
-                q
-            })
-            .await?;
-        return engine::candidates_with_ids(db, &ids).await;
-    }
     // The other filters, checked on each part's row.
     let others = CatalogueQuery {
         vehicle: None,
         ..query.clone()
     };
-    let mut ids: Vec<i64> = db
-        .ids(|prefix| {
+    let mut ids: Vec<i64> = if !makers.is_empty() && walk_by_makers(db, target, makers).await? {
+        db.ids(|prefix| {
+            let mut q = QueryBuilder::new(format!(
+                "{prefix}SELECT p.id FROM parts p WHERE p.archived = 0"
+            ));
+            push_maker_filter(&mut q, makers);
+            push_row_filters(&mut q, &others, false);
+            q.push(" AND EXISTS (SELECT 1 FROM fitments f WHERE ");
+            push_fitment_match(&mut q, target);
+            q.push(format!(
+                " AND f.part_id = p.id) ORDER BY p.created_at DESC, p.id DESC LIMIT {}",
+                COUNT_CAP + 1
+            ));
+            q
+        })
+        .await?
+    } else {
+        db.ids(|prefix| {
             let mut q = QueryBuilder::new(format!(
                 "{prefix}SELECT DISTINCT f.part_id AS id FROM fitments f JOIN parts p ON p.id = f.part_id \
                  WHERE "
@@ -302,7 +342,8 @@ async fn fitting(
             q.push(format!(" ORDER BY f.part_id DESC LIMIT {}", COUNT_CAP + 1));
             q
         })
-        .await?;
+        .await?
+    };
     let universal: Vec<i64> = db
         .ids(|prefix| {
             let mut q = QueryBuilder::new(format!(
@@ -318,12 +359,13 @@ async fn fitting(
     ids.sort_unstable_by(|a, b| b.cmp(a));
     ids.dedup();
     ids.truncate(COUNT_CAP as usize + 1);
-    engine::candidates_with_ids(db, &ids).await
+    Ok(ids)
 }
 
-/// Whether `makers` list fewer parts (the counts table) than `target`'s model has fitment
-/// rows: the index is walked only up to the makers' number.
-async fn makers_are_fewer(
+/// Whether to walk by the makers: they list (the counts table) fewer than three times as many
+/// parts as `target`'s model has fitment rows. The index is walked only up to a third of the
+/// makers' number.
+async fn walk_by_makers(
     db: &mut Db<'_>,
     target: &crate::fitment::Target,
     makers: &[String],
@@ -337,14 +379,14 @@ async fn makers_are_fewer(
         .filter(|(m, _)| makers.contains(m))
         .map(|(_, n)| n)
         .sum();
-    // A row past the makers' number: the model has more.
+    // A row past a third of the makers' number: the model has more.
     let beyond: Vec<i64> = db
         .scalars(|prefix| {
             let mut q = QueryBuilder::new(format!(
                 "{prefix}SELECT f.part_id FROM fitments f WHERE f.model_id = "
             ));
             q.push_bind(target.model_id)
-                .push(format!(" LIMIT 1 OFFSET {listed}"));
+                .push(format!(" LIMIT 1 OFFSET {}", listed / 3));
             q
         })
         .await?;
