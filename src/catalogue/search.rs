@@ -247,21 +247,7 @@ async fn fit_browse(db: &mut Db<'_>, query: &CatalogueQuery) -> sqlx::Result<Cat
         let mut ids = fitting_ids(db, query, &[]).await?;
         if ids.len() as i64 > COUNT_CAP {
             ids.truncate(COUNT_CAP as usize);
-            let all_makers = maker_counts(db, false).await?;
-            let manufacturers = facet_counts(std::iter::empty(), COUNT_CAP + 1, &all_makers);
-            let total = ids.len() as i64;
-            let pages = pages_for(total);
-            let page = query.page.clamp(1, pages);
-            let shown = page_ids(ids.into_iter(), page);
-            return Ok(CatalogueResults {
-                parts: summaries(db, &shown).await?,
-                total,
-                more: true,
-                page,
-                pages,
-                manufacturers,
-                vehicle: None,
-            });
+            return uncounted_page(db, query, ids).await;
         }
         let matches = engine::candidates_with_ids(db, &ids).await?;
         let manufacturers = facets_of(db, query, &matches).await?;
@@ -529,6 +515,16 @@ async fn broad_page(
         let in_name = engine::names_with_every_word(db, words, word_query, &ids).await?;
         order_broad(&mut ids, &key_rank, &in_name);
     }
+    uncounted_page(db, query, ids).await
+}
+
+/// The asked page of `ids` (the counted ones, in order) when more matched than are counted
+/// ("1,000+"): every listed maker, without counts.
+async fn uncounted_page(
+    db: &mut Db<'_>,
+    query: &CatalogueQuery,
+    ids: Vec<i64>,
+) -> sqlx::Result<CatalogueResults> {
     let all_makers = maker_counts(db, query.in_stock).await?;
     let manufacturers = facet_counts(std::iter::empty(), COUNT_CAP + 1, &all_makers);
     let total = ids.len() as i64;
