@@ -27,6 +27,7 @@ mod postgres;
 use postgres as engine;
 
 mod filters;
+mod fitset;
 mod matches;
 mod words;
 
@@ -41,10 +42,10 @@ use crate::parts::{
 };
 use crate::server::db::{Db as Engine, DbPool};
 use engine::{Db, WordQuery};
-use filters::{push_fitment_match, push_maker_filter, push_row_filters};
+use filters::{has_row_filters, push_fitment_match, push_maker_filter, push_row_filters};
 use matches::{
     facet_counts, merge, number_found, order, order_broad, page_ids, pages_for, Candidate,
-    CANDIDATE_COLUMNS_WITHOUT_KEY,
+    CANDIDATE_COLUMNS_WITHOUT_KEY, SCAN_CAP,
 };
 use sqlx::QueryBuilder;
 use std::collections::HashMap;
@@ -71,19 +72,6 @@ pub async fn explain(pool: &DbPool, query: &CatalogueQuery) -> sqlx::Result<Vec<
 async fn search_by_rows(pool: &DbPool, query: &CatalogueQuery) -> sqlx::Result<CatalogueResults> {
     let mut db = Db::new(pool);
     db.reference = true;
-    run(&mut db, query).await
-}
-
-/// Runs `query` like [`search`], the fits-only view walking by the makers (`true`) or by the
-/// vehicle (`false`) whichever is shorter.
-#[cfg(test)]
-async fn search_walking(
-    pool: &DbPool,
-    query: &CatalogueQuery,
-    by_makers: bool,
-) -> sqlx::Result<CatalogueResults> {
-    let mut db = Db::new(pool);
-    db.maker_walk = Some(by_makers);
     run(&mut db, query).await
 }
 
@@ -239,17 +227,21 @@ async fn price_browse(db: &mut Db<'_>, query: &CatalogueQuery) -> sqlx::Result<C
 /// Browsing the parts that fit the vehicle: the newest [`COUNT_CAP`] of them (after the
 /// filters) are counted and ordered; more say "1,000+".
 async fn fit_browse(db: &mut Db<'_>, query: &CatalogueQuery) -> sqlx::Result<CatalogueResults> {
+    let Some(target) = &query.vehicle else {
+        return Ok(CatalogueResults::empty());
+    };
     let plain = !query.has_filters() && matches!(query.sort, Sort::Newest | Sort::Relevance);
     if plain && !db.reference() {
         // Newest first with nothing else to check: when more fit than are counted, the page
         // comes from the ids alone (the newest part is the one listed last), without reading
         // the candidates' rows, since the makers are then listed without counts.
-        let mut ids = fitting_ids(db, query, &[]).await?;
+        let mut ids = fitset::fitting(db, target).await?.newest(&[]);
+        ids.truncate(COUNT_CAP as usize + 1);
         if ids.len() as i64 > COUNT_CAP {
             ids.truncate(COUNT_CAP as usize);
             return uncounted_page(db, query, ids).await;
         }
-        let matches = engine::candidates_with_ids(db, &ids).await?;
+        let matches = engine::candidates_with_ids(db, &ids, None).await?;
         let manufacturers = facets_of(db, query, &matches).await?;
         return ranked_page(db, query, None, matches, manufacturers).await;
     }
@@ -264,29 +256,79 @@ async fn fit_browse(db: &mut Db<'_>, query: &CatalogueQuery) -> sqlx::Result<Cat
 }
 
 /// The newest `COUNT_CAP + 1` listed parts that fit `query.vehicle` and pass the other filters
-/// (makers only if `makers` is given), as candidates: see [`fitting_ids`].
+/// (makers only if `makers` is given), as candidates: the fitting parts from memory
+/// ([`fitset`]), the makers checked there, then the rows of the newest of them, with the price
+/// and stock checked on the rows a chunk at a time.
 async fn fitting(
     db: &mut Db<'_>,
     query: &CatalogueQuery,
     makers: &[String],
 ) -> sqlx::Result<Vec<Candidate>> {
-    let ids = fitting_ids(db, query, makers).await?;
-    engine::candidates_with_ids(db, &ids).await
+    let Some(target) = &query.vehicle else {
+        return Ok(Vec::new());
+    };
+    if db.reference() {
+        let ids = fitting_ids_from_rows(db, query, makers).await?;
+        return engine::candidates_with_ids(db, &ids, None).await;
+    }
+    let ids = fitset::fitting(db, target).await?.newest(makers);
+    passing(db, query, &ids).await
+}
+
+/// How many fitting parts' rows are read at a time to find those in a price range or in stock.
+const CHUNK: usize = 4_000;
+
+/// Of `ids` (newest first), the rows of the newest `COUNT_CAP + 1` that are listed and pass
+/// `query`'s price and stock filters, newest first.
+async fn passing(
+    db: &mut Db<'_>,
+    query: &CatalogueQuery,
+    ids: &[i64],
+) -> sqlx::Result<Vec<Candidate>> {
+    let others = CatalogueQuery {
+        vehicle: None,
+        manufacturers: Vec::new(),
+        ..query.clone()
+    };
+    let filtered = has_row_filters(&others);
+    let wanted = COUNT_CAP as usize + 1;
+    let mut found: Vec<Candidate> = Vec::new();
+    let mut rest = ids;
+    while found.len() < wanted && !rest.is_empty() {
+        let short = wanted - found.len();
+        let take = if filtered { short.max(CHUNK) } else { short };
+        let (chunk, after) = rest.split_at(take.min(rest.len()));
+        rest = after;
+        let mut rows = engine::candidates_with_ids(db, chunk, Some(&others)).await?;
+        rows.sort_unstable_by_key(|c| std::cmp::Reverse(c.id));
+        found.extend(rows);
+    }
+    found.truncate(wanted);
+    Ok(found)
+}
+
+/// The word matches of `word_query` that fit `target` and pass the other filters (makers only
+/// if `makers` is given), newest first, at most `COUNT_CAP + 1`: of the newest [`SCAN_CAP`]
+/// matches (from the word index alone), those in the vehicle's set ([`fitset`]), whose rows
+/// are then read for the price and stock.
+async fn fitting_word_hits(
+    db: &mut Db<'_>,
+    query: &CatalogueQuery,
+    target: &crate::fitment::Target,
+    word_query: &WordQuery,
+    makers: &[String],
+) -> sqlx::Result<Vec<Candidate>> {
+    let ids = engine::newest_word_ids(db, word_query, makers, SCAN_CAP).await?;
+    let fit = fitset::fitting(db, target).await?.keep(&ids, makers);
+    passing(db, query, &fit).await
 }
 
 /// The ids of the newest `COUNT_CAP + 1` listed parts that fit `query.vehicle` and pass the
-/// other filters (makers only if `makers` is given), newest first. The universal parts come
-/// newest first from their own index (`parts_universal`, or `parts_universal_maker` for
-/// makers); the others from the shorter of two walks, both stopping at the bound:
-///
-/// - **by the vehicle**: the vehicle model's fitments newest part first in their index
-///   (`fitments_newest`, each row's years and engine size checked in the index);
-/// - **by the makers**, when they list fewer than three times as many parts as the model has
-///   fitment rows (a seek per part costs about a third of looking up a row's part, measured
-///   at 1M parts): the makers' parts
-///   newest first (`parts_maker_newest`), each checked with a seek in `fitments_newest`.
-///   Walking a popular model's rows for one maker's parts would look up the part of every row.
-async fn fitting_ids(
+/// other filters (makers only if `makers` is given), newest first, from the rows alone: the
+/// tests' reference for [`fitting`]. The universal parts come newest first from their own
+/// index; the others from the vehicle model's fitments newest part first in their index
+/// (`fitments_newest`, each row's years and engine size checked in the index).
+async fn fitting_ids_from_rows(
     db: &mut Db<'_>,
     query: &CatalogueQuery,
     makers: &[String],
@@ -299,24 +341,8 @@ async fn fitting_ids(
         vehicle: None,
         ..query.clone()
     };
-    let mut ids: Vec<i64> = if !makers.is_empty() && walk_by_makers(db, target, makers).await? {
-        db.ids(|prefix| {
-            let mut q = QueryBuilder::new(format!(
-                "{prefix}SELECT p.id FROM parts p WHERE p.archived = 0"
-            ));
-            push_maker_filter(&mut q, makers);
-            push_row_filters(&mut q, &others, false);
-            q.push(" AND EXISTS (SELECT 1 FROM fitments f WHERE ");
-            push_fitment_match(&mut q, target);
-            q.push(format!(
-                " AND f.part_id = p.id) ORDER BY p.created_at DESC, p.id DESC LIMIT {}",
-                COUNT_CAP + 1
-            ));
-            q
-        })
-        .await?
-    } else {
-        db.ids(|prefix| {
+    let mut ids: Vec<i64> = db
+        .ids(|prefix| {
             let mut q = QueryBuilder::new(format!(
                 "{prefix}SELECT DISTINCT f.part_id AS id FROM fitments f JOIN parts p ON p.id = f.part_id \
                  WHERE "
@@ -328,8 +354,7 @@ async fn fitting_ids(
             q.push(format!(" ORDER BY f.part_id DESC LIMIT {}", COUNT_CAP + 1));
             q
         })
-        .await?
-    };
+        .await?;
     let universal: Vec<i64> = db
         .ids(|prefix| {
             let mut q = QueryBuilder::new(format!(
@@ -346,37 +371,6 @@ async fn fitting_ids(
     ids.dedup();
     ids.truncate(COUNT_CAP as usize + 1);
     Ok(ids)
-}
-
-/// Whether to walk by the makers: they list (the counts table) fewer than three times as many
-/// parts as `target`'s model has fitment rows. The index is walked only up to a third of the
-/// makers' number.
-async fn walk_by_makers(
-    db: &mut Db<'_>,
-    target: &crate::fitment::Target,
-    makers: &[String],
-) -> sqlx::Result<bool> {
-    if let Some(forced) = db.maker_walk {
-        return Ok(forced);
-    }
-    let listed: i64 = maker_counts(db, false)
-        .await?
-        .iter()
-        .filter(|(m, _)| makers.contains(m))
-        .map(|(_, n)| n)
-        .sum();
-    // A row past a third of the makers' number: the model has more.
-    let beyond: Vec<i64> = db
-        .scalars(|prefix| {
-            let mut q = QueryBuilder::new(format!(
-                "{prefix}SELECT f.part_id FROM fitments f WHERE f.model_id = "
-            ));
-            q.push_bind(target.model_id)
-                .push(format!(" LIMIT 1 OFFSET {}", listed / 3));
-            q
-        })
-        .await?;
-    Ok(!beyond.is_empty())
 }
 
 /// Maker counts over `matches` (with every filter but the makers): exact when they are all
@@ -412,7 +406,12 @@ async fn candidates(
         return Ok(found);
     }
     if let Some((word_query, _)) = word_matches(db, words).await? {
-        let hits = engine::word_hits(db, query, &word_query, makers).await?;
+        let hits = match &query.vehicle {
+            Some(target) if !db.reference() => {
+                fitting_word_hits(db, query, target, &word_query, makers).await?
+            }
+            _ => engine::word_hits(db, query, &word_query, makers).await?,
+        };
         merge(&mut found, hits);
     }
     Ok(found)
@@ -481,7 +480,7 @@ async fn text_search(
         }
         None => Vec::new(),
     };
-    let hits = engine::candidates_with_ids(db, &word_ids).await?;
+    let hits = engine::candidates_with_ids(db, &word_ids, None).await?;
     merge(&mut matches, hits);
     let manufacturers = facets_of(db, query, &matches).await?;
     ranked_page(db, query, Some(words), matches, manufacturers).await

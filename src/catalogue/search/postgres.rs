@@ -25,9 +25,6 @@ pub struct Db<'p> {
     /// Rank broad searches from their rows, as narrow ones are, instead of from the word index
     /// alone: the reference the tests hold the fast way to.
     pub(super) reference: bool,
-    /// Tests: the fits-only walk by the makers (`true`) or by the vehicle (`false`), instead
-    /// of the shorter one; both must show the same.
-    pub(super) maker_walk: Option<bool>,
     /// The names of the parts [`newest_word_matches`] found, read with their ids (the query
     /// reads their rows anyway), for [`names_with_every_word`].
     names: HashMap<i64, String>,
@@ -39,7 +36,6 @@ impl<'p> Db<'p> {
         Self {
             pool,
             reference: false,
-            maker_walk: None,
             names: HashMap::new(),
         }
     }
@@ -59,6 +55,14 @@ impl<'p> Db<'p> {
         make: impl Fn(&str) -> QueryBuilder<'q, Postgres>,
     ) -> sqlx::Result<Vec<i64>> {
         self.scalars(make).await
+    }
+
+    /// The (id, text) pairs `make`'s query selects (columns `id` and `label`).
+    pub async fn id_texts<'q>(
+        &mut self,
+        make: impl Fn(&str) -> QueryBuilder<'q, Postgres>,
+    ) -> sqlx::Result<Vec<(i64, String)>> {
+        self.rows(make).await
     }
 
     pub async fn rows<'q, T>(
@@ -94,6 +98,12 @@ impl<'p> Db<'p> {
 
     /// Whether broad searches are ranked from their rows (see [`Db::reference`]).
     pub fn reference(&self) -> bool {
+        self.reference
+    }
+
+    /// Whether what is kept in memory between requests must not be used: the tests'
+    /// reference.
+    pub fn uncached(&self) -> bool {
         self.reference
     }
 }
@@ -322,8 +332,13 @@ fn next_window(window: i64, found: usize, newest: i64) -> Option<i64> {
     )
 }
 
-/// The listed parts with these ids, as candidates.
-pub async fn candidates_with_ids(db: &mut Db<'_>, ids: &[i64]) -> sqlx::Result<Vec<Candidate>> {
+/// The listed parts with these ids (that pass `filters`' price and stock conditions, if
+/// given), as candidates.
+pub async fn candidates_with_ids(
+    db: &mut Db<'_>,
+    ids: &[i64],
+    filters: Option<&CatalogueQuery>,
+) -> sqlx::Result<Vec<Candidate>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -332,6 +347,32 @@ pub async fn candidates_with_ids(db: &mut Db<'_>, ids: &[i64]) -> sqlx::Result<V
         q.push(" FROM parts p WHERE p.id = ANY(")
             .push_bind(ids)
             .push(") AND p.archived = 0");
+        if let Some(filters) = filters {
+            push_row_filters(&mut q, filters, false);
+        }
+        q
+    })
+    .await
+}
+
+/// The ids of the newest `limit` listed parts matching a word query and by one of `makers`
+/// (any maker if none), newest first.
+pub async fn newest_word_ids(
+    db: &mut Db<'_>,
+    wq: &WordQuery,
+    makers: &[String],
+    limit: i64,
+) -> sqlx::Result<Vec<i64>> {
+    let Some(tsq) = wq.tsquery(db).await? else {
+        return Ok(Vec::new());
+    };
+    db.scalars(|prefix| {
+        let mut q = QueryBuilder::new(format!(
+            "{prefix}SELECT p.id FROM parts p WHERE p.archived = 0"
+        ));
+        push_words_match(&mut q, tsq);
+        push_maker_filter(&mut q, makers);
+        q.push(format!(" ORDER BY p.id DESC LIMIT {limit}"));
         q
     })
     .await

@@ -31,9 +31,6 @@ pub struct Db<'p> {
     /// Rank broad searches from their rows, as narrow ones are, instead of from the word index
     /// alone: the reference the tests hold the fast way to.
     pub(super) reference: bool,
-    /// Tests: the fits-only walk by the makers (`true`) or by the vehicle (`false`), instead
-    /// of the shorter one; both must show the same.
-    pub(super) maker_walk: Option<bool>,
 }
 
 impl<'p> Db<'p> {
@@ -43,7 +40,6 @@ impl<'p> Db<'p> {
             pool,
             plans: None,
             reference: false,
-            maker_walk: None,
         }
     }
 
@@ -110,6 +106,22 @@ impl<'p> Db<'p> {
         .await
     }
 
+    /// The (id, text) pairs `make`'s query selects (columns `id` and `label`), packed like
+    /// [`Db::ids`].
+    pub async fn id_texts<'q>(
+        &mut self,
+        make: impl Fn(&str) -> QueryBuilder<'q, Sqlite>,
+    ) -> sqlx::Result<Vec<(i64, String)>> {
+        self.packed(|prefix| {
+            let mut qb = make(&format!(
+                "{prefix}SELECT json_group_array(json_array(id, label)) FROM ("
+            ));
+            qb.push(")");
+            qb
+        })
+        .await
+    }
+
     pub async fn rows<'q, T>(
         &mut self,
         make: impl Fn(&str) -> QueryBuilder<'q, Sqlite>,
@@ -138,6 +150,12 @@ impl<'p> Db<'p> {
     /// Whether broad searches are ranked from their rows (see [`Db::reference`]).
     pub fn reference(&self) -> bool {
         self.reference
+    }
+
+    /// Whether what is kept in memory between requests must not be used: the tests'
+    /// reference, and plans (every query must run to be recorded).
+    pub fn uncached(&self) -> bool {
+        self.reference || self.plans.is_some()
     }
 }
 
@@ -302,8 +320,13 @@ pub async fn newest_word_matches(db: &mut Db<'_>, expr: &WordQuery) -> sqlx::Res
     .await
 }
 
-/// The listed parts with these ids, as candidates.
-pub async fn candidates_with_ids(db: &mut Db<'_>, ids: &[i64]) -> sqlx::Result<Vec<Candidate>> {
+/// The listed parts with these ids (that pass `filters`' price and stock conditions, if
+/// given), as candidates.
+pub async fn candidates_with_ids(
+    db: &mut Db<'_>,
+    ids: &[i64],
+    filters: Option<&CatalogueQuery>,
+) -> sqlx::Result<Vec<Candidate>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -313,6 +336,33 @@ pub async fn candidates_with_ids(db: &mut Db<'_>, ids: &[i64]) -> sqlx::Result<V
         q.push(" FROM parts p WHERE p.id IN (SELECT value FROM json_each(")
             .push_bind(list.clone())
             .push(")) AND p.archived = 0");
+        if let Some(filters) = filters {
+            push_row_filters(&mut q, filters, false);
+        }
+        q
+    })
+    .await
+}
+
+/// The ids of the newest `limit` parts matching a word-index query (narrowed to `makers`' name
+/// words, a superset of their parts), newest first, from the index alone.
+pub async fn newest_word_ids(
+    db: &mut Db<'_>,
+    expr: &WordQuery,
+    makers: &[String],
+    limit: i64,
+) -> sqlx::Result<Vec<i64>> {
+    let expr = match makers_expr(makers) {
+        Some(m) => format!("({expr}) AND {m}"),
+        None => expr.clone(),
+    };
+    db.packed(|prefix| {
+        let mut q = QueryBuilder::new(format!(
+            "{prefix}SELECT json_group_array(rowid) FROM (SELECT rowid FROM parts_words \
+             WHERE parts_words MATCH "
+        ));
+        q.push_bind(expr.as_str())
+            .push(format!(" ORDER BY rowid DESC LIMIT {limit})"));
         q
     })
     .await

@@ -1,0 +1,321 @@
+//! The parts that fit a vehicle, kept in memory: the "fits my vehicle" view's searches, maker
+//! filters and pages intersect with this set instead of checking fitment rows part by part
+//! (at a million parts and 4.7M fitment rows a search for "brake" checked 20,000 parts one
+//! by one for the most-fitted vehicle).
+//!
+//! A set is the ids (newest first) of the listed parts with a fitment row for the vehicle's
+//! model year (and engine size, when known), each with its maker; the universal parts are one
+//! more set, shared by every vehicle. Sets are kept under the catalogue's generation
+//! (`catalogue_generation`, migrations `0014` on SQLite, `0011` on PostgreSQL), which triggers
+//! change whenever a fitment row, or a part's listing, universal mark or maker changes; every
+//! request reads it (one row), so a change made through any server is seen at once by all.
+//! At most [`MAX_IDS`] ids are kept in all (about 12 MB), the least recently used set going
+//! first.
+
+use super::engine::Db;
+use crate::fitment::Target;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
+use tokio::sync::OnceCell;
+
+/// How many ids the sets hold in all, at most (12 bytes each).
+const MAX_IDS: usize = 1_000_000;
+
+/// Listed parts (newest first), each with its maker.
+#[derive(Debug, Default)]
+pub struct IdSet {
+    ids: Vec<i64>,
+    maker: Vec<u32>,
+    makers: Vec<String>,
+}
+
+impl IdSet {
+    /// The set of these (id, maker) pairs, in any order, repeats allowed.
+    fn new(mut pairs: Vec<(i64, String)>) -> Self {
+        pairs.sort_unstable_by_key(|p| std::cmp::Reverse(p.0));
+        pairs.dedup_by_key(|p| p.0);
+        let mut index: HashMap<String, u32> = HashMap::new();
+        let mut set = IdSet::default();
+        for (id, maker) in pairs {
+            let next = index.len() as u32;
+            let i = *index.entry(maker).or_insert_with_key(|m| {
+                set.makers.push(m.clone());
+                next
+            });
+            set.ids.push(id);
+            set.maker.push(i);
+        }
+        set
+    }
+
+    fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Which of this set's makers are among `makers` (`None`: no maker filter).
+    fn chosen(&self, makers: &[String]) -> Option<Vec<bool>> {
+        (!makers.is_empty()).then(|| self.makers.iter().map(|m| makers.contains(m)).collect())
+    }
+
+    /// The position of `id`, if the set has it.
+    fn position(&self, id: i64) -> Option<usize> {
+        self.ids.binary_search_by(|probe| id.cmp(probe)).ok()
+    }
+
+    fn passes(&self, at: usize, chosen: &Option<Vec<bool>>) -> bool {
+        chosen.as_ref().is_none_or(|c| c[self.maker[at] as usize])
+    }
+}
+
+/// The listed parts that fit one vehicle: those with fitment rows for it, and the universal
+/// ones.
+pub struct Fitting {
+    vehicle: Arc<IdSet>,
+    universal: Arc<IdSet>,
+}
+
+impl Fitting {
+    /// Of `ids`, those that fit and are by one of `makers` (any maker if none), in the same
+    /// order.
+    pub fn keep(&self, ids: &[i64], makers: &[String]) -> Vec<i64> {
+        let sets = [&self.vehicle, &self.universal];
+        let chosen = sets.map(|s| s.chosen(makers));
+        ids.iter()
+            .copied()
+            .filter(|&id| {
+                sets.iter()
+                    .zip(&chosen)
+                    .any(|(set, chosen)| set.position(id).is_some_and(|at| set.passes(at, chosen)))
+            })
+            .collect()
+    }
+
+    /// The fitting parts by one of `makers` (any maker if none), newest first.
+    pub fn newest(&self, makers: &[String]) -> Vec<i64> {
+        let pick = |set: &IdSet| -> Vec<i64> {
+            let chosen = set.chosen(makers);
+            (0..set.len())
+                .filter(|&at| set.passes(at, &chosen))
+                .map(|at| set.ids[at])
+                .collect()
+        };
+        let (a, b) = (pick(&self.vehicle), pick(&self.universal));
+        let mut all = Vec::with_capacity(a.len() + b.len());
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() || j < b.len() {
+            let next = match (a.get(i), b.get(j)) {
+                (Some(&x), Some(&y)) if x == y => {
+                    i += 1;
+                    j += 1;
+                    x
+                }
+                (Some(&x), Some(&y)) if x > y => {
+                    i += 1;
+                    x
+                }
+                (Some(&x), None) => {
+                    i += 1;
+                    x
+                }
+                (_, Some(&y)) => {
+                    j += 1;
+                    y
+                }
+                (None, None) => unreachable!("the loop stops when both are done"),
+            };
+            all.push(next);
+        }
+        all
+    }
+}
+
+/// What a set is kept under: the catalogue's generation, and the vehicle (or none: the
+/// universal parts).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct Key {
+    generation: i64,
+    vehicle: Option<(i64, i64, Option<i64>)>,
+}
+
+struct Slot {
+    set: Arc<OnceCell<Arc<IdSet>>>,
+    used: u64,
+}
+
+#[derive(Default)]
+struct Cache {
+    slots: HashMap<Key, Slot>,
+    clock: u64,
+}
+
+static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(Mutex::default);
+
+/// The parts that fit `target` now.
+pub async fn fitting(db: &mut Db<'_>, target: &Target) -> sqlx::Result<Fitting> {
+    let generation: i64 = db
+        .scalars(|prefix| {
+            sqlx::QueryBuilder::new(format!(
+                "{prefix}SELECT value FROM catalogue_generation WHERE id = 1"
+            ))
+        })
+        .await?
+        .first()
+        .copied()
+        .unwrap_or_default();
+    let vehicle_key = Key {
+        generation,
+        vehicle: Some((target.model_id, target.year, target.liters_x10)),
+    };
+    let universal_key = Key {
+        generation,
+        vehicle: None,
+    };
+    Ok(Fitting {
+        vehicle: kept(db, vehicle_key, target).await?,
+        universal: kept(db, universal_key, target).await?,
+    })
+}
+
+/// The set under `key`, made once (by the first request that asks; the others wait for it)
+/// and kept; made afresh and not kept when `db` records plans or is the tests' reference.
+async fn kept(db: &mut Db<'_>, key: Key, target: &Target) -> sqlx::Result<Arc<IdSet>> {
+    if db.uncached() {
+        return Ok(Arc::new(made(db, key, target).await?));
+    }
+    let cell = {
+        let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+        cache.clock += 1;
+        let used = cache.clock;
+        // Sets of another generation are never asked for again.
+        cache.slots.retain(|k, _| k.generation == key.generation);
+        let slot = cache.slots.entry(key).or_insert_with(|| Slot {
+            set: Arc::new(OnceCell::new()),
+            used,
+        });
+        slot.used = used;
+        slot.set.clone()
+    };
+    let mut fresh = false;
+    let set = cell
+        .get_or_try_init(|| {
+            fresh = true;
+            async move { made(db, key, target).await.map(Arc::new) }
+        })
+        .await?
+        .clone();
+    if fresh {
+        let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+        evict(&mut cache, key);
+    }
+    Ok(set)
+}
+
+/// Drops the least recently used sets (never `keep`) until at most [`MAX_IDS`] are held.
+fn evict(cache: &mut Cache, keep: Key) {
+    let held = |c: &Cache| -> usize {
+        c.slots
+            .values()
+            .filter_map(|s| s.set.get())
+            .map(|s| s.len())
+            .sum()
+    };
+    while held(cache) > MAX_IDS {
+        let oldest = cache
+            .slots
+            .iter()
+            .filter(|(k, _)| **k != keep)
+            .min_by_key(|(_, s)| s.used)
+            .map(|(k, _)| *k);
+        match oldest {
+            Some(k) => {
+                cache.slots.remove(&k);
+            }
+            None => break,
+        }
+    }
+}
+
+/// Reads the set under `key` from the database: the listed parts with a fitment row for the
+/// vehicle (an index range of `fitments_newest`, then each part's row for its listing and
+/// maker), or the listed universal parts (`parts_universal_maker` alone).
+async fn made(db: &mut Db<'_>, key: Key, target: &Target) -> sqlx::Result<IdSet> {
+    let pairs = if key.vehicle.is_some() {
+        db.id_texts(|prefix| {
+            let mut q = sqlx::QueryBuilder::new(format!(
+                "{prefix}SELECT f.part_id AS id, p.manufacturer AS label FROM fitments f \
+                 JOIN parts p ON p.id = f.part_id WHERE "
+            ));
+            super::filters::push_fitment_match(&mut q, target);
+            q.push(" AND p.archived = 0");
+            q
+        })
+        .await?
+    } else {
+        db.id_texts(|prefix| {
+            sqlx::QueryBuilder::new(format!(
+                "{prefix}SELECT p.id AS id, p.manufacturer AS label FROM parts p \
+                 WHERE p.universal = 1 AND p.archived = 0"
+            ))
+        })
+        .await?
+    };
+    Ok(IdSet::new(pairs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(pairs: &[(i64, &str)]) -> Arc<IdSet> {
+        Arc::new(IdSet::new(
+            pairs.iter().map(|(id, m)| (*id, m.to_string())).collect(),
+        ))
+    }
+
+    #[test]
+    fn a_vehicles_parts_and_the_universal_ones_merge_newest_first() {
+        let fitting = Fitting {
+            vehicle: set(&[(3, "ATE"), (9, "Bosch"), (5, "Bosch"), (9, "Bosch")]),
+            universal: set(&[(7, "NGK"), (5, "Bosch"), (1, "ATE")]),
+        };
+        assert_eq!(fitting.newest(&[]), vec![9, 7, 5, 3, 1]);
+        assert_eq!(fitting.newest(&["Bosch".into()]), vec![9, 5]);
+        assert_eq!(fitting.newest(&["ATE".into(), "NGK".into()]), vec![7, 3, 1]);
+        assert!(fitting.newest(&["Febi".into()]).is_empty());
+        assert_eq!(fitting.keep(&[10, 9, 8, 7, 3, 2], &[]), vec![9, 7, 3]);
+        assert_eq!(fitting.keep(&[9, 7, 3, 1], &["ATE".into()]), vec![3, 1]);
+        let empty = Fitting {
+            vehicle: set(&[]),
+            universal: set(&[]),
+        };
+        assert!(empty.newest(&[]).is_empty() && empty.keep(&[1, 2], &[]).is_empty());
+    }
+
+    #[test]
+    fn the_least_recently_used_sets_go_first() {
+        let mut cache = Cache::default();
+        let key = |n: i64| Key {
+            generation: 1,
+            vehicle: Some((n, 2020, None)),
+        };
+        for n in 0..3 {
+            let cell = OnceCell::new();
+            cell.set(Arc::new(IdSet {
+                ids: vec![0; MAX_IDS / 2],
+                ..IdSet::default()
+            }))
+            .unwrap();
+            cache.slots.insert(
+                key(n),
+                Slot {
+                    set: Arc::new(cell),
+                    used: [5, 1, 9][n as usize],
+                },
+            );
+        }
+        evict(&mut cache, key(2));
+        // Two halves fit: the one used longest ago (1) went.
+        assert!(cache.slots.contains_key(&key(0)) && cache.slots.contains_key(&key(2)));
+        assert_eq!(cache.slots.len(), 2);
+    }
+}
