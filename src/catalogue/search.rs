@@ -27,7 +27,7 @@ mod postgres;
 use postgres as engine;
 
 mod filters;
-mod fitset;
+pub(crate) mod fitset;
 mod matches;
 mod words;
 

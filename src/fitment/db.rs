@@ -87,20 +87,10 @@ pub async fn rows_of_parts(
     if part_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut q = sqlx::QueryBuilder::new(
-        "SELECT f.part_id, f.id, f.model_id, mk.name, m.name, f.year_from, f.year_to, \
-         f.liters_x10, f.position, f.quantity, f.body, f.drive, f.built_from, f.built_to, f.note \
-         FROM fitments f \
-         JOIN vehicle_models m ON m.id = f.model_id \
-         JOIN vehicle_makes mk ON mk.id = m.make_id \
-         WHERE f.part_id IN (",
-    );
-    let mut list = q.separated(", ");
-    for id in part_ids {
-        list.push_bind(*id);
-    }
-    q.push(") ORDER BY f.part_id, mk.name, m.name, f.year_from, f.year_to, f.id");
-    let rows: Vec<PartFitmentRow> = q.build_query_as().fetch_all(db).await?;
+    let rows: Vec<PartFitmentRow> = rows_of_parts_query("", part_ids)
+        .build_query_as()
+        .fetch_all(db)
+        .await?;
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -126,6 +116,27 @@ pub async fn rows_of_parts(
             (r.0, row)
         })
         .collect())
+}
+
+/// The query of [`rows_of_parts`], after `prefix` (a seek in `fitments_by_part` per part).
+pub(crate) fn rows_of_parts_query<'a>(
+    prefix: &str,
+    part_ids: &[i64],
+) -> sqlx::QueryBuilder<'a, crate::server::db::Db> {
+    let mut q = sqlx::QueryBuilder::new(format!(
+        "{prefix}SELECT f.part_id, f.id, f.model_id, mk.name, m.name, f.year_from, f.year_to, \
+         f.liters_x10, f.position, f.quantity, f.body, f.drive, f.built_from, f.built_to, f.note \
+         FROM fitments f \
+         JOIN vehicle_models m ON m.id = f.model_id \
+         JOIN vehicle_makes mk ON mk.id = m.make_id \
+         WHERE f.part_id IN ("
+    ));
+    let mut list = q.separated(", ");
+    for id in part_ids {
+        list.push_bind(*id);
+    }
+    q.push(") ORDER BY f.part_id, mk.name, m.name, f.year_from, f.year_to, f.id");
+    q
 }
 
 /// Whether the vehicle tables know `new`'s model in every one of its years, and its engine

@@ -235,31 +235,36 @@ fn evict(cache: &mut Cache, keep: Key) {
     }
 }
 
-/// Reads the set under `key` from the database: the listed parts with a fitment row for the
-/// vehicle (an index range of `fitments_newest`, then each part's row for its listing and
-/// maker), or the listed universal parts (`parts_universal_maker` alone).
+/// Reads the set under `key` from the database (see [`set_query`]).
 async fn made(db: &mut Db<'_>, key: Key, target: &Target) -> sqlx::Result<IdSet> {
-    let pairs = if key.vehicle.is_some() {
-        db.id_texts(|prefix| {
-            let mut q = sqlx::QueryBuilder::new(format!(
-                "{prefix}SELECT f.part_id AS id, p.manufacturer AS label FROM fitments f \
-                 JOIN parts p ON p.id = f.part_id WHERE "
-            ));
-            super::filters::push_fitment_match(&mut q, target);
-            q.push(" AND p.archived = 0");
-            q
-        })
-        .await?
-    } else {
-        db.id_texts(|prefix| {
-            sqlx::QueryBuilder::new(format!(
-                "{prefix}SELECT p.id AS id, p.manufacturer AS label FROM parts p \
-                 WHERE p.universal = 1 AND p.archived = 0"
-            ))
-        })
-        .await?
-    };
+    let pairs = db
+        .id_texts(|prefix| set_query(prefix, key.vehicle.is_some(), target))
+        .await?;
     Ok(IdSet::new(pairs))
+}
+
+/// The query of a set's ids and makers, after `prefix`: with `vehicle`, the listed parts with
+/// a fitment row for `target` (an index range of `fitments_newest`, then each part's row for
+/// its listing and maker); else the listed universal parts (`parts_universal_maker` alone).
+pub(crate) fn set_query<'a>(
+    prefix: &str,
+    vehicle: bool,
+    target: &'a Target,
+) -> sqlx::QueryBuilder<'a, crate::server::db::Db> {
+    if vehicle {
+        let mut q = sqlx::QueryBuilder::new(format!(
+            "{prefix}SELECT f.part_id AS id, p.manufacturer AS label FROM fitments f \
+             JOIN parts p ON p.id = f.part_id WHERE "
+        ));
+        super::filters::push_fitment_match(&mut q, target);
+        q.push(" AND p.archived = 0");
+        q
+    } else {
+        sqlx::QueryBuilder::new(format!(
+            "{prefix}SELECT p.id AS id, p.manufacturer AS label FROM parts p \
+             WHERE p.universal = 1 AND p.archived = 0"
+        ))
+    }
 }
 
 #[cfg(test)]
