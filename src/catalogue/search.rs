@@ -447,6 +447,12 @@ async fn text_search(
     mut words: SearchWords,
 ) -> sqlx::Result<CatalogueResults> {
     let words = &mut words;
+    if let Some(target) = &query.vehicle {
+        let newest_first = matches!(query.sort, Sort::Relevance | Sort::Newest);
+        if !query.has_filters() && newest_first && !db.reference() {
+            return fitting_text_search(db, query, target, words).await;
+        }
+    }
     let plain = query.manufacturers.is_empty()
         && query.min_price.is_none()
         && query.max_price.is_none()
@@ -482,6 +488,32 @@ async fn text_search(
     };
     let hits = engine::candidates_with_ids(db, &word_ids, None).await?;
     merge(&mut matches, hits);
+    let manufacturers = facets_of(db, query, &matches).await?;
+    ranked_page(db, query, Some(words), matches, manufacturers).await
+}
+
+/// A search among the parts that fit `target`, in best-match or newest order, with no other
+/// filter: like [`candidates`] with the vehicle, but when more of the newest [`SCAN_CAP`] word
+/// matches fit than are counted, the page is made from their ids alone, as a broad search's
+/// is ([`broad_page`]), instead of reading a thousand rows.
+async fn fitting_text_search(
+    db: &mut Db<'_>,
+    query: &CatalogueQuery,
+    target: &crate::fitment::Target,
+    words: &mut SearchWords,
+) -> sqlx::Result<CatalogueResults> {
+    let mut matches = engine::key_hits(db, query, words, &[]).await?;
+    if !number_found(words, &matches) {
+        if let Some((word_query, _)) = word_matches(db, words).await? {
+            let ids = engine::newest_word_ids(db, &word_query, &[], SCAN_CAP).await?;
+            let fit = fitset::fitting(db, target).await?.keep(&ids, &[]);
+            if fit.len() as i64 > COUNT_CAP {
+                return broad_page(db, query, words, &word_query, fit, matches).await;
+            }
+            let hits = passing(db, query, &fit).await?;
+            merge(&mut matches, hits);
+        }
+    }
     let manufacturers = facets_of(db, query, &matches).await?;
     ranked_page(db, query, Some(words), matches, manufacturers).await
 }

@@ -44,7 +44,7 @@ async fn plan_of(pool: &DbPool, mut q: QueryBuilder<'_, Db>) -> Vec<String> {
 /// Why a plan reads a whole table, or `None`.
 fn reads_a_whole_table(plan: &[String]) -> Option<&String> {
     plan.iter().find(|step| {
-        let step = step.trim_start_matches(|c: char| c == ' ' || c == '-' || c == '>');
+        let step = step.trim_start_matches([' ', '-', '>']);
         step.starts_with("Seq Scan") || (step.starts_with("SCAN") && !step.contains("INDEX"))
     })
 }

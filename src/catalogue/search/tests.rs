@@ -798,6 +798,45 @@ async fn fits_only_shows_exactly_the_parts_that_fit() {
         assert!(fast.more && fast.total == COUNT_CAP, "{}", fast.total);
         assert_eq!(fast, rows, "page {page}");
     }
+    // A search that more fit than are counted pages from the ids alone, as from the rows.
+    let names: Vec<String> = sqlx::query_scalar(
+        "SELECT name || ' ' || manufacturer FROM parts WHERE universal = 1 AND archived = 0",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for name in &names {
+        for word in name.split_whitespace() {
+            *seen.entry(word.to_lowercase()).or_default() += 1;
+        }
+    }
+    let mut common: Vec<(usize, String)> = seen.into_iter().map(|(w, n)| (n, w)).collect();
+    common.sort_unstable_by(|a, b| b.cmp(a));
+    let mut broad_searches = 0;
+    for (_, word) in common.iter().take(3) {
+        for sort in [Sort::Relevance, Sort::Newest] {
+            let searched = CatalogueQuery {
+                q: word.clone(),
+                sort,
+                page: 1,
+                vehicle: broad.vehicle.clone(),
+                ..CatalogueQuery::default()
+            };
+            for page in [1, 2, 50] {
+                let fast = search(&pool, &searched.at_page(page)).await.unwrap();
+                let rows = search_by_rows(&pool, &searched.at_page(page))
+                    .await
+                    .unwrap();
+                assert_eq!(fast, rows, "{word} by {sort:?}, page {page}");
+                broad_searches += usize::from(fast.more && page == 1);
+            }
+        }
+    }
+    assert!(
+        broad_searches >= 2,
+        "only {broad_searches} searches were broad"
+    );
     let shown = search(&pool, &broad).await.unwrap();
     let archived: Vec<i64> = sqlx::query_scalar("SELECT id FROM parts WHERE archived = 1")
         .fetch_all(&pool)
