@@ -429,15 +429,16 @@ def fmt_ms(v):
     return f"{v:.1f}" if v < 100 else f"{v:.0f}"
 
 
-def run_line(args, engine):
+def run_line(args, engine, checkouts=True):
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
                             cwd=ROOT).stdout.strip()
     dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
                            text=True, cwd=ROOT).stdout.strip()
     return (f"Run {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} by `bench/run.sh` "
             f"(commit {commit}{' with uncommitted changes' if dirty else ''}) on {os.cpu_count()} cores; "
-            f"{engine}; release build; wrk for {args.seconds} s per row after a 2 s warm-up; "
-            "checkouts by 1 and 32 threads of logged-in customers (10 per customer: the per-minute limit).")
+            f"{engine}; release build; wrk for {args.seconds} s per row after a 2 s warm-up"
+            + ("; checkouts by 1 and 32 threads of logged-in customers (10 per customer: the "
+               "per-minute limit)." if checkouts else "."))
 
 
 def size_sections(results, heading="##"):
@@ -501,7 +502,8 @@ def write_only(results, args):
     engine = "PostgreSQL" if PG_SERVER else "SQLite"
     begin, end = f"<!-- only {engine}: begin -->", f"<!-- only {engine}: end -->"
     block = "\n".join([begin, f"## Re-measured on {engine}: rows matching `{args.only}`", "",
-                       run_line(args, engine + (" (the build with `--features postgres`)" if PG_SERVER else "")),
+                       run_line(args, engine + (" (the build with `--features postgres`)" if PG_SERVER else ""),
+                                checkouts=False),
                        "These rows were run alone, after the full run above; they replace its numbers "
                        "for the same rows.", ""] + size_sections(results, "###") + [end])
     if begin in text and end in text:

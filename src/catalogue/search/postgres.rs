@@ -273,18 +273,30 @@ pub async fn word_hits(
     .await
 }
 
-/// The ids of the newest `COUNT_CAP + 1` parts matching a word query, newest first.
+/// The ids of the newest `COUNT_CAP + 1` parts matching a word query, newest first (see
+/// [`newest_in_windows`]).
+pub async fn newest_word_matches(db: &mut Db<'_>, wq: &WordQuery) -> sqlx::Result<Vec<i64>> {
+    let Some(tsq) = wq.tsquery(db).await? else {
+        return Ok(Vec::new());
+    };
+    newest_in_windows(db, tsq, &[], COUNT_CAP + 1).await
+}
+
+/// The ids of the newest `wanted` listed parts matching the `tsquery` `tsq` and by one of
+/// `makers` (any maker if none), newest first.
 ///
 /// The word index (GIN) gives a word's matches in no useful order: asked for the newest
 /// thousand of a word that 100,000 parts have, PostgreSQL reads every match's row to sort
 /// them. So the newest parts are searched first: the newest [`FIRST_WINDOW`] ids, then a
 /// window as wide as the matches found so far say is needed (with a margin), then all parts.
-/// A common word is done in the first window; a rare one costs two or three lookups of a
-/// short list.
-pub async fn newest_word_matches(db: &mut Db<'_>, wq: &WordQuery) -> sqlx::Result<Vec<i64>> {
-    let Some(tsq) = wq.tsquery(db).await? else {
-        return Ok(Vec::new());
-    };
+/// A common word is done in the first window or two; a rare one costs two or three lookups of
+/// a short list.
+async fn newest_in_windows(
+    db: &mut Db<'_>,
+    tsq: &str,
+    makers: &[String],
+    wanted: i64,
+) -> sqlx::Result<Vec<i64>> {
     let newest: Option<i64> = sqlx::query_scalar("SELECT max(id) FROM parts")
         .fetch_one(db.pool)
         .await?;
@@ -298,36 +310,37 @@ pub async fn newest_word_matches(db: &mut Db<'_>, wq: &WordQuery) -> sqlx::Resul
                     "{prefix}SELECT p.id, p.name FROM parts p WHERE p.archived = 0"
                 ));
                 push_words_match(&mut q, tsq);
+                push_maker_filter(&mut q, makers);
                 if let Some(floor) = floor {
                     q.push(" AND p.id > ").push_bind(floor);
                 }
-                q.push(format!(" ORDER BY p.id DESC LIMIT {}", COUNT_CAP + 1));
+                q.push(format!(" ORDER BY p.id DESC LIMIT {wanted}"));
                 q
             })
             .await?;
-        if floor.is_none() || rows.len() as i64 > COUNT_CAP {
+        if floor.is_none() || rows.len() as i64 >= wanted {
             let ids = rows.iter().map(|(id, _)| *id).collect();
             db.names.extend(rows);
             return Ok(ids);
         }
-        window = next_window(window, rows.len(), newest).unwrap_or(newest);
+        window = next_window(window, rows.len(), newest, wanted).unwrap_or(newest);
     }
 }
 
 /// The next window after the newest `window` of `newest` ids held `found` matches: wide
-/// enough for `COUNT_CAP + 1` matches at the density seen, with half again as a margin, and at
-/// least four times as wide; or every part (`None`) when the density says the whole index holds
-/// few matches (up to [`FEW_MATCHES`]): then the word index alone is the cheaper way, since a
-/// window cannot save the reading of matches that the planner filters one by one.
-fn next_window(window: i64, found: usize, newest: i64) -> Option<i64> {
+/// enough for `wanted` matches at the density seen, with half again as a margin, and at least
+/// four times as wide; or every part (`None`) when the density says the whole index holds few
+/// matches (up to [`FEW_MATCHES`], or `wanted`): then the word index alone is the cheaper way,
+/// since a window cannot save the reading of matches that the planner filters one by one.
+fn next_window(window: i64, found: usize, newest: i64, wanted: i64) -> Option<i64> {
     let found = found.max(1) as f64;
-    if found * newest as f64 / window as f64 <= FEW_MATCHES as f64 {
+    if found * newest as f64 / window as f64 <= FEW_MATCHES.max(wanted) as f64 {
         return None;
     }
-    let wanted = (COUNT_CAP + 1) as f64 * 1.5 * window as f64 / found;
+    let wide_enough = wanted as f64 * 1.5 * window as f64 / found;
     Some(
         (window.saturating_mul(4) as f64)
-            .max(wanted)
+            .max(wide_enough)
             .min(i64::MAX as f64 / 2.0) as i64,
     )
 }
@@ -366,16 +379,7 @@ pub async fn newest_word_ids(
     let Some(tsq) = wq.tsquery(db).await? else {
         return Ok(Vec::new());
     };
-    db.scalars(|prefix| {
-        let mut q = QueryBuilder::new(format!(
-            "{prefix}SELECT p.id FROM parts p WHERE p.archived = 0"
-        ));
-        push_words_match(&mut q, tsq);
-        push_maker_filter(&mut q, makers);
-        q.push(format!(" ORDER BY p.id DESC LIMIT {limit}"));
-        q
-    })
-    .await
+    newest_in_windows(db, tsq, makers, limit).await
 }
 
 /// Of `ids` (matches of the search's words, newest first), those whose name has every word,
@@ -419,17 +423,25 @@ mod window_tests {
     fn the_next_window_grows_to_the_density_seen() {
         let (few, window) = (FEW_MATCHES as usize, FIRST_WINDOW);
         // As many matches in the window as make FEW_MATCHES in all: no more windows.
-        assert_eq!(next_window(window, few / 10, window * 10), None);
-        assert_eq!(next_window(window, 0, window * 10), None);
+        let wanted = COUNT_CAP + 1;
+        assert_eq!(next_window(window, few / 10, window * 10, wanted), None);
+        assert_eq!(next_window(window, 0, window * 10, wanted), None);
         // One more, in a catalogue ten times as big: wide enough for COUNT_CAP + 1 matches at
         // this density, with half again as a margin, and at least four times as wide.
         let found = few / 10 + 1;
-        let wanted = ((COUNT_CAP + 1) as f64 * 1.5 * window as f64 / found as f64) as i64;
+        let wide = ((COUNT_CAP + 1) as f64 * 1.5 * window as f64 / found as f64) as i64;
         assert_eq!(
-            next_window(window, found, window * 10),
-            Some(wanted.max(window * 4))
+            next_window(window, found, window * 10, wanted),
+            Some(wide.max(window * 4))
         );
-        assert_eq!(next_window(50_000, 1000, 10_000_000), Some(200_000));
-        assert!(next_window(10, 9, i64::MAX / 2).unwrap() > 0);
+        assert_eq!(next_window(50_000, 1000, 10_000_000, wanted), Some(200_000));
+        // Twenty thousand wanted (a filtered search's scan): as wide again for them, and no
+        // window when the whole index holds fewer than that.
+        assert_eq!(
+            next_window(50_000, 1000, 10_000_000, 20_000),
+            Some(1_500_000)
+        );
+        assert_eq!(next_window(50_000, 99, 10_000_000, 20_000), None);
+        assert!(next_window(10, 9, i64::MAX / 2, wanted).unwrap() > 0);
     }
 }
