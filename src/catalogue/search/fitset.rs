@@ -12,7 +12,10 @@
 //! At most [`MAX_IDS`] ids are kept in all (about 12 MB), the least recently used set going
 //! first.
 
-use super::engine::Db;
+#[cfg(feature = "postgres")]
+use super::postgres::Db;
+#[cfg(not(feature = "postgres"))]
+use super::sqlite::Db;
 use crate::fitment::Target;
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
