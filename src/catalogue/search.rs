@@ -45,7 +45,7 @@ use engine::{Db, WordQuery};
 use filters::{has_row_filters, push_fitment_match, push_maker_filter, push_row_filters};
 use matches::{
     facet_counts, merge, number_found, order, order_broad, page_ids, pages_for, Candidate,
-    CANDIDATE_COLUMNS_WITHOUT_KEY, SCAN_CAP,
+    CANDIDATE_COLUMNS_WITHOUT_KEY,
 };
 use sqlx::QueryBuilder;
 use std::collections::HashMap;
@@ -299,18 +299,16 @@ async fn passing(
         let take = if filtered { short.max(CHUNK) } else { short };
         let (chunk, after) = rest.split_at(take.min(rest.len()));
         rest = after;
-        let mut rows = engine::candidates_with_ids(db, chunk, Some(&others)).await?;
-        rows.sort_unstable_by_key(|c| std::cmp::Reverse(c.id));
-        found.extend(rows);
+        found.extend(newest_first(db, chunk, Some(&others)).await?);
     }
     found.truncate(wanted);
     Ok(found)
 }
 
 /// The word matches of `word_query` that fit `target` and pass the other filters (makers only
-/// if `makers` is given), newest first, at most `COUNT_CAP + 1`: of the newest [`SCAN_CAP`]
-/// matches (from the word index alone), those in the vehicle's set ([`fitset`]), whose rows
-/// are then read for the price and stock.
+/// if `makers` is given), newest first, at most `COUNT_CAP + 1`: every part that fits (from
+/// memory, [`fitset`]) is looked at, not only those among the newest word matches, so a
+/// vehicle few parts fit finds them all however many other parts have the words.
 async fn fitting_word_hits(
     db: &mut Db<'_>,
     query: &CatalogueQuery,
@@ -318,9 +316,28 @@ async fn fitting_word_hits(
     word_query: &WordQuery,
     makers: &[String],
 ) -> sqlx::Result<Vec<Candidate>> {
-    let ids = engine::newest_word_ids(db, word_query, makers, SCAN_CAP).await?;
-    let fit = fitset::fitting(db, target).await?.keep(&ids, makers);
-    passing(db, query, &fit).await
+    let fitting = fitset::fitting(db, target).await?.newest(makers);
+    let others = CatalogueQuery {
+        vehicle: None,
+        manufacturers: Vec::new(),
+        ..query.clone()
+    };
+    let filters = has_row_filters(&others).then_some(&others);
+    let wanted = COUNT_CAP as usize + 1;
+    let ids = engine::fitting_word_ids(db, word_query, makers, &fitting, filters, wanted).await?;
+    newest_first(db, &ids, None).await
+}
+
+/// The listed parts with these ids (that pass `filters`' price and stock conditions, if
+/// given), as candidates, newest first.
+async fn newest_first(
+    db: &mut Db<'_>,
+    ids: &[i64],
+    filters: Option<&CatalogueQuery>,
+) -> sqlx::Result<Vec<Candidate>> {
+    let mut rows = engine::candidates_with_ids(db, ids, filters).await?;
+    rows.sort_unstable_by_key(|c| std::cmp::Reverse(c.id));
+    Ok(rows)
 }
 
 /// The ids of the newest `COUNT_CAP + 1` listed parts that fit `query.vehicle` and pass the
@@ -493,9 +510,9 @@ async fn text_search(
 }
 
 /// A search among the parts that fit `target`, in best-match or newest order, with no other
-/// filter: like [`candidates`] with the vehicle, but when more of the newest [`SCAN_CAP`] word
-/// matches fit than are counted, the page is made from their ids alone, as a broad search's
-/// is ([`broad_page`]), instead of reading a thousand rows.
+/// filter: like [`candidates`] with the vehicle, but when more word matches fit than are
+/// counted, the page is made from their ids alone, as a broad search's is ([`broad_page`]),
+/// instead of reading a thousand rows.
 async fn fitting_text_search(
     db: &mut Db<'_>,
     query: &CatalogueQuery,
@@ -505,12 +522,14 @@ async fn fitting_text_search(
     let mut matches = engine::key_hits(db, query, words, &[]).await?;
     if !number_found(words, &matches) {
         if let Some((word_query, _)) = word_matches(db, words).await? {
-            let ids = engine::newest_word_ids(db, &word_query, &[], SCAN_CAP).await?;
-            let fit = fitset::fitting(db, target).await?.keep(&ids, &[]);
+            let fitting = fitset::fitting(db, target).await?.newest(&[]);
+            let wanted = COUNT_CAP as usize + 1;
+            let fit =
+                engine::fitting_word_ids(db, &word_query, &[], &fitting, None, wanted).await?;
             if fit.len() as i64 > COUNT_CAP {
                 return broad_page(db, query, words, &word_query, fit, matches).await;
             }
-            let hits = passing(db, query, &fit).await?;
+            let hits = newest_first(db, &fit, None).await?;
             merge(&mut matches, hits);
         }
     }

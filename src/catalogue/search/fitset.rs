@@ -7,8 +7,11 @@
 //! model year (and engine size, when known), each with its maker; the universal parts are one
 //! more set, shared by every vehicle. Sets are kept under the catalogue's generation
 //! (`catalogue_generation`, migrations `0014` on SQLite, `0011` on PostgreSQL), which triggers
-//! change whenever a fitment row, or a part's listing, universal mark or maker changes; every
-//! request reads it (one row), so a change made through any server is seen at once by all.
+//! change whenever a part's listing, universal mark or maker changes, and a vehicle's set also
+//! under its model's generation (`model_generation`, `0015` and `0012`), which triggers change
+//! whenever a fitment row for the model is added, changed or removed, so one supplier's
+//! fitment rows make only the sets of the models they name be read again. Every request reads
+//! both (one row each), so a change made through any server is seen at once by all.
 //! At most [`MAX_IDS`] ids are kept in all (about 12 MB), the least recently used set going
 //! first.
 
@@ -60,11 +63,6 @@ impl IdSet {
         (!makers.is_empty()).then(|| self.makers.iter().map(|m| makers.contains(m)).collect())
     }
 
-    /// The position of `id`, if the set has it.
-    fn position(&self, id: i64) -> Option<usize> {
-        self.ids.binary_search_by(|probe| id.cmp(probe)).ok()
-    }
-
     fn passes(&self, at: usize, chosen: &Option<Vec<bool>>) -> bool {
         chosen.as_ref().is_none_or(|c| c[self.maker[at] as usize])
     }
@@ -78,21 +76,6 @@ pub struct Fitting {
 }
 
 impl Fitting {
-    /// Of `ids`, those that fit and are by one of `makers` (any maker if none), in the same
-    /// order.
-    pub fn keep(&self, ids: &[i64], makers: &[String]) -> Vec<i64> {
-        let sets = [&self.vehicle, &self.universal];
-        let chosen = sets.map(|s| s.chosen(makers));
-        ids.iter()
-            .copied()
-            .filter(|&id| {
-                sets.iter()
-                    .zip(&chosen)
-                    .any(|(set, chosen)| set.position(id).is_some_and(|at| set.passes(at, chosen)))
-            })
-            .collect()
-    }
-
     /// The fitting parts by one of `makers` (any maker if none), newest first.
     pub fn newest(&self, makers: &[String]) -> Vec<i64> {
         let pick = |set: &IdSet| -> Vec<i64> {
@@ -132,12 +115,29 @@ impl Fitting {
     }
 }
 
-/// What a set is kept under: the catalogue's generation, and the vehicle (or none: the
-/// universal parts).
+/// What a set is kept under: the catalogue's generation, the vehicle (or none: the universal
+/// parts) and its model's generation (0 for the universal parts).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 struct Key {
     generation: i64,
     vehicle: Option<(i64, i64, Option<i64>)>,
+    model_generation: i64,
+}
+
+impl Key {
+    /// Whether a set kept under `self` is known to be out of date once `now` is asked for:
+    /// a set of the same model (and catalogue generation) under another model generation.
+    /// (Sets of another catalogue generation go as the least recently used: several databases
+    /// may share this process, as the tests' do.)
+    fn outdated_by(&self, now: &Key) -> bool {
+        let same_model = matches!(
+            (self.vehicle, now.vehicle),
+            (Some(a), Some(b)) if a.0 == b.0
+        );
+        same_model
+            && self.generation == now.generation
+            && self.model_generation != now.model_generation
+    }
 }
 
 struct Slot {
@@ -165,13 +165,27 @@ pub async fn fitting(db: &mut Db<'_>, target: &Target) -> sqlx::Result<Fitting> 
         .first()
         .copied()
         .unwrap_or_default();
+    let model_generation: i64 = db
+        .scalars(|prefix| {
+            let mut q = sqlx::QueryBuilder::new(format!(
+                "{prefix}SELECT value FROM model_generation WHERE model_id = "
+            ));
+            q.push_bind(target.model_id);
+            q
+        })
+        .await?
+        .first()
+        .copied()
+        .unwrap_or_default();
     let vehicle_key = Key {
         generation,
         vehicle: Some((target.model_id, target.year, target.liters_x10)),
+        model_generation,
     };
     let universal_key = Key {
         generation,
         vehicle: None,
+        model_generation: 0,
     };
     Ok(Fitting {
         vehicle: kept(db, vehicle_key, target).await?,
@@ -189,8 +203,7 @@ async fn kept(db: &mut Db<'_>, key: Key, target: &Target) -> sqlx::Result<Arc<Id
         let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
         cache.clock += 1;
         let used = cache.clock;
-        // Sets of another generation are never asked for again.
-        cache.slots.retain(|k, _| k.generation == key.generation);
+        cache.slots.retain(|k, _| !k.outdated_by(&key));
         let slot = cache.slots.entry(key).or_insert_with(|| Slot {
             set: Arc::new(OnceCell::new()),
             used,
@@ -290,13 +303,11 @@ mod tests {
         assert_eq!(fitting.newest(&["Bosch".into()]), vec![9, 5]);
         assert_eq!(fitting.newest(&["ATE".into(), "NGK".into()]), vec![7, 3, 1]);
         assert!(fitting.newest(&["Febi".into()]).is_empty());
-        assert_eq!(fitting.keep(&[10, 9, 8, 7, 3, 2], &[]), vec![9, 7, 3]);
-        assert_eq!(fitting.keep(&[9, 7, 3, 1], &["ATE".into()]), vec![3, 1]);
         let empty = Fitting {
             vehicle: set(&[]),
             universal: set(&[]),
         };
-        assert!(empty.newest(&[]).is_empty() && empty.keep(&[1, 2], &[]).is_empty());
+        assert!(empty.newest(&[]).is_empty());
     }
 
     #[test]
@@ -305,6 +316,7 @@ mod tests {
         let key = |n: i64| Key {
             generation: 1,
             vehicle: Some((n, 2020, None)),
+            model_generation: 0,
         };
         for n in 0..3 {
             let cell = OnceCell::new();
@@ -325,5 +337,101 @@ mod tests {
         // Two halves fit: the one used longest ago (1) went.
         assert!(cache.slots.contains_key(&key(0)) && cache.slots.contains_key(&key(2)));
         assert_eq!(cache.slots.len(), 2);
+    }
+
+    /// A fitment row added, moved or removed makes its model's sets be read again, and no
+    /// other vehicle's: the sets of another model and the universal parts stay as they were.
+    #[tokio::test]
+    async fn a_fitment_change_reads_again_only_its_models_sets() {
+        use crate::demo::generate::{self, GenerateOptions};
+        let (dir, url) = generate::test_database("fitset-models").await;
+        generate::run(&GenerateOptions {
+            parts: 400,
+            suppliers: 3,
+            customers: 1,
+            seed: 5,
+            database_url: url.clone(),
+        })
+        .await
+        .unwrap();
+        let pool = crate::server::db::connect(&url).await.unwrap();
+        let models: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT model_id, MIN(year_from) FROM fitments GROUP BY model_id \
+             ORDER BY COUNT(*) DESC, model_id LIMIT 2",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        let [a, b] = [models[0], models[1]].map(|(model_id, year)| Target {
+            model_id,
+            year,
+            liters_x10: None,
+        });
+        let mut db = Db::new(&pool);
+        let a1 = fitting(&mut db, &a).await.unwrap();
+        let b1 = fitting(&mut db, &b).await.unwrap();
+        let again = fitting(&mut db, &a).await.unwrap();
+        assert!(
+            Arc::ptr_eq(&a1.vehicle, &again.vehicle),
+            "kept, not read again"
+        );
+
+        // A part that does not fit model a yet gets a fitment row for it.
+        let part: i64 = sqlx::query_scalar(
+            "SELECT id FROM parts WHERE archived = 0 AND universal = 0 AND id NOT IN \
+             (SELECT part_id FROM fitments WHERE model_id = $1) ORDER BY id LIMIT 1",
+        )
+        .bind(a.model_id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert!(!a1.newest(&[]).contains(&part));
+        sqlx::query(
+            "INSERT INTO fitments (part_id, model_id, year_from, year_to, position, quantity, \
+             body, drive, built_from, built_to, note) \
+             VALUES ($1, $2, $3, $3, 'any', 1, '', '', '', '', '')",
+        )
+        .bind(part)
+        .bind(a.model_id)
+        .bind(a.year)
+        .execute(&pool)
+        .await
+        .unwrap();
+        let a2 = fitting(&mut db, &a).await.unwrap();
+        let b2 = fitting(&mut db, &b).await.unwrap();
+        assert!(a2.newest(&[]).contains(&part), "model a's set read again");
+        assert!(Arc::ptr_eq(&b1.vehicle, &b2.vehicle), "model b's set kept");
+        assert!(
+            Arc::ptr_eq(&a1.universal, &a2.universal),
+            "universal set kept"
+        );
+
+        // Moved to model b: both models' sets are read again.
+        sqlx::query("UPDATE fitments SET model_id = $1, year_from = $2, year_to = $2 WHERE part_id = $3 AND model_id = $4")
+            .bind(b.model_id)
+            .bind(b.year)
+            .bind(part)
+            .bind(a.model_id)
+            .execute(&pool)
+            .await
+            .unwrap();
+        let a3 = fitting(&mut db, &a).await.unwrap();
+        let b3 = fitting(&mut db, &b).await.unwrap();
+        assert!(!a3.newest(&[]).contains(&part));
+        assert!(b3.newest(&[]).contains(&part));
+
+        // Removed: model b's set is read again without it; model a's is kept.
+        sqlx::query("DELETE FROM fitments WHERE part_id = $1 AND model_id = $2")
+            .bind(part)
+            .bind(b.model_id)
+            .execute(&pool)
+            .await
+            .unwrap();
+        let a4 = fitting(&mut db, &a).await.unwrap();
+        let b4 = fitting(&mut db, &b).await.unwrap();
+        assert!(Arc::ptr_eq(&a3.vehicle, &a4.vehicle));
+        assert!(!b4.newest(&[]).contains(&part));
+        pool.close().await;
+        std::fs::remove_dir_all(&dir).ok();
     }
 }

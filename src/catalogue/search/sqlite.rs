@@ -257,8 +257,9 @@ pub async fn key_hits(
 }
 
 /// The word matches of `words_expr` that pass the filters (makers only if `makers` is given),
-/// newest first, at most `COUNT_CAP + 1`; with a price, stock or vehicle filter, only among the newest
-/// [`SCAN_CAP`] word matches.
+/// newest first, at most `COUNT_CAP + 1`; with a price or stock filter and no vehicle, only among
+/// the newest [`SCAN_CAP`] word matches. With a vehicle this is the tests' reference for
+/// [`fitting_word_ids`].
 pub async fn word_hits(
     db: &mut Db<'_>,
     query: &CatalogueQuery,
@@ -269,8 +270,9 @@ pub async fn word_hits(
         Some(m) => format!("({words_expr}) AND {m}"),
         None => words_expr.clone(),
     };
-    // With a price, stock or vehicle filter, look at no more than the newest SCAN_CAP word matches.
-    let filtered = has_row_filters(query);
+    // With a price or stock filter, look at no more than the newest SCAN_CAP word matches;
+    // the parts that fit a vehicle are all looked at.
+    let filtered = has_row_filters(query) && query.vehicle.is_none();
     let floor: Option<i64> = if filtered {
         db.scalars(|prefix| {
             let mut q = QueryBuilder::new(format!(
@@ -344,28 +346,73 @@ pub async fn candidates_with_ids(
     .await
 }
 
-/// The ids of the newest `limit` parts matching a word-index query (narrowed to `makers`' name
-/// words, a superset of their parts), newest first, from the index alone.
-pub async fn newest_word_ids(
+/// How many word matches [`fitting_word_ids`] reads from the index first (each later page is
+/// twice the one before); small in the tests, whose catalogues are small, so that their
+/// searches go through several pages as a big catalogue's do.
+const FIRST_WORD_PAGE: i64 = if cfg!(test) { 40 } else { SCAN_CAP };
+
+/// Of `ids` (the parts that fit a vehicle, by one of `makers` if any are given; newest first),
+/// the newest `wanted` that match a word-index query and pass `filters`' price and stock
+/// conditions (if given), newest first. The index's matches (narrowed to `makers`' name words)
+/// are read newest first a page at a time ([`FIRST_WORD_PAGE`], then twice as many each
+/// time), until enough are kept; only the kept ones
+/// are read from the table, and only when there is a price or stock condition to check.
+pub async fn fitting_word_ids(
     db: &mut Db<'_>,
     expr: &WordQuery,
     makers: &[String],
-    limit: i64,
+    ids: &[i64],
+    filters: Option<&CatalogueQuery>,
+    wanted: usize,
 ) -> sqlx::Result<Vec<i64>> {
     let expr = match makers_expr(makers) {
         Some(m) => format!("({expr}) AND {m}"),
         None => expr.clone(),
     };
-    db.packed(|prefix| {
-        let mut q = QueryBuilder::new(format!(
-            "{prefix}SELECT json_group_array(rowid) FROM (SELECT rowid FROM parts_words \
-             WHERE parts_words MATCH "
-        ));
-        q.push_bind(expr.as_str())
-            .push(format!(" ORDER BY rowid DESC LIMIT {limit})"));
-        q
-    })
-    .await
+    let mut found: Vec<i64> = Vec::new();
+    let mut before: Option<i64> = None;
+    let mut size = FIRST_WORD_PAGE;
+    while found.len() < wanted && !ids.is_empty() {
+        let page: Vec<i64> = db
+            .packed(|prefix| {
+                let mut q = QueryBuilder::new(format!(
+                    "{prefix}SELECT json_group_array(rowid) FROM (SELECT rowid FROM parts_words \
+                     WHERE parts_words MATCH "
+                ));
+                q.push_bind(expr.as_str());
+                if let Some(before) = before {
+                    q.push(" AND rowid < ").push_bind(before);
+                }
+                q.push(format!(" ORDER BY rowid DESC LIMIT {size})"));
+                q
+            })
+            .await?;
+        // `ids` is newest first: a match is kept when the descending search finds it.
+        let kept: Vec<i64> = page
+            .iter()
+            .copied()
+            .filter(|id| ids.binary_search_by(|x| id.cmp(x)).is_ok())
+            .collect();
+        match filters {
+            Some(filters) if !kept.is_empty() => {
+                let mut passed: Vec<i64> = candidates_with_ids(db, &kept, Some(filters))
+                    .await?
+                    .into_iter()
+                    .map(|c| c.id)
+                    .collect();
+                passed.sort_unstable_by(|a, b| b.cmp(a));
+                found.extend(passed);
+            }
+            _ => found.extend(kept),
+        }
+        if (page.len() as i64) < size {
+            break;
+        }
+        before = page.last().copied();
+        size = size.saturating_mul(2);
+    }
+    found.truncate(wanted);
+    Ok(found)
 }
 
 /// Of `ids` (matches of `expr`, newest first), those whose name has every word, as

@@ -423,7 +423,12 @@ mod tests {
         .unwrap();
         source.close().await;
         std::fs::remove_dir_all(&dir).ok();
-        let left = ["catalogue_generation", "catalogue_makers", "tower_sessions"];
+        let left = [
+            "catalogue_generation",
+            "catalogue_makers",
+            "model_generation",
+            "tower_sessions",
+        ];
         for table in tables {
             assert!(
                 TABLES.iter().any(|t| t.name == table)
