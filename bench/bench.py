@@ -468,6 +468,21 @@ def pg_block(text):
     return ""
 
 
+def splice(out, text, begin, end, block):
+    """Writes `text` to `out` with `block` in place of the part from marker `begin` to marker
+    `end` (or, without those markers, before the asset sizes, else at the end); the file as it
+    was is kept as bench/results.previous.md."""
+    if begin in text and end in text:
+        text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
+    elif "\n## Assets" in text:
+        text = text.replace("\n## Assets", "\n" + block + "\n\n## Assets", 1)
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    if out.exists():
+        shutil.copyfile(out, ROOT / "bench/results.previous.md")
+    out.write_text(text)
+
+
 def write_postgres(results, args):
     """Puts this run's sections into bench/results.md in place of the PostgreSQL ones there
     (before the asset sizes), leaving the SQLite sections as they are."""
@@ -481,16 +496,7 @@ def write_postgres(results, args):
                                       "each run's database read into it first (`pg_prewarm`); "
                                       "the build with `--features postgres`"), ""]
                       + size_sections(results, "###") + [PG_END])
-    old = pg_block(text)
-    if old:
-        text = text.replace(old, block)
-    elif "\n## Assets" in text:
-        text = text.replace("\n## Assets", "\n" + block + "\n\n## Assets", 1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    if out.exists():
-        shutil.copyfile(out, ROOT / "bench/results.previous.md")
-    out.write_text(text)
+    splice(out, text, PG_BEGIN, PG_END, block)
     say(f"wrote the PostgreSQL sections of {out}")
 
 
@@ -506,15 +512,7 @@ def write_only(results, args):
                                 checkouts=False),
                        "These rows were run alone, after the full run above; they replace its numbers "
                        "for the same rows.", ""] + size_sections(results, "###") + [end])
-    if begin in text and end in text:
-        text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
-    elif "\n## Assets" in text:
-        text = text.replace("\n## Assets", "\n" + block + "\n\n## Assets", 1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    if out.exists():
-        shutil.copyfile(out, ROOT / "bench/results.previous.md")
-    out.write_text(text)
+    splice(out, text, begin, end, block)
     say(f"wrote the re-measured rows into {out}")
 
 

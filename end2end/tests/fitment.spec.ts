@@ -54,6 +54,22 @@ test("a supplier adds fitment; a customer sees the answer, picks the engine and 
   await expect(rows).toContainText("Honda Civic");
   await expect(rows).toContainText("2012–2015");
   await expect(rows).toContainText("1.8 L");
+  // The form starts afresh for the next row.
+  await expect(page.getByLabel("First model year")).toHaveValue("");
+  await expect(page.getByLabel("Per vehicle")).toHaveValue("1");
+
+  // Many rows at once, and an OEM number: each form empties after its add.
+  await page.getByText("Add many at once: paste rows or a CSV file").click();
+  await page.getByLabel("Rows").fill("Honda,Accord,2013,2017,,rear,2");
+  await page.getByRole("button", { name: "Add these rows" }).click();
+  await expect(page.getByTestId("bulk-added")).toHaveText("1 row added.");
+  await expect(rows).toContainText("Honda Accord");
+  await expect(page.getByLabel("Rows")).toHaveValue("");
+  await page.getByLabel("Whose number").fill("Honda");
+  await page.getByLabel("Number as printed").fill("45022-TR0-A00");
+  await page.getByRole("button", { name: "Add number" }).click();
+  await expect(page.getByTestId("part-numbers")).toContainText("45022-TR0-A00");
+  await expect(page.getByLabel("Number as printed")).toHaveValue("");
 
   // A customer (a fresh browser) with a 2014 Civic, engine not known yet.
   const customer = await browser.newPage();

@@ -7,12 +7,13 @@ use super::{
         fitment_answer, fitment_editor, AddFitment, AddFitmentsBulk, AddPartNumber, RemoveFitment,
         RemovePartNumber, SetPartUniversal,
     },
-    Drive, FitKind, FitmentOverview, FitmentRow, Position,
+    Drive, FitAnswer, FitKind, FitmentOverview, FitmentRow, Position,
 };
 use crate::{
+    error::AppError,
     ui::{
-        form::{action_error, Control, Field, SubmitButton},
-        use_route_id, ByIdPage, ErrorNotice, PostErrorNotice,
+        form::{action_error, cleared_on_success, Control, Field, SubmitButton},
+        use_route_id, ByIdPage, ErrorNotice, PostErrorNotice, RouteId,
     },
     vehicles::context::use_vehicle,
 };
@@ -36,6 +37,13 @@ pub fn FitmentEditorPage() -> impl IntoView {
     let add_number = ServerAction::<AddPartNumber>::new();
     let bulk = ServerAction::<AddFitmentsBulk>::new();
     let remove_number = ServerAction::<RemovePartNumber>::new();
+    // The add forms start empty again after each add (the editor below is drawn again when its
+    // data reloads, so the references are made here).
+    let forms = AddForms {
+        fitment: cleared_on_success(add),
+        bulk: cleared_on_success(bulk),
+        number: cleared_on_success(add_number),
+    };
     let id = use_route_id();
     let editor = Resource::new(
         move || {
@@ -58,9 +66,9 @@ pub fn FitmentEditorPage() -> impl IntoView {
         let numbers = editor.numbers.clone();
         let part = editor.part;
         view! {
-            <Editor editor add remove universal />
-            <BulkForm part bulk />
-            <Numbers part numbers add=add_number remove=remove_number />
+            <Editor editor add remove universal form=forms.fitment />
+            <BulkForm part bulk form=forms.bulk />
+            <Numbers part numbers add=add_number remove=remove_number form=forms.number />
         }
     };
     view! {
@@ -77,12 +85,21 @@ pub fn FitmentEditorPage() -> impl IntoView {
     }
 }
 
+/// The editor's three add forms, each emptied after a successful add.
+#[derive(Clone, Copy)]
+struct AddForms {
+    fitment: NodeRef<leptos::html::Form>,
+    bulk: NodeRef<leptos::html::Form>,
+    number: NodeRef<leptos::html::Form>,
+}
+
 #[component]
 fn Editor(
     editor: FitmentOverview,
     add: ServerAction<AddFitment>,
     remove: ServerAction<RemoveFitment>,
     universal: ServerAction<SetPartUniversal>,
+    form: NodeRef<leptos::html::Form>,
 ) -> impl IntoView {
     let FitmentOverview {
         part,
@@ -141,14 +158,18 @@ fn Editor(
             </select>
             <button type="submit" class="btn btn-ghost picker-next">"Show its models"</button>
         </Form>
-        {make.map(|_| view! { <AddForm part models add /> })}
+        {make.map(|_| view! { <AddForm part models add form /> })}
     }
 }
 
 /// Many fitments at once: rows pasted from a spreadsheet or a CSV file, all or nothing, each
 /// refused row named by its line.
 #[component]
-fn BulkForm(part: i64, bulk: ServerAction<AddFitmentsBulk>) -> impl IntoView {
+fn BulkForm(
+    part: i64,
+    bulk: ServerAction<AddFitmentsBulk>,
+    form: NodeRef<leptos::html::Form>,
+) -> impl IntoView {
     let errors = action_error(bulk);
     let added = move || {
         bulk.value().get().and_then(Result::ok).map(|n| {
@@ -171,7 +192,7 @@ fn BulkForm(part: i64, bulk: ServerAction<AddFitmentsBulk>) -> impl IntoView {
 Honda,Accord,2013,2017,,rear,2,Not for the Sport trim
 Toyota,Corolla,2014"</pre>
             {added}
-            <ActionForm action=bulk attr:class="form" attr:data-testid="fitment-bulk-form">
+            <ActionForm action=bulk node_ref=form attr:class="form" attr:data-testid="fitment-bulk-form">
                 <input type="hidden" name="part" value=part.to_string() />
                 <Field name="rows" label="Rows" control=Control::TextArea(8) maxlength=200000 errors />
                 <SubmitButton pending=bulk.pending() label="Add these rows" busy="Adding…" />
@@ -188,6 +209,7 @@ fn Numbers(
     numbers: Vec<crate::parts::numbers::PartNumber>,
     add: ServerAction<AddPartNumber>,
     remove: ServerAction<RemovePartNumber>,
+    form: NodeRef<leptos::html::Form>,
 ) -> impl IntoView {
     use crate::parts::numbers::NumberKind;
     let errors = action_error(add);
@@ -221,7 +243,7 @@ fn Numbers(
             }
             .into_any()
         }}
-        <ActionForm action=add attr:class="form number-form" attr:data-testid="number-add">
+        <ActionForm action=add node_ref=form attr:class="form number-form" attr:data-testid="number-add">
             <input type="hidden" name="part" value=part.to_string() />
             <div class="form-row">
                 <Field name="kind" label="Kind" control=Control::Select(kinds) errors />
@@ -299,6 +321,7 @@ fn AddForm(
     part: i64,
     models: Vec<crate::vehicles::Choice>,
     add: ServerAction<AddFitment>,
+    form: NodeRef<leptos::html::Form>,
 ) -> impl IntoView {
     let errors = action_error(add);
     let models: Vec<(String, String)> = std::iter::once((String::new(), "Choose the model".into()))
@@ -318,7 +341,7 @@ fn AddForm(
         .map(|d| (d.as_str().to_string(), d.label().to_string()))
         .collect();
     view! {
-        <ActionForm action=add attr:class="form fitment-form" attr:data-testid="fitment-add">
+        <ActionForm action=add node_ref=form attr:class="form fitment-form" attr:data-testid="fitment-add">
             <input type="hidden" name="part" value=part.to_string() />
             <Field name="model" label="Model" control=Control::Select(models) errors />
             <div class="form-row">
@@ -347,12 +370,29 @@ fn AddForm(
     }
 }
 
-/// On a part page: whether the part fits the customer's vehicle, and why; with the engine
-/// choice right there when the answer depends on it, or a link to choose a vehicle.
-#[component]
-pub fn PartFit(part: i64) -> impl IntoView {
+/// Whether the part of the route's `:id` fits the customer's vehicle ([`PartFit`] shows it),
+/// loaded again when the vehicle changes. Made with the part's own resource, the two requests
+/// go together, not one after the other; no answer (`None`) for an id that is not a number.
+pub fn fit_answer_of(
+    id: impl Fn() -> RouteId + Copy + Send + Sync + 'static,
+) -> Resource<Result<Option<FitAnswer>, AppError>> {
     let vehicle = use_vehicle();
-    let answer = Resource::new(move || vehicle.changes(), move |_| fitment_answer(part));
+    Resource::new(
+        move || (id(), vehicle.changes()),
+        |(id, _)| async move {
+            match id {
+                RouteId::Number(part) => fitment_answer(part).await,
+                RouteId::Absent | RouteId::Malformed => Ok(None),
+            }
+        },
+    )
+}
+
+/// On a part page: whether the part fits the customer's vehicle, and why ([`fit_answer_of`]);
+/// with the engine choice right there when the answer depends on it, or a link to choose a
+/// vehicle.
+#[component]
+pub fn PartFit(part: i64, answer: Resource<Result<Option<FitAnswer>, AppError>>) -> impl IntoView {
     let here = format!("/parts/{part}");
     view! {
         <Transition fallback=|| ()>

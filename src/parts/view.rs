@@ -6,7 +6,7 @@ use super::{
 use crate::{
     auth::session::use_session,
     cart::view::{AddToCartButton, CartErrorNotice},
-    fitment::view::PartFit,
+    fitment::view::{fit_answer_of, PartFit},
     ui::{use_route_id, ByIdPage},
 };
 use leptos::prelude::*;
@@ -65,18 +65,24 @@ pub fn PartCard(
 #[component]
 pub fn PartPage() -> impl IntoView {
     let session = use_session();
-    let part = Resource::new(use_route_id(), |id| async move {
+    let id = use_route_id();
+    let part = Resource::new(id, |id| async move {
         part_detail(id.or_not_found("No such part.")?).await
     });
+    let fit = fit_answer_of(id);
     let render = move |part| async move {
         let viewer = session.viewer().await;
-        view! { <PartView part viewer /> }
+        view! { <PartView part viewer fit /> }
     };
     view! { <ByIdPage item=part loading="Loading the part…" render /> }
 }
 
 #[component]
-fn PartView(part: PartDetail, viewer: Option<i64>) -> impl IntoView {
+fn PartView(
+    part: PartDetail,
+    viewer: Option<i64>,
+    fit: Resource<Result<Option<crate::fitment::FitAnswer>, crate::error::AppError>>,
+) -> impl IntoView {
     let PartDetail {
         summary: p,
         description,
@@ -135,7 +141,7 @@ fn PartView(part: PartDetail, viewer: Option<i64>) -> impl IntoView {
                     <span class=availability.css_class()>{availability.label()}</span>
                     <span class="muted">{stock_text}</span>
                 </p>
-                <PartFit part=p.id />
+                <PartFit part=p.id answer=fit />
                 <div class="buy-box">
                     <AddToCartButton part_id=p.id stock=p.stock supplier_id=Some(p.supplier_id) viewer picker=true />
                 </div>

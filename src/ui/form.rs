@@ -264,6 +264,26 @@ where
     });
 }
 
+/// A reference for an `<ActionForm node_ref=…>` that empties the form (back to the values it
+/// was drawn with) each time `action` succeeds, so the next entry starts afresh; after an error
+/// the values stay, to be corrected. Make it where the form's page is made, not inside a view
+/// drawn again when the action's data reloads. Without JavaScript the page after a post is
+/// drawn anew, empty.
+pub fn cleared_on_success<S>(action: ServerAction<S>) -> NodeRef<leptos::html::Form>
+where
+    S: ServerFn + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+    S::Error: Clone + Send + Sync + 'static,
+{
+    let form = NodeRef::<leptos::html::Form>::new();
+    on_success(action, move |_| {
+        if let Some(form) = form.get_untracked() {
+            form.reset();
+        }
+    });
+    form
+}
+
 /// The error of the last submission this page made to `action` with JavaScript. A plain form
 /// post's error arrives with the page instead, and [`PostErrorNotice`](super::notice::PostErrorNotice)
 /// shows it once.

@@ -14,17 +14,11 @@ const PW: &str = "correct horse battery";
 
 /// 2012–2015 Honda Civic (1.8 L; 2014 also 2.4 L) and a 2014 Accord.
 async fn vehicles(app: &TestApp) {
-    let head = "year,make,model,liters,cylinders,engine_code\n";
-    let text = format!(
-        "{head}2012,Honda,Civic,1.8,4,R18\n2013,Honda,Civic,1.8,4,R18\n2014,Honda,Civic,1.8,4,R18\n\
-         2014,Honda,Civic,2.4,4,K24\n2015,Honda,Civic,1.8,4,R18\n2014,Honda,Accord,2.4,4,K24W1\n"
-    );
-    use std::io::Write;
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    gz.write_all(text.as_bytes()).unwrap();
-    partwatch::vehicles::db::load_data(&app.pool, &gz.finish().unwrap())
-        .await
-        .unwrap();
+    app.load_vehicles(
+        "2012,Honda,Civic,1.8,4,R18\n2013,Honda,Civic,1.8,4,R18\n2014,Honda,Civic,1.8,4,R18\n\
+         2014,Honda,Civic,2.4,4,K24\n2015,Honda,Civic,1.8,4,R18\n2014,Honda,Accord,2.4,4,K24W1\n",
+    )
+    .await;
 }
 
 async fn scalar(app: &TestApp, sql: &str) -> i64 {

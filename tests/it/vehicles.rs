@@ -12,17 +12,11 @@ use partwatch::vehicles::vin::with_check_digit;
 
 /// A small vehicle table: 2014 Honda Civic (two engines), 2014 Honda Accord, 2003 Accord.
 async fn vehicles(app: &TestApp) {
-    let head = "year,make,model,liters,cylinders,engine_code\n";
-    let text = format!(
-        "{head}2014,Honda,Civic,1.8,4,R18Z1\n2014,Honda,Civic,2.4,4,K24Z7\n\
-         2014,Honda,Accord,2.4,4,K24W1\n2003,Honda,Accord,3.0,6,J30A4\n2014,Toyota,Corolla,,,\n"
-    );
-    use std::io::Write;
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    gz.write_all(text.as_bytes()).unwrap();
-    partwatch::vehicles::db::load_data(&app.pool, &gz.finish().unwrap())
-        .await
-        .unwrap();
+    app.load_vehicles(
+        "2014,Honda,Civic,1.8,4,R18Z1\n2014,Honda,Civic,2.4,4,K24Z7\n\
+         2014,Honda,Accord,2.4,4,K24W1\n2003,Honda,Accord,3.0,6,J30A4\n2014,Toyota,Corolla,,,\n",
+    )
+    .await;
 }
 
 async fn id(app: &TestApp, sql: &str) -> i64 {

@@ -420,6 +420,18 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Loads a small vehicle table: `rows` are CSV lines after the header
+    /// `year,make,model,liters,cylinders,engine_code`, gzipped as the committed file is.
+    pub async fn load_vehicles(&self, rows: &str) {
+        use std::io::Write;
+        let text = format!("year,make,model,liters,cylinders,engine_code\n{rows}");
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(text.as_bytes()).unwrap();
+        partwatch::vehicles::db::load_data(&self.pool, &gz.finish().unwrap())
+            .await
+            .unwrap();
+    }
+
     pub async fn count(&self, table: &str) -> i64 {
         sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
             .fetch_one(&self.pool)
