@@ -41,7 +41,7 @@ pub fn AddToCartButton(
         .into_any(),
         None => {
             let here = here_url();
-            let login_href = move || with_next("/login", Some(&here.get()));
+            let login_href = move || with_next("/login", Some(&here()));
             view! { <a class="btn btn-primary" href=login_href>"Add to cart"</a> }.into_any()
         }
         Some(user) if Some(user) == supplier_id => view! {

@@ -28,7 +28,7 @@ pub fn LoginGate(
                 match (session.user.await, suppliers_only) {
                     (Ok(Some(user)), Some(heading)) if !user.is_supplier() => view! { <SuppliersOnly heading /> }.into_any(),
                     (Ok(Some(_)), _) => children.read_value()().into_any(),
-                    (Ok(None), _) => view! { <Redirect path=with_next("/login", Some(&here.get_untracked())) /> }.into_any(),
+                    (Ok(None), _) => view! { <Redirect path=with_next("/login", Some(&untrack(here))) /> }.into_any(),
                     (Err(error), _) => view! { <ErrorNotice error /> }.into_any(),
                 }
             })}

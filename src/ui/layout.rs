@@ -98,7 +98,7 @@ pub fn VehicleBadge() -> impl IntoView {
     let vehicle = crate::vehicles::context::use_vehicle();
     let here = here_url();
     let picker_href = move || {
-        let here = here.get();
+        let here = here();
         if here.starts_with("/vehicle") {
             "/vehicle".to_string()
         } else {
@@ -166,17 +166,24 @@ fn ToShipLink() -> impl IntoView {
 }
 
 /// The current address, path and query (`/catalogue?q=disc`): where a login comes back to.
-pub fn here_url() -> Signal<String> {
+/// Read (and tracked) each time it is called.
+///
+/// A plain function of the router's own signals, which live as long as the app, not a signal
+/// of the caller's: a link on a card reads it when the address changes, and two quick
+/// navigations (back, back) can remove the card between the change and that read, which
+/// panicked ("already been disposed") when the value was a derived signal owned by the card.
+pub fn here_url() -> impl Fn() -> String + Copy + Send + Sync + 'static {
     let location = use_location();
-    Signal::derive(move || {
-        let path = location.pathname.get();
-        let search = location.search.get();
+    let (pathname, search) = (location.pathname, location.search);
+    move || {
+        let path = pathname.get();
+        let search = search.get();
         if search.is_empty() {
             path
         } else {
             format!("{path}?{search}")
         }
-    })
+    }
 }
 
 /// Log in and register links for visitors; login comes back to the current page.
@@ -189,7 +196,7 @@ fn GuestLinks() -> impl IntoView {
         if path.starts_with("/login") || path.starts_with("/register") || path == "/" {
             "/login".to_string()
         } else {
-            with_next("/login", Some(&here.get()))
+            with_next("/login", Some(&here()))
         }
     };
     view! {
