@@ -1183,14 +1183,37 @@ async fn insert_fitments(
     Ok(())
 }
 
-/// A fresh folder and the URL of a database in it, for tests that generate a catalogue.
+/// A fresh folder and the URL of an empty database in it, for tests that generate a catalogue.
 #[cfg(test)]
-pub(crate) async fn test_database(name: &str) -> (std::path::PathBuf, String) {
+async fn test_database(name: &str) -> (std::path::PathBuf, String) {
     let dir =
         std::env::temp_dir().join(format!("pw-{name}-{}", crate::server::random::random_key()));
     std::fs::create_dir_all(&dir).unwrap();
     let url = crate::server::db::scratch_database(&dir).await.unwrap();
     (dir, url)
+}
+
+/// A generated catalogue for a test, in a fresh folder: `parts` parts of `suppliers` suppliers,
+/// `customers` customers, drawn with `seed`. The caller closes the pool and removes the folder.
+#[cfg(test)]
+pub(crate) async fn test_catalogue(
+    name: &str,
+    parts: u64,
+    suppliers: u64,
+    customers: u64,
+    seed: u64,
+) -> (std::path::PathBuf, crate::server::db::DbPool) {
+    let (dir, url) = test_database(name).await;
+    run(&GenerateOptions {
+        parts,
+        suppliers,
+        customers,
+        seed,
+        database_url: url.clone(),
+    })
+    .await
+    .unwrap();
+    (dir, crate::server::db::connect(&url).await.unwrap())
 }
 
 #[cfg(test)]

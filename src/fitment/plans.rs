@@ -9,7 +9,7 @@
 //! the planner picks at a million parts.
 
 use crate::catalogue::search::fitset::set_query;
-use crate::demo::generate::{self, GenerateOptions};
+use crate::demo::generate;
 use crate::fitment::{db::rows_of_parts_query, Target};
 use crate::server::db::{Db, DbPool};
 use sqlx::QueryBuilder;
@@ -51,17 +51,7 @@ fn reads_a_whole_table(plan: &[String]) -> Option<&String> {
 
 #[tokio::test]
 async fn fitment_queries_seek_in_their_indexes() {
-    let (dir, url) = generate::test_database("fit-plans").await;
-    generate::run(&GenerateOptions {
-        parts: 3_000,
-        suppliers: 6,
-        customers: 2,
-        seed: 5,
-        database_url: url.clone(),
-    })
-    .await
-    .unwrap();
-    let pool = crate::server::db::connect(&url).await.unwrap();
+    let (dir, pool) = generate::test_catalogue("fit-plans", 3_000, 6, 2, 5).await;
     let (model_id, year): (i64, i64) =
         sqlx::query_as("SELECT model_id, year_from FROM fitments ORDER BY id LIMIT 1")
             .fetch_one(&pool)

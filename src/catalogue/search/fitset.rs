@@ -343,18 +343,8 @@ mod tests {
     /// other vehicle's: the sets of another model and the universal parts stay as they were.
     #[tokio::test]
     async fn a_fitment_change_reads_again_only_its_models_sets() {
-        use crate::demo::generate::{self, GenerateOptions};
-        let (dir, url) = generate::test_database("fitset-models").await;
-        generate::run(&GenerateOptions {
-            parts: 400,
-            suppliers: 3,
-            customers: 1,
-            seed: 5,
-            database_url: url.clone(),
-        })
-        .await
-        .unwrap();
-        let pool = crate::server::db::connect(&url).await.unwrap();
+        use crate::demo::generate;
+        let (dir, pool) = generate::test_catalogue("fitset-models", 400, 3, 1, 5).await;
         let models: Vec<(i64, i64)> = sqlx::query_as(
             "SELECT model_id, MIN(year_from) FROM fitments GROUP BY model_id \
              ORDER BY COUNT(*) DESC, model_id LIMIT 2",

@@ -3,22 +3,12 @@
 //! of every query it runs is checked.
 
 use super::*;
-use crate::demo::generate::{self, GenerateOptions};
+use crate::demo::generate;
 use sqlx::SqlitePool;
 
 /// A generated catalogue of `parts` parts in a fresh folder (removed by the caller).
 async fn generated(name: &str, parts: u64, seed: u64) -> (std::path::PathBuf, SqlitePool) {
-    let (dir, url) = generate::test_database(name).await;
-    generate::run(&GenerateOptions {
-        parts,
-        suppliers: parts / 500,
-        customers: 10,
-        seed,
-        database_url: url.clone(),
-    })
-    .await
-    .unwrap();
-    (dir, crate::server::db::connect(&url).await.unwrap())
+    generate::test_catalogue(name, parts, parts / 500, 10, seed).await
 }
 
 /// Why a plan reads every part (or every match of a word), or `None` when it does not.

@@ -555,18 +555,8 @@ async fn the_word_index_reads_text_as_rust_does(pool: DbPool) {
 /// each page must be the one ranking the matches' rows would give.
 #[tokio::test]
 async fn broad_searches_rank_as_their_rows_would() {
-    use crate::demo::generate::{self, GenerateOptions};
-    let (dir, url) = generate::test_database("broad").await;
-    generate::run(&GenerateOptions {
-        parts: 6_000,
-        suppliers: 12,
-        customers: 10,
-        seed: 5,
-        database_url: url.clone(),
-    })
-    .await
-    .unwrap();
-    let pool = crate::server::db::connect(&url).await.unwrap();
+    use crate::demo::generate;
+    let (dir, pool) = generate::test_catalogue("broad", 6_000, 12, 10, 5).await;
     let mut broad = 0;
     for q in ["brake", "a", "filter", "brake disc", "bosch", "b", "0"] {
         for sort in ["", "&sort=newest"] {
@@ -596,18 +586,8 @@ async fn broad_searches_rank_as_their_rows_would() {
 #[cfg(feature = "postgres")]
 #[tokio::test]
 async fn newest_matches_by_windows_are_the_newest_of_all() {
-    use crate::demo::generate::{self, GenerateOptions};
-    let (dir, url) = generate::test_database("windows").await;
-    generate::run(&GenerateOptions {
-        parts: 6_000,
-        suppliers: 12,
-        customers: 10,
-        seed: 7,
-        database_url: url.clone(),
-    })
-    .await
-    .unwrap();
-    let pool = crate::server::db::connect(&url).await.unwrap();
+    use crate::demo::generate;
+    let (dir, pool) = generate::test_catalogue("windows", 6_000, 12, 10, 7).await;
     let mut sizes = Vec::new();
     for q in [
         "brake",
@@ -672,20 +652,10 @@ async fn all_pages(pool: &DbPool, query: &CatalogueQuery) -> (Vec<i64>, bool) {
 /// with generated fitment.
 #[tokio::test]
 async fn fits_only_shows_exactly_the_parts_that_fit() {
-    use crate::demo::generate::{self, GenerateOptions};
+    use crate::demo::generate;
     use crate::fitment::{check, db::rows_of_parts, Answer, Target};
     use std::collections::HashMap;
-    let (dir, url) = generate::test_database("fits").await;
-    generate::run(&GenerateOptions {
-        parts: 6_000,
-        suppliers: 12,
-        customers: 10,
-        seed: 9,
-        database_url: url.clone(),
-    })
-    .await
-    .unwrap();
-    let pool = crate::server::db::connect(&url).await.unwrap();
+    let (dir, pool) = generate::test_catalogue("fits", 6_000, 12, 10, 9).await;
     let listed: Vec<(i64, i64)> =
         sqlx::query_as("SELECT id, universal FROM parts WHERE archived = 0 ORDER BY id")
             .fetch_all(&pool)
