@@ -30,6 +30,7 @@ mod filters;
 pub(crate) mod fitset;
 mod matches;
 mod words;
+mod wordset;
 
 #[cfg(not(feature = "postgres"))]
 pub use engine::QueryPlan;
@@ -235,8 +236,11 @@ async fn fit_browse(db: &mut Db<'_>, query: &CatalogueQuery) -> sqlx::Result<Cat
         // Newest first with nothing else to check: when more fit than are counted, the page
         // comes from the ids alone (the newest part is the one listed last), without reading
         // the candidates' rows, since the makers are then listed without counts.
-        let mut ids = fitset::fitting(db, target).await?.newest(&[]);
-        ids.truncate(COUNT_CAP as usize + 1);
+        let mut ids: Vec<i64> = fitset::fitting(db, target)
+            .await?
+            .newest_iter(&[])
+            .take(COUNT_CAP as usize + 1)
+            .collect();
         if ids.len() as i64 > COUNT_CAP {
             ids.truncate(COUNT_CAP as usize);
             return uncounted_page(db, query, ids).await;
@@ -316,7 +320,7 @@ async fn fitting_word_hits(
     word_query: &WordQuery,
     makers: &[String],
 ) -> sqlx::Result<Vec<Candidate>> {
-    let fitting = fitset::fitting(db, target).await?.newest(makers);
+    let fitting = fitset::fitting(db, target).await?;
     let others = CatalogueQuery {
         vehicle: None,
         manufacturers: Vec::new(),
@@ -324,8 +328,63 @@ async fn fitting_word_hits(
     };
     let filters = has_row_filters(&others).then_some(&others);
     let wanted = COUNT_CAP as usize + 1;
-    let ids = engine::fitting_word_ids(db, word_query, makers, &fitting, filters, wanted).await?;
+    let ids =
+        fitting_word_ids(db, word_query, fitting.newest_iter(makers), filters, wanted).await?;
     newest_first(db, &ids, None).await
+}
+
+/// Of `fitting` (parts that fit a vehicle, newest first), the newest `wanted` that match
+/// `word_query` and pass `filters`' price and stock conditions (if given), newest first. The
+/// word query's matches come from memory ([`wordset`]); rows are read only to check a price
+/// or stock condition, [`CHUNK`] matching parts at a time.
+async fn fitting_word_ids(
+    db: &mut Db<'_>,
+    word_query: &WordQuery,
+    fitting: impl Iterator<Item = i64> + Send,
+    filters: Option<&CatalogueQuery>,
+    wanted: usize,
+) -> sqlx::Result<Vec<i64>> {
+    let matches = wordset::matches(db, word_query).await?;
+    let mut matching = fitting.filter(|&id| matches.contains(id));
+    let Some(filters) = filters else {
+        return Ok(matching.take(wanted).collect());
+    };
+    let mut found: Vec<i64> = Vec::new();
+    while found.len() < wanted {
+        let chunk: Vec<i64> = matching.by_ref().take(CHUNK).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        found.extend(
+            newest_first(db, &chunk, Some(filters))
+                .await?
+                .iter()
+                .map(|c| c.id),
+        );
+    }
+    found.truncate(wanted);
+    Ok(found)
+}
+
+/// The word query of a search among the parts that fit a vehicle: whole words when they alone
+/// match more parts than are counted (`words` is then marked [`SearchWords::whole_words`]),
+/// else every word as a prefix, as [`word_matches`] decides, from the matches in memory
+/// ([`wordset`]). `None` without words.
+async fn fitting_word_query(
+    db: &mut Db<'_>,
+    words: &mut SearchWords,
+) -> sqlx::Result<Option<WordQuery>> {
+    let (Some(exact), Some(prefix)) = (
+        engine::word_query(words, false),
+        engine::word_query(words, true),
+    ) else {
+        return Ok(None);
+    };
+    if wordset::matches(db, &exact).await?.len() as i64 > COUNT_CAP {
+        words.whole_words = true;
+        return Ok(Some(exact));
+    }
+    Ok(Some(prefix))
 }
 
 /// The listed parts with these ids (that pass `filters`' price and stock conditions, if
@@ -422,15 +481,17 @@ async fn candidates(
     if number_found(words, &found) {
         return Ok(found);
     }
-    if let Some((word_query, _)) = word_matches(db, words).await? {
-        let hits = match &query.vehicle {
-            Some(target) if !db.reference() => {
-                fitting_word_hits(db, query, target, &word_query, makers).await?
-            }
-            _ => engine::word_hits(db, query, &word_query, makers).await?,
-        };
-        merge(&mut found, hits);
-    }
+    let hits = match &query.vehicle {
+        Some(target) if !db.reference() => match fitting_word_query(db, words).await? {
+            Some(word_query) => fitting_word_hits(db, query, target, &word_query, makers).await?,
+            None => Vec::new(),
+        },
+        _ => match word_matches(db, words).await? {
+            Some((word_query, _)) => engine::word_hits(db, query, &word_query, makers).await?,
+            None => Vec::new(),
+        },
+    };
+    merge(&mut found, hits);
     Ok(found)
 }
 
@@ -521,11 +582,11 @@ async fn fitting_text_search(
 ) -> sqlx::Result<CatalogueResults> {
     let mut matches = engine::key_hits(db, query, words, &[]).await?;
     if !number_found(words, &matches) {
-        if let Some((word_query, _)) = word_matches(db, words).await? {
-            let fitting = fitset::fitting(db, target).await?.newest(&[]);
+        if let Some(word_query) = fitting_word_query(db, words).await? {
+            let fitting = fitset::fitting(db, target).await?;
             let wanted = COUNT_CAP as usize + 1;
             let fit =
-                engine::fitting_word_ids(db, &word_query, &[], &fitting, None, wanted).await?;
+                fitting_word_ids(db, &word_query, fitting.newest_iter(&[]), None, wanted).await?;
             if fit.len() as i64 > COUNT_CAP {
                 return broad_page(db, query, words, &word_query, fit, matches).await;
             }

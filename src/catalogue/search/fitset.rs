@@ -78,40 +78,30 @@ pub struct Fitting {
 impl Fitting {
     /// The fitting parts by one of `makers` (any maker if none), newest first.
     pub fn newest(&self, makers: &[String]) -> Vec<i64> {
-        let pick = |set: &IdSet| -> Vec<i64> {
+        self.newest_iter(makers).collect()
+    }
+
+    /// The fitting parts by one of `makers` (any maker if none), newest first, as they are
+    /// asked for: a search that needs the newest thousand does not merge fifty thousand.
+    pub fn newest_iter<'a>(&'a self, makers: &[String]) -> impl Iterator<Item = i64> + Send + 'a {
+        let pick = |set: &'a IdSet| {
             let chosen = set.chosen(makers);
             (0..set.len())
-                .filter(|&at| set.passes(at, &chosen))
-                .map(|at| set.ids[at])
-                .collect()
+                .filter(move |&at| set.passes(at, &chosen))
+                .map(move |at| set.ids[at])
+                .peekable()
         };
-        let (a, b) = (pick(&self.vehicle), pick(&self.universal));
-        let mut all = Vec::with_capacity(a.len() + b.len());
-        let (mut i, mut j) = (0, 0);
-        while i < a.len() || j < b.len() {
-            let next = match (a.get(i), b.get(j)) {
-                (Some(&x), Some(&y)) if x == y => {
-                    i += 1;
-                    j += 1;
-                    x
-                }
-                (Some(&x), Some(&y)) if x > y => {
-                    i += 1;
-                    x
-                }
-                (Some(&x), None) => {
-                    i += 1;
-                    x
-                }
-                (_, Some(&y)) => {
-                    j += 1;
-                    y
-                }
-                (None, None) => unreachable!("the loop stops when both are done"),
-            };
-            all.push(next);
-        }
-        all
+        let (mut a, mut b) = (pick(&self.vehicle), pick(&self.universal));
+        std::iter::from_fn(move || match (a.peek().copied(), b.peek().copied()) {
+            (Some(x), Some(y)) if x == y => {
+                b.next();
+                a.next()
+            }
+            (Some(x), Some(y)) if x > y => a.next(),
+            (Some(_), None) => a.next(),
+            (_, Some(_)) => b.next(),
+            (None, None) => None,
+        })
     }
 }
 
@@ -155,22 +145,15 @@ static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(Mutex::default);
 
 /// The parts that fit `target` now.
 pub async fn fitting(db: &mut Db<'_>, target: &Target) -> sqlx::Result<Fitting> {
-    let generation: i64 = db
-        .scalars(|prefix| {
-            sqlx::QueryBuilder::new(format!(
-                "{prefix}SELECT value FROM catalogue_generation WHERE id = 1"
-            ))
-        })
-        .await?
-        .first()
-        .copied()
-        .unwrap_or_default();
-    let model_generation: i64 = db
-        .scalars(|prefix| {
+    // Both generations in one query.
+    let (generation, model_generation): (i64, i64) = db
+        .rows(|prefix| {
             let mut q = sqlx::QueryBuilder::new(format!(
-                "{prefix}SELECT value FROM model_generation WHERE model_id = "
+                "{prefix}SELECT c.value, COALESCE((SELECT m.value FROM model_generation m \
+                 WHERE m.model_id = "
             ));
-            q.push_bind(target.model_id);
+            q.push_bind(target.model_id)
+                .push("), 0) FROM catalogue_generation c WHERE c.id = 1");
             q
         })
         .await?

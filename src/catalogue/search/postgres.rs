@@ -28,6 +28,8 @@ pub struct Db<'p> {
     /// The names of the parts [`newest_word_matches`] found, read with their ids (the query
     /// reads their rows anyway), for [`names_with_every_word`].
     names: HashMap<i64, String>,
+    /// The words' generation, once read (see `wordset`).
+    pub(super) words_generation: Option<i64>,
 }
 
 impl<'p> Db<'p> {
@@ -37,6 +39,7 @@ impl<'p> Db<'p> {
             pool,
             reference: false,
             names: HashMap::new(),
+            words_generation: None,
         }
     }
 
@@ -156,6 +159,32 @@ pub fn word_query(words: &SearchWords, prefix: bool) -> Option<WordQuery> {
     })
 }
 
+/// What a word query is kept under in memory (see `wordset`): its words, and whether they
+/// are prefixes.
+pub fn word_query_text(query: &WordQuery) -> String {
+    format!("{}:{}", query.prefix, query.words.join(" "))
+}
+
+/// The ids of every listed part matching a word query with an id above `above`, in any order.
+pub async fn word_match_ids(
+    db: &mut Db<'_>,
+    query: &WordQuery,
+    above: i64,
+) -> sqlx::Result<Vec<i64>> {
+    let Some(tsq) = query.tsquery(db).await? else {
+        return Ok(Vec::new());
+    };
+    db.scalars(|prefix| {
+        let mut q = QueryBuilder::new(format!(
+            "{prefix}SELECT p.id FROM parts p WHERE p.archived = 0 AND p.id > "
+        ));
+        q.push_bind(above);
+        push_words_match(&mut q, tsq);
+        q
+    })
+    .await
+}
+
 /// `AND` the condition that `p` matches the `tsquery` `tsq` (a lookup in the word index).
 fn push_words_match<'q>(q: &mut QueryBuilder<'q, Postgres>, tsq: &'q str) {
     q.push(" AND p.words @@ ").push_bind(tsq).push("::tsquery");
@@ -229,7 +258,8 @@ pub async fn key_hits(
 /// The word matches of `wq` that pass the filters (makers only if `makers` is given), newest
 /// first, at most `COUNT_CAP + 1`; with a price or stock filter and no vehicle, only among the
 /// newest [`SCAN_CAP`] word matches (of the chosen makers). With a vehicle this is the tests'
-/// reference for [`fitting_word_ids`].
+/// reference for the search among the parts that fit
+/// (`search::fitting_word_ids`).
 pub async fn word_hits(
     db: &mut Db<'_>,
     query: &CatalogueQuery,
@@ -369,112 +399,6 @@ pub async fn candidates_with_ids(
         q
     })
     .await
-}
-
-/// How many of the fitting ids [`fitting_word_ids`] asks about first; small in the tests,
-/// whose catalogues are small, so that their searches go through several steps as a big
-/// catalogue's do.
-const FIRST_CHUNK: usize = if cfg!(test) { 50 } else { 4_000 };
-
-/// Of `ids` (the parts that fit a vehicle, by one of the chosen makers; newest first), the
-/// newest `wanted` that match a word query and pass `filters`' price and stock conditions (if
-/// given), newest first.
-///
-/// The newest [`FIRST_CHUNK`] ids are asked about first (`p.id = ANY(…)`: a lookup and a look
-/// at the words for each). How many of them matched says how many more must be asked about:
-/// the next chunk is that many (with a margin), while that is fewer than are left. When every
-/// id left would have to be asked about, and the word index's matches among the older parts
-/// are likely fewer than those ids (the words are rare), those matches are read instead and
-/// the fitting ones kept in memory. Asking about every fitting id in one query costs more: its
-/// planning alone weighs each id (30 ms for 54,000), and a common word is done long before.
-pub async fn fitting_word_ids(
-    db: &mut Db<'_>,
-    wq: &WordQuery,
-    _makers: &[String],
-    ids: &[i64],
-    filters: Option<&CatalogueQuery>,
-    wanted: usize,
-) -> sqlx::Result<Vec<i64>> {
-    let Some(tsq) = wq.tsquery(db).await? else {
-        return Ok(Vec::new());
-    };
-    let mut found: Vec<i64> = Vec::new();
-    let mut rest = ids;
-    let mut size = FIRST_CHUNK;
-    while found.len() < wanted && !rest.is_empty() {
-        let (chunk, after) = rest.split_at(size.min(rest.len()));
-        let short = wanted - found.len();
-        found.extend(matching(db, tsq, Among::Ids(chunk), filters, Some(short)).await?);
-        rest = after;
-        if found.len() >= wanted || rest.is_empty() {
-            break;
-        }
-        let checked = (ids.len() - rest.len()) as f64;
-        // Matches per fitting id so far (at least one in all that were checked).
-        let density = (found.len() as f64).max(1.0) / checked;
-        let needed = (wanted - found.len()) as f64 / density * 1.25;
-        if needed < rest.len() as f64 {
-            size = (needed as usize).max(FIRST_CHUNK);
-            continue;
-        }
-        // The parts older than the ids asked about, matching about as often.
-        let below = rest[0] + 1;
-        if density * below as f64 <= rest.len() as f64 {
-            let older = matching(db, tsq, Among::Older(below), filters, None).await?;
-            found.extend(
-                older
-                    .into_iter()
-                    .filter(|id| rest.binary_search_by(|x| id.cmp(x)).is_ok()),
-            );
-            break;
-        }
-        size = rest.len();
-    }
-    found.truncate(wanted);
-    Ok(found)
-}
-
-/// Which parts [`matching`] looks at.
-enum Among<'a> {
-    /// These ids.
-    Ids(&'a [i64]),
-    /// The parts with a lower id than this.
-    Older(i64),
-}
-
-/// The listed parts among `among` that match the `tsquery` `tsq` and pass `filters`' price and
-/// stock conditions (if given), newest first, at most `limit`; their names are kept for
-/// [`names_with_every_word`].
-async fn matching(
-    db: &mut Db<'_>,
-    tsq: &str,
-    among: Among<'_>,
-    filters: Option<&CatalogueQuery>,
-    limit: Option<usize>,
-) -> sqlx::Result<Vec<i64>> {
-    let rows: Vec<(i64, String)> = db
-        .rows(|prefix| {
-            let mut q = QueryBuilder::new(format!(
-                "{prefix}SELECT p.id, p.name FROM parts p WHERE p.archived = 0"
-            ));
-            match among {
-                Among::Ids(ids) => q.push(" AND p.id = ANY(").push_bind(ids).push(")"),
-                Among::Older(below) => q.push(" AND p.id < ").push_bind(below),
-            };
-            push_words_match(&mut q, tsq);
-            if let Some(filters) = filters {
-                push_row_filters(&mut q, filters, false);
-            }
-            q.push(" ORDER BY p.id DESC");
-            if let Some(limit) = limit {
-                q.push(format!(" LIMIT {limit}"));
-            }
-            q
-        })
-        .await?;
-    let found = rows.iter().map(|(id, _)| *id).collect();
-    db.names.extend(rows);
-    Ok(found)
 }
 
 /// Of `ids` (matches of the search's words, newest first), those whose name has every word,

@@ -31,6 +31,8 @@ pub struct Db<'p> {
     /// Rank broad searches from their rows, as narrow ones are, instead of from the word index
     /// alone: the reference the tests hold the fast way to.
     pub(super) reference: bool,
+    /// The words' generation, once read (see `wordset`).
+    pub(super) words_generation: Option<i64>,
 }
 
 impl<'p> Db<'p> {
@@ -40,6 +42,7 @@ impl<'p> Db<'p> {
             pool,
             plans: None,
             reference: false,
+            words_generation: None,
         }
     }
 
@@ -185,6 +188,29 @@ impl SearchWords {
     }
 }
 
+/// What a word query is kept under in memory (see `wordset`): its text.
+pub fn word_query_text(query: &WordQuery) -> String {
+    query.clone()
+}
+
+/// The ids of every listed part matching a word query with an id above `above`, in any order.
+pub async fn word_match_ids(
+    db: &mut Db<'_>,
+    query: &WordQuery,
+    above: i64,
+) -> sqlx::Result<Vec<i64>> {
+    db.packed(|prefix| {
+        let mut q = QueryBuilder::new(format!(
+            "{prefix}SELECT json_group_array(rowid) FROM parts_words WHERE parts_words MATCH "
+        ));
+        q.push_bind(query.as_str())
+            .push(" AND rowid > ")
+            .push_bind(above);
+        q
+    })
+    .await
+}
+
 /// The word query for `words`, whole words or prefixes; `None` without words.
 pub fn word_query(words: &SearchWords, prefix: bool) -> Option<WordQuery> {
     words.match_expr(prefix)
@@ -259,7 +285,7 @@ pub async fn key_hits(
 /// The word matches of `words_expr` that pass the filters (makers only if `makers` is given),
 /// newest first, at most `COUNT_CAP + 1`; with a price or stock filter and no vehicle, only among
 /// the newest [`SCAN_CAP`] word matches. With a vehicle this is the tests' reference for
-/// [`fitting_word_ids`].
+/// the search among the parts that fit (`search::fitting_word_ids`).
 pub async fn word_hits(
     db: &mut Db<'_>,
     query: &CatalogueQuery,
@@ -346,97 +372,25 @@ pub async fn candidates_with_ids(
     .await
 }
 
-/// How many word matches [`fitting_word_ids`] reads from the index first (each later page is
-/// twice the one before); small in the tests, whose catalogues are small, so that their
-/// searches go through several pages as a big catalogue's do.
-const FIRST_WORD_PAGE: i64 = if cfg!(test) { 40 } else { SCAN_CAP };
-
-/// Of `ids` (the parts that fit a vehicle, by one of `makers` if any are given; newest first),
-/// the newest `wanted` that match a word-index query and pass `filters`' price and stock
-/// conditions (if given), newest first. The index's matches (narrowed to `makers`' name words)
-/// are read newest first a page at a time ([`FIRST_WORD_PAGE`], then twice as many each
-/// time), until enough are kept; only the kept ones
-/// are read from the table, and only when there is a price or stock condition to check.
-pub async fn fitting_word_ids(
-    db: &mut Db<'_>,
-    expr: &WordQuery,
-    makers: &[String],
-    ids: &[i64],
-    filters: Option<&CatalogueQuery>,
-    wanted: usize,
-) -> sqlx::Result<Vec<i64>> {
-    let expr = match makers_expr(makers) {
-        Some(m) => format!("({expr}) AND {m}"),
-        None => expr.clone(),
-    };
-    let mut found: Vec<i64> = Vec::new();
-    let mut before: Option<i64> = None;
-    let mut size = FIRST_WORD_PAGE;
-    while found.len() < wanted && !ids.is_empty() {
-        let page: Vec<i64> = db
-            .packed(|prefix| {
-                let mut q = QueryBuilder::new(format!(
-                    "{prefix}SELECT json_group_array(rowid) FROM (SELECT rowid FROM parts_words \
-                     WHERE parts_words MATCH "
-                ));
-                q.push_bind(expr.as_str());
-                if let Some(before) = before {
-                    q.push(" AND rowid < ").push_bind(before);
-                }
-                q.push(format!(" ORDER BY rowid DESC LIMIT {size})"));
-                q
-            })
-            .await?;
-        // `ids` is newest first: a match is kept when the descending search finds it.
-        let kept: Vec<i64> = page
-            .iter()
-            .copied()
-            .filter(|id| ids.binary_search_by(|x| id.cmp(x)).is_ok())
-            .collect();
-        match filters {
-            Some(filters) if !kept.is_empty() => {
-                let mut passed: Vec<i64> = candidates_with_ids(db, &kept, Some(filters))
-                    .await?
-                    .into_iter()
-                    .map(|c| c.id)
-                    .collect();
-                passed.sort_unstable_by(|a, b| b.cmp(a));
-                found.extend(passed);
-            }
-            _ => found.extend(kept),
-        }
-        if (page.len() as i64) < size {
-            break;
-        }
-        before = page.last().copied();
-        size = size.saturating_mul(2);
-    }
-    found.truncate(wanted);
-    Ok(found)
-}
-
-/// Of `ids` (matches of `expr`, newest first), those whose name has every word, as
-/// [`SearchWords::all_in`] reads it: one more word-index query, down to the oldest of `ids`.
+/// Of `ids` (matches of `expr`), those whose name has every word, as
+/// [`SearchWords::all_in`] reads it: the matches of one more word-index query, from memory
+/// (`wordset`).
 pub async fn names_with_every_word(
     db: &mut Db<'_>,
     words: &SearchWords,
     expr: &WordQuery,
     ids: &[i64],
 ) -> sqlx::Result<HashSet<i64>> {
-    let (Some(in_name), Some(&floor)) = (words.name_expr(), ids.last()) else {
+    let Some(in_name) = words.name_expr() else {
         return Ok(HashSet::new());
     };
-    let found: Vec<i64> = db
-        .packed(|prefix| {
-            let mut q = QueryBuilder::new(format!(
-                "{prefix}SELECT json_group_array(rowid) FROM parts_words \
-                 WHERE parts_words MATCH "
-            ));
-            q.push_bind(format!("({expr}) AND {in_name}"))
-                .push(" AND rowid >= ")
-                .push_bind(floor);
-            q
-        })
-        .await?;
-    Ok(found.into_iter().collect())
+    if ids.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let matches = super::wordset::matches(db, &format!("({expr}) AND {in_name}")).await?;
+    Ok(ids
+        .iter()
+        .copied()
+        .filter(|&id| matches.contains(id))
+        .collect())
 }

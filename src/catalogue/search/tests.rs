@@ -483,6 +483,108 @@ async fn index_follows_edits(pool: DbPool) {
     assert!(names(&pool, "q=spin-on").await.is_empty());
 }
 
+/// The parts that fit a vehicle are searched through the word query's matches kept in memory
+/// (`wordset`): a part listed later is found without the kept matches being made again, and
+/// an edited, archived, restored or deleted part is found as its words now say.
+#[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
+async fn kept_word_matches_follow_new_parts_and_edits(pool: DbPool) {
+    let (s, _) = catalogue_fixture(&pool).await;
+    // Universal parts fit every vehicle.
+    sqlx::query("UPDATE parts SET universal = 1")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let fits = |q: &str| {
+        let query = CatalogueQuery {
+            vehicle: Some(crate::fitment::Target {
+                model_id: 1,
+                year: 2014,
+                liters_x10: None,
+            }),
+            ..CatalogueQuery::parse(q)
+        };
+        let pool = pool.clone();
+        async move {
+            let mut found: Vec<String> = search(&pool, &query)
+                .await
+                .unwrap()
+                .parts
+                .into_iter()
+                .map(|p| p.name)
+                .collect();
+            found.sort();
+            found
+        }
+    };
+    let generation = || async {
+        sqlx::query_scalar::<_, i64>("SELECT value FROM words_generation")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    };
+    assert_eq!(
+        fits("q=disc").await,
+        ["Brake disc, front, vented", "Brake pad set"]
+    );
+    assert_eq!(fits("q=filter").await, ["Air filter", "Oil filter"]);
+    let before = generation().await;
+
+    // Listed later: found among the matches above the kept ones.
+    let id = insert_part(&pool, &part(s, "Brake disc, rear", 4200))
+        .await
+        .unwrap();
+    sqlx::query("UPDATE parts SET universal = 1 WHERE id = $1")
+        .bind(id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        generation().await,
+        before,
+        "a new part keeps the kept matches"
+    );
+    assert_eq!(
+        fits("q=disc").await,
+        [
+            "Brake disc, front, vented",
+            "Brake disc, rear",
+            "Brake pad set"
+        ]
+    );
+
+    // Renamed: no longer a match; the other kept matches are made again.
+    sqlx::query(
+        "UPDATE parts SET name = 'Brake rotor, rear', description = 'Rotor.' WHERE id = $1",
+    )
+    .bind(id)
+    .execute(&pool)
+    .await
+    .unwrap();
+    assert_ne!(generation().await, before);
+    assert_eq!(
+        fits("q=disc").await,
+        ["Brake disc, front, vented", "Brake pad set"]
+    );
+    assert_eq!(fits("q=rotor").await, ["Brake rotor, rear"]);
+
+    // Archived, restored, deleted.
+    sqlx::query("UPDATE parts SET archived = 1 WHERE name = 'Oil filter'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(fits("q=filter").await, ["Air filter"]);
+    sqlx::query("UPDATE parts SET archived = 0 WHERE name = 'Oil filter'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(fits("q=filter").await, ["Air filter", "Oil filter"]);
+    sqlx::query("DELETE FROM parts WHERE name = 'Air filter'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(fits("q=filter").await, ["Oil filter"]);
+}
+
 #[sqlx::test(migrator = "crate::server::db::MIGRATOR")]
 async fn accents_and_case_do_not_matter(pool: DbPool) {
     let s = supplier(&pool, "acme").await;

@@ -428,6 +428,7 @@ mod tests {
             "catalogue_makers",
             "model_generation",
             "tower_sessions",
+            "words_generation",
         ];
         for table in tables {
             assert!(

@@ -1,0 +1,289 @@
+//! The parts a word query matches, kept in memory: the "fits my vehicle" searches intersect a
+//! vehicle's fitting parts ([`super::fitset`]) with this set instead of reading the word
+//! index's matches newest first until enough of them fit (at a million parts "brake" matched
+//! 116,000 listed parts and a vehicle's 55,000 fitting parts held one in 18 of them: 20,000
+//! matches read, packed and looked up on every search).
+//!
+//! A set is made once from the word index (every match) and kept under the words' generation
+//! (`words_generation`, migrations `0016` on SQLite, `0013` on PostgreSQL), which triggers
+//! change whenever a listed part's words may have changed: a part archived or restored, its
+//! name, maker, model or description edited, or deleted. A new part does not change it: new
+//! parts have higher ids than any in a set, so each use also asks the index for the matches
+//! above the set's newest (a seek to the end of the word's list, usually empty). Every request
+//! reads the generation (one row), so a change made through any server is seen by all.
+//!
+//! A set is a bitmap of ids when that is smaller (more matches than one in 64 ids), else the
+//! ids; at most [`MAX_BYTES`] are kept in all, the least recently used set going first.
+
+#[cfg(feature = "postgres")]
+use super::postgres::{self as engine, Db, WordQuery};
+#[cfg(not(feature = "postgres"))]
+use super::sqlite::{self as engine, Db, WordQuery};
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
+use tokio::sync::OnceCell;
+
+/// How many bytes the sets hold in all, at most (a bitmap of a million ids is 125 kB).
+const MAX_BYTES: usize = 8 << 20;
+
+/// The listed parts matching a word query when the set was made.
+#[derive(Debug)]
+enum Members {
+    /// Bit `id` is set for every match.
+    Bits(Vec<u64>),
+    /// The matches, newest (highest id) first.
+    Ids(Vec<i64>),
+}
+
+/// A word query's matches at one time.
+#[derive(Debug)]
+pub struct WordSet {
+    members: Members,
+    len: usize,
+    /// The newest match (0 without matches).
+    newest: i64,
+}
+
+impl WordSet {
+    /// The set of these ids, in any order, repeats allowed.
+    fn new(mut ids: Vec<i64>) -> Self {
+        ids.sort_unstable_by(|a, b| b.cmp(a));
+        ids.dedup();
+        let newest = ids.first().copied().unwrap_or(0);
+        let len = ids.len();
+        let smallest = ids.last().copied().unwrap_or(0);
+        // A bitmap needs newest / 64 words, the ids one word each.
+        let members = if smallest >= 0 && (newest as u64 / 64) < len as u64 {
+            let mut bits = vec![0u64; newest as usize / 64 + 1];
+            for id in ids {
+                bits[id as usize / 64] |= 1 << (id % 64);
+            }
+            Members::Bits(bits)
+        } else {
+            Members::Ids(ids)
+        };
+        WordSet {
+            members,
+            len,
+            newest,
+        }
+    }
+
+    pub fn contains(&self, id: i64) -> bool {
+        match &self.members {
+            Members::Bits(bits) => {
+                id >= 0
+                    && bits
+                        .get(id as usize / 64)
+                        .is_some_and(|w| w & (1 << (id % 64)) != 0)
+            }
+            Members::Ids(ids) => ids.binary_search_by(|x| id.cmp(x)).is_ok(),
+        }
+    }
+
+    fn bytes(&self) -> usize {
+        match &self.members {
+            Members::Bits(bits) => bits.len() * 8,
+            Members::Ids(ids) => ids.len() * 8,
+        }
+    }
+}
+
+/// A word query's matches now: a kept set and the matches newer than its newest.
+pub struct Matches {
+    kept: Arc<WordSet>,
+    /// Matches above the kept set's newest, newest first.
+    newer: Vec<i64>,
+}
+
+impl Matches {
+    pub fn contains(&self, id: i64) -> bool {
+        if id > self.kept.newest {
+            self.newer.binary_search_by(|x| id.cmp(x)).is_ok()
+        } else {
+            self.kept.contains(id)
+        }
+    }
+
+    /// How many parts match.
+    pub fn len(&self) -> usize {
+        self.kept.len + self.newer.len()
+    }
+}
+
+/// What a set is kept under: the words' generation and the word query's text.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Key {
+    generation: i64,
+    query: String,
+}
+
+struct Slot {
+    set: Arc<OnceCell<Arc<WordSet>>>,
+    used: u64,
+}
+
+#[derive(Default)]
+struct Cache {
+    slots: HashMap<Key, Slot>,
+    clock: u64,
+}
+
+static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(Mutex::default);
+
+/// The listed parts matching `query` now.
+pub async fn matches(db: &mut Db<'_>, query: &WordQuery) -> sqlx::Result<Matches> {
+    if db.uncached() {
+        let all = engine::word_match_ids(db, query, 0).await?;
+        return Ok(Matches {
+            kept: Arc::new(WordSet::new(all)),
+            newer: Vec::new(),
+        });
+    }
+    let key = Key {
+        generation: words_generation(db).await?,
+        query: engine::word_query_text(query),
+    };
+    let cell = {
+        let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+        cache.clock += 1;
+        let used = cache.clock;
+        let slot = cache.slots.entry(key.clone()).or_insert_with(|| Slot {
+            set: Arc::new(OnceCell::new()),
+            used,
+        });
+        slot.used = used;
+        slot.set.clone()
+    };
+    let mut fresh = false;
+    let kept = cell
+        .get_or_try_init(|| {
+            fresh = true;
+            async {
+                let all = engine::word_match_ids(db, query, 0).await?;
+                Ok::<_, sqlx::Error>(Arc::new(WordSet::new(all)))
+            }
+        })
+        .await?
+        .clone();
+    if fresh {
+        let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+        evict(&mut cache, &key);
+        return Ok(Matches {
+            kept,
+            newer: Vec::new(),
+        });
+    }
+    let mut newer = engine::word_match_ids(db, query, kept.newest).await?;
+    newer.sort_unstable_by(|a, b| b.cmp(a));
+    newer.dedup();
+    Ok(Matches { kept, newer })
+}
+
+/// The words' generation, read once per search.
+async fn words_generation(db: &mut Db<'_>) -> sqlx::Result<i64> {
+    if let Some(generation) = db.words_generation {
+        return Ok(generation);
+    }
+    let generation: i64 = db
+        .scalars(|prefix| {
+            sqlx::QueryBuilder::new(format!(
+                "{prefix}SELECT value FROM words_generation WHERE id = 1"
+            ))
+        })
+        .await?
+        .first()
+        .copied()
+        .unwrap_or_default();
+    db.words_generation = Some(generation);
+    Ok(generation)
+}
+
+/// Drops the least recently used sets (never `keep`) until at most [`MAX_BYTES`] are held.
+/// Sets of an older generation go this way too: a generation cannot tell which database it
+/// is of, and several may share this process (as the tests' do).
+fn evict(cache: &mut Cache, keep: &Key) {
+    let held = |c: &Cache| -> usize {
+        c.slots
+            .values()
+            .filter_map(|s| s.set.get())
+            .map(|s| s.bytes())
+            .sum()
+    };
+    while held(cache) > MAX_BYTES {
+        let oldest = cache
+            .slots
+            .iter()
+            .filter(|(k, _)| *k != keep)
+            .min_by_key(|(_, s)| s.used)
+            .map(|(k, _)| k.clone());
+        match oldest {
+            Some(k) => {
+                cache.slots.remove(&k);
+            }
+            None => break,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_set_holds_its_ids_as_bits_or_as_ids() {
+        let dense = WordSet::new((0..1000).rev().step_by(3).chain([999, 3]).collect());
+        assert!(matches!(dense.members, Members::Bits(_)));
+        let sparse = WordSet::new(vec![5, 1_000_000, 77]);
+        assert!(matches!(sparse.members, Members::Ids(_)));
+        for set in [&dense, &sparse] {
+            let all: Vec<i64> = (-2..1_000_002).filter(|&id| set.contains(id)).collect();
+            let expected: Vec<i64> = if std::ptr::eq(set, &dense) {
+                (0..1000).filter(|id| id % 3 == 0).collect()
+            } else {
+                vec![5, 77, 1_000_000]
+            };
+            assert_eq!(all, expected);
+            assert_eq!(set.len, expected.len());
+            assert_eq!(set.newest, *expected.last().unwrap());
+        }
+        let empty = WordSet::new(Vec::new());
+        assert!(!empty.contains(0) && empty.len == 0 && empty.newest == 0);
+    }
+
+    #[test]
+    fn newer_matches_count_with_the_kept_ones() {
+        let matches = Matches {
+            kept: Arc::new(WordSet::new(vec![3, 9, 4])),
+            newer: vec![20, 12],
+        };
+        let found: Vec<i64> = (0..30).filter(|&id| matches.contains(id)).collect();
+        assert_eq!(found, vec![3, 4, 9, 12, 20]);
+        assert_eq!(matches.len(), 5);
+    }
+
+    #[test]
+    fn the_least_recently_used_sets_go_first() {
+        let mut cache = Cache::default();
+        let key = |n: u64| Key {
+            generation: 1,
+            query: format!("word{n}"),
+        };
+        for n in 0..3u64 {
+            let cell = OnceCell::new();
+            // Half of what is kept, each.
+            let ids: Vec<i64> = (0..(MAX_BYTES / 16) as i64).map(|i| i * 100).collect();
+            cell.set(Arc::new(WordSet::new(ids))).unwrap();
+            cache.slots.insert(
+                key(n),
+                Slot {
+                    set: Arc::new(cell),
+                    used: [5, 1, 9][n as usize],
+                },
+            );
+        }
+        evict(&mut cache, &key(2));
+        assert!(cache.slots.contains_key(&key(0)) && cache.slots.contains_key(&key(2)));
+        assert_eq!(cache.slots.len(), 2);
+    }
+}
