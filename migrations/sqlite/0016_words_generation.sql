@@ -4,7 +4,7 @@
 -- under this number (src/catalogue/search/wordset.rs) and read it on each request, so a
 -- change made through any server is seen by every server at once. A new part does not change
 -- it: its id is above every kept match, and the matches above a kept set's newest are asked
--- for on each use. It starts at a random value, so that two databases never share one.
+-- for whenever a part is newer than the set. It starts at a random value, so that two databases never share one.
 CREATE TABLE words_generation (
     id    INTEGER PRIMARY KEY CHECK (id = 1),
     value INTEGER NOT NULL
@@ -19,7 +19,9 @@ WHEN OLD.archived IS NOT NEW.archived
 BEGIN
     UPDATE words_generation SET value = value + 1;
 END;
-CREATE TRIGGER words_generation_part_removed AFTER DELETE ON parts WHEN OLD.archived = 0
+-- Any part deleted, listed or not: SQLite may give a new part the id of a deleted newest one,
+-- and a kept set knows which ids were the newest when it was made.
+CREATE TRIGGER words_generation_part_removed AFTER DELETE ON parts
 BEGIN
     UPDATE words_generation SET value = value + 1;
 END;

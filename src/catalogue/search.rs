@@ -252,6 +252,25 @@ async fn fit_browse(db: &mut Db<'_>, query: &CatalogueQuery) -> sqlx::Result<Cat
     let matches = fitting(db, query, &query.manufacturers).await?;
     let manufacturers = if query.manufacturers.is_empty() {
         facets_of(db, query, &matches).await?
+    } else if query.min_price.is_none()
+        && query.max_price.is_none()
+        && !query.in_stock
+        && !db.reference()
+    {
+        // Every fitting part counts, and their makers are in memory: no rows to read.
+        let fit = fitset::fitting(db, target).await?;
+        let makers: Vec<&str> = fit
+            .newest_with_makers(&[])
+            .map(|(_, maker)| maker)
+            .take(COUNT_CAP as usize + 1)
+            .collect();
+        let all = if makers.len() as i64 > COUNT_CAP {
+            maker_counts(db, false).await?
+        } else {
+            Vec::new()
+        };
+        let total = makers.len() as i64;
+        facet_counts(makers.into_iter(), total, &all)
     } else {
         let all = fitting(db, query, &[]).await?;
         facets_of(db, query, &all).await?
@@ -275,8 +294,8 @@ async fn fitting(
         let ids = fitting_ids_from_rows(db, query, makers).await?;
         return engine::candidates_with_ids(db, &ids, None).await;
     }
-    let ids = fitset::fitting(db, target).await?.newest(makers);
-    passing(db, query, &ids).await
+    let fit = fitset::fitting(db, target).await?;
+    passing(db, query, fit.newest_iter(makers)).await
 }
 
 /// How many fitting parts' rows are read at a time to find those in a price range or in stock.
@@ -287,7 +306,7 @@ const CHUNK: usize = 4_000;
 async fn passing(
     db: &mut Db<'_>,
     query: &CatalogueQuery,
-    ids: &[i64],
+    mut ids: impl Iterator<Item = i64> + Send,
 ) -> sqlx::Result<Vec<Candidate>> {
     let others = CatalogueQuery {
         vehicle: None,
@@ -297,13 +316,14 @@ async fn passing(
     let filtered = has_row_filters(&others);
     let wanted = COUNT_CAP as usize + 1;
     let mut found: Vec<Candidate> = Vec::new();
-    let mut rest = ids;
-    while found.len() < wanted && !rest.is_empty() {
+    while found.len() < wanted {
         let short = wanted - found.len();
         let take = if filtered { short.max(CHUNK) } else { short };
-        let (chunk, after) = rest.split_at(take.min(rest.len()));
-        rest = after;
-        found.extend(newest_first(db, chunk, Some(&others)).await?);
+        let chunk: Vec<i64> = ids.by_ref().take(take).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        found.extend(newest_first(db, &chunk, Some(&others)).await?);
     }
     found.truncate(wanted);
     Ok(found)

@@ -84,24 +84,34 @@ impl Fitting {
     /// The fitting parts by one of `makers` (any maker if none), newest first, as they are
     /// asked for: a search that needs the newest thousand does not merge fifty thousand.
     pub fn newest_iter<'a>(&'a self, makers: &[String]) -> impl Iterator<Item = i64> + Send + 'a {
+        self.newest_with_makers(makers).map(|(id, _)| id)
+    }
+
+    /// [`Fitting::newest_iter`] with each part's maker.
+    pub fn newest_with_makers<'a>(
+        &'a self,
+        makers: &[String],
+    ) -> impl Iterator<Item = (i64, &'a str)> + Send + 'a {
         let pick = |set: &'a IdSet| {
             let chosen = set.chosen(makers);
             (0..set.len())
                 .filter(move |&at| set.passes(at, &chosen))
-                .map(move |at| set.ids[at])
+                .map(move |at| (set.ids[at], set.makers[set.maker[at] as usize].as_str()))
                 .peekable()
         };
         let (mut a, mut b) = (pick(&self.vehicle), pick(&self.universal));
-        std::iter::from_fn(move || match (a.peek().copied(), b.peek().copied()) {
-            (Some(x), Some(y)) if x == y => {
-                b.next();
-                a.next()
-            }
-            (Some(x), Some(y)) if x > y => a.next(),
-            (Some(_), None) => a.next(),
-            (_, Some(_)) => b.next(),
-            (None, None) => None,
-        })
+        std::iter::from_fn(
+            move || match (a.peek().map(|p| p.0), b.peek().map(|p| p.0)) {
+                (Some(x), Some(y)) if x == y => {
+                    b.next();
+                    a.next()
+                }
+                (Some(x), Some(y)) if x > y => a.next(),
+                (Some(_), None) => a.next(),
+                (_, Some(_)) => b.next(),
+                (None, None) => None,
+            },
+        )
     }
 }
 
@@ -285,6 +295,17 @@ mod tests {
         assert_eq!(fitting.newest(&[]), vec![9, 7, 5, 3, 1]);
         assert_eq!(fitting.newest(&["Bosch".into()]), vec![9, 5]);
         assert_eq!(fitting.newest(&["ATE".into(), "NGK".into()]), vec![7, 3, 1]);
+        let with_makers: Vec<(i64, &str)> = fitting.newest_with_makers(&[]).collect();
+        assert_eq!(
+            with_makers,
+            [
+                (9, "Bosch"),
+                (7, "NGK"),
+                (5, "Bosch"),
+                (3, "ATE"),
+                (1, "ATE")
+            ]
+        );
         assert!(fitting.newest(&["Febi".into()]).is_empty());
         let empty = Fitting {
             vehicle: set(&[]),

@@ -28,8 +28,8 @@ pub struct Db<'p> {
     /// The names of the parts [`newest_word_matches`] found, read with their ids (the query
     /// reads their rows anyway), for [`names_with_every_word`].
     names: HashMap<i64, String>,
-    /// The words' generation, once read (see `wordset`).
-    pub(super) words_generation: Option<i64>,
+    /// The words' generation and the newest part's id, once read (see `wordset`).
+    pub(super) words_generation: Option<(i64, i64)>,
 }
 
 impl<'p> Db<'p> {

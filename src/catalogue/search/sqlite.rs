@@ -31,8 +31,8 @@ pub struct Db<'p> {
     /// Rank broad searches from their rows, as narrow ones are, instead of from the word index
     /// alone: the reference the tests hold the fast way to.
     pub(super) reference: bool,
-    /// The words' generation, once read (see `wordset`).
-    pub(super) words_generation: Option<i64>,
+    /// The words' generation and the newest part's id, once read (see `wordset`).
+    pub(super) words_generation: Option<(i64, i64)>,
 }
 
 impl<'p> Db<'p> {

@@ -8,9 +8,10 @@
 //! (`words_generation`, migrations `0016` on SQLite, `0013` on PostgreSQL), which triggers
 //! change whenever a listed part's words may have changed: a part archived or restored, its
 //! name, maker, model or description edited, or deleted. A new part does not change it: new
-//! parts have higher ids than any in a set, so each use also asks the index for the matches
-//! above the set's newest (a seek to the end of the word's list, usually empty). Every request
-//! reads the generation (one row), so a change made through any server is seen by all.
+//! parts have higher ids than any in a set, so a use after a part was listed also asks the
+//! index for the matches above the set's newest (a seek to the end of the word's list). Every
+//! request reads the generation and the newest part's id (one row), so a change made through
+//! any server is seen by all.
 //!
 //! A set is a bitmap of ids when that is smaller (more matches than one in 64 ids), else the
 //! ids; at most [`MAX_BYTES`] are kept in all, the least recently used set going first.
@@ -42,11 +43,14 @@ pub struct WordSet {
     len: usize,
     /// The newest match (0 without matches).
     newest: i64,
+    /// The newest part when the set was made: while no part is newer, no match is newer.
+    upto: i64,
 }
 
 impl WordSet {
-    /// The set of these ids, in any order, repeats allowed.
-    fn new(mut ids: Vec<i64>) -> Self {
+    /// The set of these ids, in any order, repeats allowed, made when `upto` was the newest
+    /// part.
+    fn new(mut ids: Vec<i64>, upto: i64) -> Self {
         ids.sort_unstable_by(|a, b| b.cmp(a));
         ids.dedup();
         let newest = ids.first().copied().unwrap_or(0);
@@ -66,6 +70,7 @@ impl WordSet {
             members,
             len,
             newest,
+            upto: upto.max(newest),
         }
     }
 
@@ -136,12 +141,13 @@ pub async fn matches(db: &mut Db<'_>, query: &WordQuery) -> sqlx::Result<Matches
     if db.uncached() {
         let all = engine::word_match_ids(db, query, 0).await?;
         return Ok(Matches {
-            kept: Arc::new(WordSet::new(all)),
+            kept: Arc::new(WordSet::new(all, 0)),
             newer: Vec::new(),
         });
     }
+    let (generation, upto) = words_generation(db).await?;
     let key = Key {
-        generation: words_generation(db).await?,
+        generation,
         query: engine::word_query_text(query),
     };
     let cell = {
@@ -161,7 +167,7 @@ pub async fn matches(db: &mut Db<'_>, query: &WordQuery) -> sqlx::Result<Matches
             fresh = true;
             async {
                 let all = engine::word_match_ids(db, query, 0).await?;
-                Ok::<_, sqlx::Error>(Arc::new(WordSet::new(all)))
+                Ok::<_, sqlx::Error>(Arc::new(WordSet::new(all, upto)))
             }
         })
         .await?
@@ -174,29 +180,35 @@ pub async fn matches(db: &mut Db<'_>, query: &WordQuery) -> sqlx::Result<Matches
             newer: Vec::new(),
         });
     }
-    let mut newer = engine::word_match_ids(db, query, kept.newest).await?;
+    // Parts listed since the set was made: their matches are above its newest.
+    let mut newer = if upto > kept.upto {
+        engine::word_match_ids(db, query, kept.newest).await?
+    } else {
+        Vec::new()
+    };
     newer.sort_unstable_by(|a, b| b.cmp(a));
     newer.dedup();
     Ok(Matches { kept, newer })
 }
 
-/// The words' generation, read once per search.
-async fn words_generation(db: &mut Db<'_>) -> sqlx::Result<i64> {
-    if let Some(generation) = db.words_generation {
-        return Ok(generation);
+/// The words' generation and the newest part's id, read once per search (one query).
+async fn words_generation(db: &mut Db<'_>) -> sqlx::Result<(i64, i64)> {
+    if let Some(read) = db.words_generation {
+        return Ok(read);
     }
-    let generation: i64 = db
-        .scalars(|prefix| {
+    let read: (i64, i64) = db
+        .rows(|prefix| {
             sqlx::QueryBuilder::new(format!(
-                "{prefix}SELECT value FROM words_generation WHERE id = 1"
+                "{prefix}SELECT w.value, COALESCE((SELECT max(p.id) FROM parts p), 0) \
+                 FROM words_generation w WHERE w.id = 1"
             ))
         })
         .await?
         .first()
         .copied()
         .unwrap_or_default();
-    db.words_generation = Some(generation);
-    Ok(generation)
+    db.words_generation = Some(read);
+    Ok(read)
 }
 
 /// Drops the least recently used sets (never `keep`) until at most [`MAX_BYTES`] are held.
@@ -232,9 +244,9 @@ mod tests {
 
     #[test]
     fn a_set_holds_its_ids_as_bits_or_as_ids() {
-        let dense = WordSet::new((0..1000).rev().step_by(3).chain([999, 3]).collect());
+        let dense = WordSet::new((0..1000).rev().step_by(3).chain([999, 3]).collect(), 0);
         assert!(matches!(dense.members, Members::Bits(_)));
-        let sparse = WordSet::new(vec![5, 1_000_000, 77]);
+        let sparse = WordSet::new(vec![5, 1_000_000, 77], 0);
         assert!(matches!(sparse.members, Members::Ids(_)));
         for set in [&dense, &sparse] {
             let all: Vec<i64> = (-2..1_000_002).filter(|&id| set.contains(id)).collect();
@@ -247,14 +259,14 @@ mod tests {
             assert_eq!(set.len, expected.len());
             assert_eq!(set.newest, *expected.last().unwrap());
         }
-        let empty = WordSet::new(Vec::new());
+        let empty = WordSet::new(Vec::new(), 0);
         assert!(!empty.contains(0) && empty.len == 0 && empty.newest == 0);
     }
 
     #[test]
     fn newer_matches_count_with_the_kept_ones() {
         let matches = Matches {
-            kept: Arc::new(WordSet::new(vec![3, 9, 4])),
+            kept: Arc::new(WordSet::new(vec![3, 9, 4], 9)),
             newer: vec![20, 12],
         };
         let found: Vec<i64> = (0..30).filter(|&id| matches.contains(id)).collect();
@@ -273,7 +285,7 @@ mod tests {
             let cell = OnceCell::new();
             // Half of what is kept, each.
             let ids: Vec<i64> = (0..(MAX_BYTES / 16) as i64).map(|i| i * 100).collect();
-            cell.set(Arc::new(WordSet::new(ids))).unwrap();
+            cell.set(Arc::new(WordSet::new(ids, 0))).unwrap();
             cache.slots.insert(
                 key(n),
                 Slot {
