@@ -76,7 +76,8 @@ pub struct Fitting {
 }
 
 impl Fitting {
-    /// The fitting parts by one of `makers` (any maker if none), newest first.
+    /// The fitting parts by one of `makers` (any maker if none), newest first, all at once.
+    #[cfg(test)]
     pub fn newest(&self, makers: &[String]) -> Vec<i64> {
         self.newest_iter(makers).collect()
     }
