@@ -365,7 +365,8 @@ async fn fitting_word_ids(
     wanted: usize,
 ) -> sqlx::Result<Vec<i64>> {
     let matches = wordset::matches(db, word_query).await?;
-    let mut matching = fitting.filter(|&id| matches.contains(id));
+    let mut matched = matches.descending();
+    let mut matching = fitting.filter(move |&id| matched(id));
     let Some(filters) = filters else {
         return Ok(matching.take(wanted).collect());
     };
@@ -530,13 +531,23 @@ async fn word_matches(
     ) else {
         return Ok(None);
     };
-    let ids = engine::newest_word_matches(db, &exact).await?;
+    let ids = newest_word_matches(db, &exact).await?;
     if ids.len() as i64 > COUNT_CAP {
         words.whole_words = true;
         return Ok(Some((exact, ids)));
     }
-    let ids = engine::newest_word_matches(db, &prefix).await?;
+    let ids = newest_word_matches(db, &prefix).await?;
     Ok(Some((prefix, ids)))
+}
+
+/// The ids of the newest `COUNT_CAP + 1` parts matching a word query, newest first: from
+/// memory when the query's matches are kept ([`wordset::kept_matches`]: a search asked again),
+/// else from the word index.
+async fn newest_word_matches(db: &mut Db<'_>, word_query: &WordQuery) -> sqlx::Result<Vec<i64>> {
+    match wordset::kept_matches(db, word_query).await? {
+        Some(matches) => Ok(matches.newest(COUNT_CAP as usize + 1)),
+        None => engine::newest_word_matches(db, word_query).await,
+    }
 }
 
 async fn text_search(

@@ -93,26 +93,57 @@ impl Fitting {
         &'a self,
         makers: &[String],
     ) -> impl Iterator<Item = (i64, &'a str)> + Send + 'a {
-        let pick = |set: &'a IdSet| {
-            let chosen = set.chosen(makers);
-            (0..set.len())
-                .filter(move |&at| set.passes(at, &chosen))
-                .map(move |at| (set.ids[at], set.makers[set.maker[at] as usize].as_str()))
-                .peekable()
+        Newest {
+            sets: [&self.vehicle, &self.universal].map(|set| Cursor {
+                set,
+                chosen: set.chosen(makers),
+                at: 0,
+            }),
+        }
+    }
+}
+
+/// A walk down one set, past the parts of makers not chosen.
+struct Cursor<'a> {
+    set: &'a IdSet,
+    chosen: Option<Vec<bool>>,
+    at: usize,
+}
+
+impl Cursor<'_> {
+    /// The next part's id, without taking it.
+    fn peek(&mut self) -> Option<i64> {
+        while self.at < self.set.len() && !self.set.passes(self.at, &self.chosen) {
+            self.at += 1;
+        }
+        self.set.ids.get(self.at).copied()
+    }
+}
+
+/// The merge of a vehicle's set and the universal one, newest first, each part once.
+struct Newest<'a> {
+    sets: [Cursor<'a>; 2],
+}
+
+impl<'a> Iterator for Newest<'a> {
+    type Item = (i64, &'a str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let [a, b] = &mut self.sets;
+        let take = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if x == y => {
+                b.at += 1;
+                a
+            }
+            (Some(x), Some(y)) if x > y => a,
+            (Some(_), None) => a,
+            (_, Some(_)) => b,
+            (None, None) => return None,
         };
-        let (mut a, mut b) = (pick(&self.vehicle), pick(&self.universal));
-        std::iter::from_fn(
-            move || match (a.peek().map(|p| p.0), b.peek().map(|p| p.0)) {
-                (Some(x), Some(y)) if x == y => {
-                    b.next();
-                    a.next()
-                }
-                (Some(x), Some(y)) if x > y => a.next(),
-                (Some(_), None) => a.next(),
-                (_, Some(_)) => b.next(),
-                (None, None) => None,
-            },
-        )
+        let set = take.set;
+        let at = take.at;
+        take.at += 1;
+        Some((set.ids[at], set.makers[set.maker[at] as usize].as_str()))
     }
 }
 

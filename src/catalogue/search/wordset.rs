@@ -110,6 +110,49 @@ impl Matches {
         }
     }
 
+    /// [`Matches::contains`] for ids asked about newest first (each lower than the one
+    /// before): a walk down the ids instead of a search for each.
+    pub fn descending(&self) -> impl FnMut(i64) -> bool + Send + '_ {
+        let (mut newer_at, mut kept_at) = (0, 0);
+        move |id| {
+            let (ids, at) = if id > self.kept.newest {
+                (self.newer.as_slice(), &mut newer_at)
+            } else {
+                match &self.kept.members {
+                    Members::Bits(_) => return self.kept.contains(id),
+                    Members::Ids(ids) => (ids.as_slice(), &mut kept_at),
+                }
+            };
+            while ids.get(*at).is_some_and(|&x| x > id) {
+                *at += 1;
+            }
+            ids.get(*at) == Some(&id)
+        }
+    }
+
+    /// The newest `n` matches, newest first.
+    pub fn newest(&self, n: usize) -> Vec<i64> {
+        let mut found: Vec<i64> = self.newer.iter().copied().take(n).collect();
+        let more = n - found.len();
+        match &self.kept.members {
+            Members::Ids(ids) => found.extend(ids.iter().copied().take(more)),
+            Members::Bits(bits) => found.extend(
+                bits.iter()
+                    .enumerate()
+                    .rev()
+                    .filter(|(_, &w)| w != 0)
+                    .flat_map(|(at, &w)| {
+                        (0..64)
+                            .rev()
+                            .filter(move |b| w & (1 << b) != 0)
+                            .map(move |b| (at * 64 + b) as i64)
+                    })
+                    .take(more),
+            ),
+        }
+        found
+    }
+
     /// How many parts match.
     pub fn len(&self) -> usize {
         self.kept.len + self.newer.len()
@@ -135,6 +178,44 @@ struct Cache {
 }
 
 static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(Mutex::default);
+
+/// The word queries asked for once under their generation and not kept (see
+/// [`kept_matches`]); forgotten all at once when [`MAX_ASKED`] are held.
+static ASKED: LazyLock<Mutex<std::collections::HashSet<Key>>> = LazyLock::new(Mutex::default);
+
+/// How many word queries [`ASKED`] remembers at most.
+const MAX_ASKED: usize = 10_000;
+
+/// The listed parts matching `query` now, if they are kept or it is asked for a second time
+/// (then they are made and kept); `None` the first time (the caller asks the word index as
+/// before). A plain search's newest matches come from the index quickly enough when asked
+/// once, and making the whole set costs more than that for a common word; a search asked
+/// again is served from memory from then on.
+pub async fn kept_matches(db: &mut Db<'_>, query: &WordQuery) -> sqlx::Result<Option<Matches>> {
+    if db.uncached() {
+        return Ok(None);
+    }
+    let (generation, _) = words_generation(db).await?;
+    let key = Key {
+        generation,
+        query: engine::word_query_text(query),
+    };
+    let kept = {
+        let cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+        cache.slots.contains_key(&key)
+    };
+    if !kept {
+        let mut asked = ASKED.lock().unwrap_or_else(|e| e.into_inner());
+        if asked.len() >= MAX_ASKED {
+            asked.clear();
+        }
+        if asked.insert(key.clone()) {
+            return Ok(None);
+        }
+        asked.remove(&key);
+    }
+    matches(db, query).await.map(Some)
+}
 
 /// The listed parts matching `query` now.
 pub async fn matches(db: &mut Db<'_>, query: &WordQuery) -> sqlx::Result<Matches> {
@@ -271,7 +352,38 @@ mod tests {
         };
         let found: Vec<i64> = (0..30).filter(|&id| matches.contains(id)).collect();
         assert_eq!(found, vec![3, 4, 9, 12, 20]);
+        let mut descending = matches.descending();
+        let found: Vec<i64> = (0..30).rev().filter(|&id| descending(id)).collect();
+        assert_eq!(found, vec![20, 12, 9, 4, 3]);
+        let sparse = Matches {
+            kept: Arc::new(WordSet::new(vec![1_000_000, 500, 7], 1_000_000)),
+            newer: Vec::new(),
+        };
+        let mut descending = sparse.descending();
+        let asked = [2_000_000, 1_000_000, 999_999, 501, 500, 8, 7, 6, 0];
+        let found: Vec<i64> = asked.into_iter().filter(|&id| descending(id)).collect();
+        assert_eq!(found, vec![1_000_000, 500, 7]);
         assert_eq!(matches.len(), 5);
+    }
+
+    #[test]
+    fn the_newest_matches_come_first() {
+        for kept in [
+            WordSet::new((0..1000).filter(|id| id % 7 == 0).collect(), 1000),
+            WordSet::new(vec![700, 5_000_000, 14], 5_000_000),
+        ] {
+            let matches = Matches {
+                kept: Arc::new(kept),
+                newer: vec![9_000_003, 9_000_001],
+            };
+            let all: Vec<i64> = (0..10_000_000)
+                .rev()
+                .filter(|&id| matches.contains(id))
+                .collect();
+            for n in [0, 1, 2, 3, 5, all.len(), all.len() + 4] {
+                assert_eq!(matches.newest(n), all[..n.min(all.len())], "{n}");
+            }
+        }
     }
 
     #[test]
