@@ -654,11 +654,34 @@ async fn broad_page(
     ids.dedup();
     ids.truncate(COUNT_CAP as usize);
     if query.sort == Sort::Relevance {
-        let in_name = engine::names_with_every_word(db, words, word_query, &ids).await?;
+        let in_name = names_with_every_word(db, words, word_query, &ids).await?;
         order_broad(&mut ids, &key_rank, &in_name);
     }
     uncounted_page(db, query, ids).await
 }
+
+/// Of `ids` (matches of `word_query`), those whose name has every word: on SQLite the kept
+/// matches ([`wordset`]) of one more word-index query (the words in the name column); on
+/// PostgreSQL, whose word index has no columns, from the names.
+#[cfg(not(feature = "postgres"))]
+async fn names_with_every_word(
+    db: &mut Db<'_>,
+    words: &SearchWords,
+    word_query: &WordQuery,
+    ids: &[i64],
+) -> sqlx::Result<std::collections::HashSet<i64>> {
+    let Some(query) = engine::name_word_query(words, word_query).filter(|_| !ids.is_empty()) else {
+        return Ok(Default::default());
+    };
+    let matches = wordset::matches(db, &query).await?;
+    Ok(ids
+        .iter()
+        .copied()
+        .filter(|&id| matches.contains(id))
+        .collect())
+}
+#[cfg(feature = "postgres")]
+use engine::names_with_every_word;
 
 /// The asked page of `ids` (the counted ones, in order) when more matched than are counted
 /// ("1,000+"): every listed maker, without counts.

@@ -10,7 +10,6 @@ use super::matches::{
 use super::words::{words_of, SearchWords};
 use crate::catalogue::CatalogueQuery;
 use sqlx::{sqlite::SqliteRow, FromRow, QueryBuilder, Sqlite, SqlitePool};
-use std::collections::HashSet;
 
 /// A catalogue query's text and SQLite's plan for it (`EXPLAIN QUERY PLAN`, one line per
 /// step), recorded by `search::explain` for the tests that prove no catalogue query reads
@@ -372,25 +371,10 @@ pub async fn candidates_with_ids(
     .await
 }
 
-/// Of `ids` (matches of `expr`), those whose name has every word, as
-/// [`SearchWords::all_in`] reads it: the matches of one more word-index query, from memory
-/// (`wordset`).
-pub async fn names_with_every_word(
-    db: &mut Db<'_>,
-    words: &SearchWords,
-    expr: &WordQuery,
-    ids: &[i64],
-) -> sqlx::Result<HashSet<i64>> {
-    let Some(in_name) = words.name_expr() else {
-        return Ok(HashSet::new());
-    };
-    if ids.is_empty() {
-        return Ok(HashSet::new());
-    }
-    let matches = super::wordset::matches(db, &format!("({expr}) AND {in_name}")).await?;
-    Ok(ids
-        .iter()
-        .copied()
-        .filter(|&id| matches.contains(id))
-        .collect())
+/// The word-index query for "matches `expr` and its name has every word", as
+/// [`SearchWords::all_in`] reads it; `None` without words.
+pub fn name_word_query(words: &SearchWords, expr: &WordQuery) -> Option<WordQuery> {
+    words
+        .name_expr()
+        .map(|in_name| format!("({expr}) AND {in_name}"))
 }
