@@ -33,27 +33,37 @@ pub async fn bulk_connection(url: &str) -> sqlx::Result<sqlx::PgConnection> {
 }
 
 /// Before loading many parts in one transaction (the generator, migrate-to-postgres): turns
-/// off the per-row trigger that keeps `catalogue_makers` counted. It updates one of a few maker
-/// rows per part, and within one transaction each update walks that row's growing chain of
-/// versions: a million parts slowed to 200 a second and would have taken hours.
-/// [`end_parts_bulk_load`] turns it back on and counts once. (The lock this takes on `parts`
+/// off the triggers that update a few rows again and again: the per-row one that keeps
+/// `catalogue_makers` counted (one of a few maker rows per part), and the per-statement one
+/// that bumps the generation of each model a batch of fitment rows names (`model_generation`).
+/// Within one transaction each update walks that row's growing chain of versions: a million
+/// parts slowed to 200 a second and would have taken hours, first for the maker counts, then
+/// again for the model generations. [`end_parts_bulk_load`] turns them back on, counts once and
+/// bumps every model with fitment rows once. (The lock this takes on `parts` and `fitments`
 /// lasts until the transaction ends; both callers fill a new database.)
 pub async fn begin_parts_bulk_load(conn: &mut sqlx::PgConnection) -> sqlx::Result<()> {
-    sqlx::query("ALTER TABLE parts DISABLE TRIGGER catalogue_makers_after_insert_delete")
-        .execute(conn)
-        .await
-        .map(|_| ())
+    for statement in [
+        "ALTER TABLE parts DISABLE TRIGGER catalogue_makers_after_insert_delete",
+        "ALTER TABLE fitments DISABLE TRIGGER model_generation_fitments_added",
+    ] {
+        sqlx::query(statement).execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
-/// Ends [`begin_parts_bulk_load`] in the same transaction: the trigger back on, the maker
-/// counts made from the parts.
+/// Ends [`begin_parts_bulk_load`] in the same transaction: the triggers back on, the maker
+/// counts made from the parts, every model with fitment rows a generation further.
 pub async fn end_parts_bulk_load(conn: &mut sqlx::PgConnection) -> sqlx::Result<()> {
     for statement in [
         "ALTER TABLE parts ENABLE TRIGGER catalogue_makers_after_insert_delete",
+        "ALTER TABLE fitments ENABLE TRIGGER model_generation_fitments_added",
         "DELETE FROM catalogue_makers",
         "INSERT INTO catalogue_makers (manufacturer, listed, in_stock) \
          SELECT manufacturer, COUNT(*), COUNT(*) FILTER (WHERE stock > 0) \
          FROM parts WHERE archived = 0 GROUP BY manufacturer",
+        "INSERT INTO model_generation (model_id, value) \
+         SELECT DISTINCT model_id, 1 FROM fitments ORDER BY model_id \
+         ON CONFLICT (model_id) DO UPDATE SET value = model_generation.value + 1",
     ] {
         sqlx::query(statement).execute(&mut *conn).await?;
     }
