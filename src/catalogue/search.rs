@@ -28,6 +28,7 @@ use postgres as engine;
 
 mod filters;
 pub(crate) mod fitset;
+mod kept;
 mod matches;
 mod words;
 mod wordset;

@@ -15,14 +15,14 @@
 //! At most [`MAX_IDS`] ids are kept in all (about 12 MB), the least recently used set going
 //! first.
 
+use super::kept::Kept;
 #[cfg(feature = "postgres")]
 use super::postgres::Db;
 #[cfg(not(feature = "postgres"))]
 use super::sqlite::Db;
 use crate::fitment::Target;
 use std::collections::HashMap;
-use std::sync::{Arc, LazyLock, Mutex};
-use tokio::sync::OnceCell;
+use std::sync::{Arc, LazyLock};
 
 /// How many ids the sets hold in all, at most (12 bytes each).
 const MAX_IDS: usize = 1_000_000;
@@ -172,18 +172,14 @@ impl Key {
     }
 }
 
-struct Slot {
-    set: Arc<OnceCell<Arc<IdSet>>>,
-    used: u64,
+impl super::kept::Weight for IdSet {
+    fn weight(&self) -> usize {
+        self.len()
+    }
 }
 
-#[derive(Default)]
-struct Cache {
-    slots: HashMap<Key, Slot>,
-    clock: u64,
-}
-
-static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(Mutex::default);
+/// The kept sets, at most [`MAX_IDS`] ids in all.
+static SETS: LazyLock<Kept<Key, IdSet>> = LazyLock::new(|| Kept::new(MAX_IDS));
 
 /// The parts that fit `target` now.
 pub async fn fitting(db: &mut Db<'_>, target: &Target) -> sqlx::Result<Fitting> {
@@ -224,56 +220,9 @@ async fn kept(db: &mut Db<'_>, key: Key, target: &Target) -> sqlx::Result<Arc<Id
     if db.uncached() {
         return Ok(Arc::new(made(db, key, target).await?));
     }
-    let cell = {
-        let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
-        cache.clock += 1;
-        let used = cache.clock;
-        cache.slots.retain(|k, _| !k.outdated_by(&key));
-        let slot = cache.slots.entry(key).or_insert_with(|| Slot {
-            set: Arc::new(OnceCell::new()),
-            used,
-        });
-        slot.used = used;
-        slot.set.clone()
-    };
-    let mut fresh = false;
-    let set = cell
-        .get_or_try_init(|| {
-            fresh = true;
-            async move { made(db, key, target).await.map(Arc::new) }
-        })
-        .await?
-        .clone();
-    if fresh {
-        let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
-        evict(&mut cache, key);
-    }
+    SETS.forget(|k| k.outdated_by(&key));
+    let (set, _) = SETS.get_or_make(key, || made(db, key, target)).await?;
     Ok(set)
-}
-
-/// Drops the least recently used sets (never `keep`) until at most [`MAX_IDS`] are held.
-fn evict(cache: &mut Cache, keep: Key) {
-    let held = |c: &Cache| -> usize {
-        c.slots
-            .values()
-            .filter_map(|s| s.set.get())
-            .map(|s| s.len())
-            .sum()
-    };
-    while held(cache) > MAX_IDS {
-        let oldest = cache
-            .slots
-            .iter()
-            .filter(|(k, _)| **k != keep)
-            .min_by_key(|(_, s)| s.used)
-            .map(|(k, _)| *k);
-        match oldest {
-            Some(k) => {
-                cache.slots.remove(&k);
-            }
-            None => break,
-        }
-    }
 }
 
 /// Reads the set under `key` from the database (see [`set_query`]).
@@ -344,35 +293,6 @@ mod tests {
             universal: set(&[]),
         };
         assert!(empty.newest(&[]).is_empty());
-    }
-
-    #[test]
-    fn the_least_recently_used_sets_go_first() {
-        let mut cache = Cache::default();
-        let key = |n: i64| Key {
-            generation: 1,
-            vehicle: Some((n, 2020, None)),
-            model_generation: 0,
-        };
-        for n in 0..3 {
-            let cell = OnceCell::new();
-            cell.set(Arc::new(IdSet {
-                ids: vec![0; MAX_IDS / 2],
-                ..IdSet::default()
-            }))
-            .unwrap();
-            cache.slots.insert(
-                key(n),
-                Slot {
-                    set: Arc::new(cell),
-                    used: [5, 1, 9][n as usize],
-                },
-            );
-        }
-        evict(&mut cache, key(2));
-        // Two halves fit: the one used longest ago (1) went.
-        assert!(cache.slots.contains_key(&key(0)) && cache.slots.contains_key(&key(2)));
-        assert_eq!(cache.slots.len(), 2);
     }
 
     /// A fitment row added, moved or removed makes its model's sets be read again, and no

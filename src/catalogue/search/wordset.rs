@@ -16,13 +16,12 @@
 //! A set is a bitmap of ids when that is smaller (more matches than one in 64 ids), else the
 //! ids; at most [`MAX_BYTES`] are kept in all, the least recently used set going first.
 
+use super::kept::Kept;
 #[cfg(feature = "postgres")]
 use super::postgres::{self as engine, Db, WordQuery};
 #[cfg(not(feature = "postgres"))]
 use super::sqlite::{self as engine, Db, WordQuery};
-use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
-use tokio::sync::OnceCell;
 
 /// How many bytes the sets hold in all, at most (a bitmap of a million ids is 125 kB).
 const MAX_BYTES: usize = 8 << 20;
@@ -168,18 +167,14 @@ struct Key {
     query: String,
 }
 
-struct Slot {
-    set: Arc<OnceCell<Arc<WordSet>>>,
-    used: u64,
+impl super::kept::Weight for WordSet {
+    fn weight(&self) -> usize {
+        self.bytes()
+    }
 }
 
-#[derive(Default)]
-struct Cache {
-    slots: HashMap<Key, Slot>,
-    clock: u64,
-}
-
-static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(Mutex::default);
+/// The kept sets, at most [`MAX_BYTES`] in all.
+static SETS: LazyLock<Kept<Key, WordSet>> = LazyLock::new(|| Kept::new(MAX_BYTES));
 
 /// The word queries asked for once under their generation and not kept (see
 /// [`kept_matches`]); forgotten all at once when [`MAX_ASKED`] are held.
@@ -202,11 +197,7 @@ pub async fn kept_matches(db: &mut Db<'_>, query: &WordQuery) -> sqlx::Result<Op
         generation,
         query: engine::word_query_text(query),
     };
-    let kept = {
-        let cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
-        cache.slots.contains_key(&key)
-    };
-    if !kept {
+    if !SETS.contains(&key) {
         let mut asked = ASKED.lock().unwrap_or_else(|e| e.into_inner());
         if asked.len() >= MAX_ASKED {
             asked.clear();
@@ -233,31 +224,13 @@ pub async fn matches(db: &mut Db<'_>, query: &WordQuery) -> sqlx::Result<Matches
         generation,
         query: engine::word_query_text(query),
     };
-    let cell = {
-        let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
-        cache.clock += 1;
-        let used = cache.clock;
-        let slot = cache.slots.entry(key.clone()).or_insert_with(|| Slot {
-            set: Arc::new(OnceCell::new()),
-            used,
-        });
-        slot.used = used;
-        slot.set.clone()
-    };
-    let mut fresh = false;
-    let kept = cell
-        .get_or_try_init(|| {
-            fresh = true;
-            async {
-                let all = engine::word_match_ids(db, query, 0).await?;
-                Ok::<_, sqlx::Error>(Arc::new(WordSet::new(all, upto)))
-            }
+    let (kept, fresh) = SETS
+        .get_or_make(key, || async {
+            let all = engine::word_match_ids(db, query, 0).await?;
+            Ok(WordSet::new(all, upto))
         })
-        .await?
-        .clone();
+        .await?;
     if fresh {
-        let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
-        evict(&mut cache, &key);
         return Ok(Matches {
             kept,
             newer: Vec::new(),
@@ -292,33 +265,6 @@ async fn words_generation(db: &mut Db<'_>) -> sqlx::Result<(i64, i64)> {
         .unwrap_or_default();
     db.words_generation = Some(read);
     Ok(read)
-}
-
-/// Drops the least recently used sets (never `keep`) until at most [`MAX_BYTES`] are held.
-/// Sets of an older generation go this way too: a generation cannot tell which database it
-/// is of, and several may share this process (as the tests' do).
-fn evict(cache: &mut Cache, keep: &Key) {
-    let held = |c: &Cache| -> usize {
-        c.slots
-            .values()
-            .filter_map(|s| s.set.get())
-            .map(|s| s.bytes())
-            .sum()
-    };
-    while held(cache) > MAX_BYTES {
-        let oldest = cache
-            .slots
-            .iter()
-            .filter(|(k, _)| *k != keep)
-            .min_by_key(|(_, s)| s.used)
-            .map(|(k, _)| k.clone());
-        match oldest {
-            Some(k) => {
-                cache.slots.remove(&k);
-            }
-            None => break,
-        }
-    }
 }
 
 #[cfg(test)]
@@ -386,30 +332,5 @@ mod tests {
                 assert_eq!(matches.newest(n), all[..n.min(all.len())], "{n}");
             }
         }
-    }
-
-    #[test]
-    fn the_least_recently_used_sets_go_first() {
-        let mut cache = Cache::default();
-        let key = |n: u64| Key {
-            generation: 1,
-            query: format!("word{n}"),
-        };
-        for n in 0..3u64 {
-            let cell = OnceCell::new();
-            // Half of what is kept, each.
-            let ids: Vec<i64> = (0..(MAX_BYTES / 16) as i64).map(|i| i * 100).collect();
-            cell.set(Arc::new(WordSet::new(ids, 0))).unwrap();
-            cache.slots.insert(
-                key(n),
-                Slot {
-                    set: Arc::new(cell),
-                    used: [5, 1, 9][n as usize],
-                },
-            );
-        }
-        evict(&mut cache, &key(2));
-        assert!(cache.slots.contains_key(&key(0)) && cache.slots.contains_key(&key(2)));
-        assert_eq!(cache.slots.len(), 2);
     }
 }
