@@ -26,6 +26,7 @@ mod postgres;
 #[cfg(feature = "postgres")]
 use postgres as engine;
 
+mod edits;
 mod filters;
 pub(crate) mod fitset;
 mod kept;

@@ -5,16 +5,19 @@
 //!
 //! A set is the ids (newest first) of the listed parts with a fitment row for the vehicle's
 //! model year (and engine size, when known), each with its maker; the universal parts are one
-//! more set, shared by every vehicle. Sets are kept under the catalogue's generation
-//! (`catalogue_generation`, migrations `0014` on SQLite, `0011` on PostgreSQL), which triggers
-//! change whenever a part's listing, universal mark or maker changes, and a vehicle's set also
-//! under its model's generation (`model_generation`, `0015` and `0012`), which triggers change
-//! whenever a fitment row for the model is added, changed or removed, so one supplier's
-//! fitment rows make only the sets of the models they name be read again. Every request reads
-//! both (one row each), so a change made through any server is seen at once by all.
+//! more set, shared by every vehicle. Sets are kept under the catalogue's generation, and a
+//! vehicle's set also under its model's generation (`model_generation`, migrations `0015` on
+//! SQLite, `0012` on PostgreSQL), which triggers change whenever a fitment row for the model is
+//! added, changed or removed, so one supplier's fitment rows make only the sets of the models
+//! they name be read again. A part archived or restored, made universal or not, or given
+//! another maker (and a new universal part) is logged instead (see [`super::edits`]): a kept
+//! set is patched by reading its query again for the parts logged since it was made. Every
+//! request reads the generations and the count of edits (one query), so a change made through
+//! any server is seen at once by all.
 //! At most [`MAX_IDS`] ids are kept in all (about 12 MB), the least recently used set going
 //! first.
 
+use super::edits::{self, MAX_PATCH};
 use super::kept::Kept;
 #[cfg(feature = "postgres")]
 use super::postgres::Db;
@@ -33,6 +36,8 @@ pub struct IdSet {
     ids: Vec<i64>,
     maker: Vec<u32>,
     makers: Vec<String>,
+    /// The count of part edits the set is current to.
+    edits: i64,
 }
 
 impl IdSet {
@@ -56,6 +61,57 @@ impl IdSet {
 
     fn len(&self) -> usize {
         self.ids.len()
+    }
+
+    /// This set brought up to the count `edits`: of the parts `edited`, those in `now` (with
+    /// their makers) are in the set and the others are not.
+    fn patched(&self, edited: &[i64], now: Vec<(i64, String)>, edits: i64) -> IdSet {
+        let edited: std::collections::HashSet<i64> = edited.iter().copied().collect();
+        let mut makers = self.makers.clone();
+        let mut added: Vec<(i64, u32)> = now
+            .into_iter()
+            .filter(|(id, _)| edited.contains(id))
+            .map(|(id, maker)| {
+                let at = makers.iter().position(|m| *m == maker).unwrap_or_else(|| {
+                    makers.push(maker);
+                    makers.len() - 1
+                });
+                (id, at as u32)
+            })
+            .collect();
+        added.sort_unstable_by_key(|p| std::cmp::Reverse(p.0));
+        added.dedup_by_key(|p| p.0);
+        // Merge the kept parts that were not edited with the added ones, newest first.
+        let kept = self
+            .ids
+            .iter()
+            .copied()
+            .zip(self.maker.iter().copied())
+            .filter(|(id, _)| !edited.contains(id));
+        let mut set = IdSet {
+            ids: Vec::with_capacity(self.len() + added.len()),
+            maker: Vec::with_capacity(self.len() + added.len()),
+            makers,
+            edits,
+        };
+        let mut added = added.into_iter().peekable();
+        for (id, maker) in kept {
+            while let Some(&(new, new_maker)) = added.peek() {
+                if new < id {
+                    break;
+                }
+                set.ids.push(new);
+                set.maker.push(new_maker);
+                added.next();
+            }
+            set.ids.push(id);
+            set.maker.push(maker);
+        }
+        for (id, maker) in added {
+            set.ids.push(id);
+            set.maker.push(maker);
+        }
+        set
     }
 
     /// Which of this set's makers are among `makers` (`None`: no maker filter).
@@ -183,21 +239,8 @@ static SETS: LazyLock<Kept<Key, IdSet>> = LazyLock::new(|| Kept::new(MAX_IDS));
 
 /// The parts that fit `target` now.
 pub async fn fitting(db: &mut Db<'_>, target: &Target) -> sqlx::Result<Fitting> {
-    // Both generations in one query.
-    let (generation, model_generation): (i64, i64) = db
-        .rows(|prefix| {
-            let mut q = sqlx::QueryBuilder::new(format!(
-                "{prefix}SELECT c.value, COALESCE((SELECT m.value FROM model_generation m \
-                 WHERE m.model_id = "
-            ));
-            q.push_bind(target.model_id)
-                .push("), 0) FROM catalogue_generation c WHERE c.id = 1");
-            q
-        })
-        .await?
-        .first()
-        .copied()
-        .unwrap_or_default();
+    let (now, model_generation) = edits::now(db, Some(target.model_id)).await?;
+    let generation = now.generation;
     let vehicle_key = Key {
         generation,
         vehicle: Some((target.model_id, target.year, target.liters_x10)),
@@ -209,39 +252,65 @@ pub async fn fitting(db: &mut Db<'_>, target: &Target) -> sqlx::Result<Fitting> 
         model_generation: 0,
     };
     Ok(Fitting {
-        vehicle: kept(db, vehicle_key, target).await?,
-        universal: kept(db, universal_key, target).await?,
+        vehicle: kept(db, vehicle_key, target, now.edits).await?,
+        universal: kept(db, universal_key, target, now.edits).await?,
     })
 }
 
 /// The set under `key`, made once (by the first request that asks; the others wait for it)
-/// and kept; made afresh and not kept when `db` records plans or is the tests' reference.
-async fn kept(db: &mut Db<'_>, key: Key, target: &Target) -> sqlx::Result<Arc<IdSet>> {
+/// and kept, brought up to the count `edits` if it is behind; made afresh and not kept when
+/// `db` records plans or is the tests' reference.
+async fn kept(db: &mut Db<'_>, key: Key, target: &Target, edits: i64) -> sqlx::Result<Arc<IdSet>> {
     if db.uncached() {
-        return Ok(Arc::new(made(db, key, target).await?));
+        return Ok(Arc::new(made(db, key, target, edits).await?));
     }
     SETS.forget(|k| k.outdated_by(&key));
-    let (set, _) = SETS.get_or_make(key, || made(db, key, target)).await?;
-    Ok(set)
+    let (set, fresh) = SETS
+        .get_or_make(key, || made(db, key, target, edits))
+        .await?;
+    if fresh || set.edits >= edits {
+        return Ok(set);
+    }
+    let current = if edits - set.edits > MAX_PATCH {
+        made(db, key, target, edits).await?
+    } else {
+        let edited = edits::edited_parts(db, set.edits, edits).await?;
+        let now = if edited.is_empty() {
+            Vec::new()
+        } else {
+            db.id_texts(|prefix| set_query(prefix, key.vehicle.is_some(), target, Some(&edited)))
+                .await?
+        };
+        set.patched(&edited, now, edits)
+    };
+    let current = Arc::new(current);
+    SETS.replace(&key, &set, current.clone());
+    Ok(current)
 }
 
-/// Reads the set under `key` from the database (see [`set_query`]).
-async fn made(db: &mut Db<'_>, key: Key, target: &Target) -> sqlx::Result<IdSet> {
+/// Reads the set under `key` from the database (see [`set_query`]), current to the count
+/// `edits`.
+async fn made(db: &mut Db<'_>, key: Key, target: &Target, edits: i64) -> sqlx::Result<IdSet> {
     let pairs = db
-        .id_texts(|prefix| set_query(prefix, key.vehicle.is_some(), target))
+        .id_texts(|prefix| set_query(prefix, key.vehicle.is_some(), target, None))
         .await?;
-    Ok(IdSet::new(pairs))
+    Ok(IdSet {
+        edits,
+        ..IdSet::new(pairs)
+    })
 }
 
 /// The query of a set's ids and makers, after `prefix`: with `vehicle`, the listed parts with
 /// a fitment row for `target` (an index range of `fitments_newest`, then each part's row for
 /// its listing and maker); else the listed universal parts (`parts_universal_maker` alone).
+/// With `among`, only those of these parts (seeks by part).
 pub(crate) fn set_query<'a>(
     prefix: &str,
     vehicle: bool,
     target: &'a Target,
+    among: Option<&'a [i64]>,
 ) -> sqlx::QueryBuilder<'a, crate::server::db::Db> {
-    if vehicle {
+    let mut q = if vehicle {
         let mut q = sqlx::QueryBuilder::new(format!(
             "{prefix}SELECT f.part_id AS id, p.manufacturer AS label FROM fitments f \
              JOIN parts p ON p.id = f.part_id WHERE "
@@ -251,10 +320,29 @@ pub(crate) fn set_query<'a>(
         q
     } else {
         sqlx::QueryBuilder::new(format!(
-            "{prefix}SELECT p.id AS id, p.manufacturer AS label FROM parts p \
-             WHERE p.universal = 1 AND p.archived = 0"
+            "{prefix}SELECT p.id AS id, p.manufacturer AS label FROM parts p WHERE {}",
+            if among.is_some() {
+                "+p.archived = 0"
+            } else {
+                "p.universal = 1 AND p.archived = 0"
+            }
         ))
+    };
+    if let Some(ids) = among {
+        // The universal parts' index would be walked whole, the ids checked on each: `+`
+        // keeps it out, so that each id is a seek.
+        q.push(if vehicle {
+            " AND f.part_id IN ("
+        } else {
+            " AND +p.universal = 1 AND p.id IN ("
+        });
+        let mut list = q.separated(", ");
+        for id in ids {
+            list.push_bind(*id);
+        }
+        q.push(")");
     }
+    q
 }
 
 #[cfg(test)]
@@ -377,6 +465,119 @@ mod tests {
         let b4 = fitting(&mut db, &b).await.unwrap();
         assert!(Arc::ptr_eq(&a3.vehicle, &a4.vehicle));
         assert!(!b4.newest(&[]).contains(&part));
+        pool.close().await;
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    /// A part archived, restored, given another maker or made universal, and a new universal
+    /// part, patch the kept sets from the log of edits: the sets stay under their key and hold
+    /// exactly what a set read afresh holds. More edits than a set is patched for make it be
+    /// read again.
+    #[tokio::test]
+    async fn part_edits_patch_the_kept_sets() {
+        use crate::demo::generate;
+        let (dir, pool) = generate::test_catalogue("fitset-edits", 400, 3, 1, 5).await;
+        let (model_id, year): (i64, i64) = sqlx::query_as(
+            "SELECT model_id, MIN(year_from) FROM fitments GROUP BY model_id \
+             ORDER BY COUNT(*) DESC, model_id LIMIT 1",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        let target = Target {
+            model_id,
+            year,
+            liters_x10: None,
+        };
+        let all = |fit: &Fitting| -> Vec<(i64, String)> {
+            fit.newest_with_makers(&[])
+                .map(|(id, m)| (id, m.to_string()))
+                .collect()
+        };
+        let fresh = || async {
+            let mut db = Db::new(&pool);
+            db.reference = true;
+            all(&fitting(&mut db, &target).await.unwrap())
+        };
+        let run = |sql: &'static str, id: i64| {
+            let pool = pool.clone();
+            async move {
+                sqlx::query(sql).bind(id).execute(&pool).await.unwrap();
+            }
+        };
+        let generation = || async {
+            sqlx::query_scalar::<_, i64>("SELECT value FROM catalogue_generation")
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        };
+        let before = generation().await;
+        let first = fitting(&mut Db::new(&pool), &target).await.unwrap();
+        assert_eq!(all(&first), fresh().await);
+        let fits: Vec<i64> = first.vehicle.ids.clone();
+        let other: i64 = sqlx::query_scalar(
+            "SELECT id FROM parts WHERE archived = 0 AND universal = 0 AND id NOT IN \
+             (SELECT part_id FROM fitments WHERE model_id = $1) ORDER BY id LIMIT 1",
+        )
+        .bind(model_id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+
+        let mut last = first;
+        for (sql, id) in [
+            ("UPDATE parts SET archived = 1 WHERE id = $1", fits[0]),
+            (
+                "UPDATE parts SET manufacturer = 'Zeta Parts' WHERE id = $1",
+                fits[1],
+            ),
+            ("UPDATE parts SET universal = 1 WHERE id = $1", other),
+            ("UPDATE parts SET archived = 0 WHERE id = $1", fits[0]),
+            ("UPDATE parts SET universal = 0 WHERE id = $1", other),
+        ] {
+            run(sql, id).await;
+            let now = fitting(&mut Db::new(&pool), &target).await.unwrap();
+            assert_eq!(all(&now), fresh().await, "{sql} ({id})");
+            let again = fitting(&mut Db::new(&pool), &target).await.unwrap();
+            assert!(
+                Arc::ptr_eq(&now.vehicle, &again.vehicle)
+                    && Arc::ptr_eq(&now.universal, &again.universal),
+                "the patched sets are kept"
+            );
+            assert!(!Arc::ptr_eq(&last.universal, &now.universal) || sql.contains("archived"));
+            last = now;
+        }
+        assert!(all(&last).contains(&(fits[1], "Zeta Parts".to_string())));
+        assert_eq!(generation().await, before, "no edit changed the generation");
+
+        // A new universal part.
+        let supplier: i64 = sqlx::query_scalar("SELECT supplier_id FROM parts LIMIT 1")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        let new: i64 = sqlx::query_scalar(
+            "INSERT INTO parts (supplier_id, name, manufacturer, model, description, \
+             price_cents, stock, delivery_estimate, universal) \
+             VALUES ($1, 'Wiper fluid', 'Acme', 'WF-1', 'Fluid.', 500, 3, '1-2_days', 1) \
+             RETURNING id",
+        )
+        .bind(supplier)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        let now = fitting(&mut Db::new(&pool), &target).await.unwrap();
+        assert_eq!(all(&now)[0], (new, "Acme".to_string()));
+        assert_eq!(all(&now), fresh().await);
+
+        // More edits at once than a set is patched for: read again, as fresh.
+        sqlx::query(
+            "UPDATE parts SET archived = 1 WHERE id IN (SELECT id FROM parts ORDER BY id LIMIT 40)",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        let now = fitting(&mut Db::new(&pool), &target).await.unwrap();
+        assert_eq!(all(&now), fresh().await);
         pool.close().await;
         std::fs::remove_dir_all(&dir).ok();
     }

@@ -89,6 +89,22 @@ impl<K: Eq + Hash + Clone, V: Weight> Kept<K, V> {
         Ok((value, fresh))
     }
 
+    /// Keeps `new` under `key` in place of `old` (a value brought up to date), unless another
+    /// value has taken `old`'s place meanwhile; then that one stays.
+    pub fn replace(&self, key: &K, old: &Arc<V>, new: Arc<V>) {
+        {
+            let mut slots = self.lock();
+            let Some(slot) = slots.slots.get_mut(key) else {
+                return;
+            };
+            if !slot.value.get().is_some_and(|v| Arc::ptr_eq(v, old)) {
+                return;
+            }
+            slot.value = Arc::new(OnceCell::new_with(Some(new)));
+        }
+        self.evict(key);
+    }
+
     /// Drops the least recently used values (never `keep`'s) until at most the budget is held.
     fn evict(&self, keep: &K) {
         let mut slots = self.lock();
@@ -168,5 +184,30 @@ mod tests {
             .await
             .unwrap();
         assert!(fresh && value.0 == 1);
+    }
+
+    #[tokio::test]
+    async fn a_value_is_replaced_only_if_it_is_still_the_one_kept() {
+        let kept: Kept<u64, Heavy> = Kept::new(100);
+        let (first, _) = kept
+            .get_or_make(1, || async { Ok(Heavy(1)) })
+            .await
+            .unwrap();
+        kept.replace(&1, &first, Arc::new(Heavy(2)));
+        let (second, fresh) = kept
+            .get_or_make(1, || async { Ok(Heavy(9)) })
+            .await
+            .unwrap();
+        assert!(!fresh && second.0 == 2);
+        // `first` is no longer the kept value: a late replacement of it is dropped.
+        kept.replace(&1, &first, Arc::new(Heavy(3)));
+        let (now, _) = kept
+            .get_or_make(1, || async { Ok(Heavy(9)) })
+            .await
+            .unwrap();
+        assert_eq!(now.0, 2);
+        // Nothing kept under a key: nothing replaced.
+        kept.replace(&5, &first, Arc::new(Heavy(4)));
+        assert!(!kept.contains(&5));
     }
 }

@@ -28,8 +28,12 @@ pub struct Db<'p> {
     /// The names of the parts [`newest_word_matches`] found, read with their ids (the query
     /// reads their rows anyway), for [`names_with_every_word`].
     names: HashMap<i64, String>,
-    /// The words' generation and the newest part's id, once read (see `wordset`).
-    pub(super) words_generation: Option<(i64, i64)>,
+    /// The catalogue's generation, its count of part edits and the newest part's id, once
+    /// read (see `edits`).
+    pub(super) catalogue_now: Option<(i64, i64, i64)>,
+    /// The parts edited between two counts, once read (see `edits`): the sets a request
+    /// patches are usually behind by the same edits.
+    pub(super) edited: Option<(i64, i64, Vec<i64>)>,
 }
 
 impl<'p> Db<'p> {
@@ -39,7 +43,8 @@ impl<'p> Db<'p> {
             pool,
             reference: false,
             names: HashMap::new(),
-            words_generation: None,
+            catalogue_now: None,
+            edited: None,
         }
     }
 
@@ -179,6 +184,27 @@ pub async fn word_match_ids(
             "{prefix}SELECT p.id FROM parts p WHERE p.archived = 0 AND p.id > "
         ));
         q.push_bind(above);
+        push_words_match(&mut q, tsq);
+        q
+    })
+    .await
+}
+
+/// Which of the parts `ids` are listed and match a word query now (in any order): rows by
+/// id, each checked against the query.
+pub async fn word_match_ids_among(
+    db: &mut Db<'_>,
+    query: &WordQuery,
+    ids: &[i64],
+) -> sqlx::Result<Vec<i64>> {
+    let Some(tsq) = query.tsquery(db).await? else {
+        return Ok(Vec::new());
+    };
+    db.scalars(|prefix| {
+        let mut q = QueryBuilder::new(format!(
+            "{prefix}SELECT p.id FROM parts p WHERE p.archived = 0 AND p.id = ANY("
+        ));
+        q.push_bind(ids.to_vec()).push(")");
         push_words_match(&mut q, tsq);
         q
     })

@@ -30,8 +30,12 @@ pub struct Db<'p> {
     /// Rank broad searches from their rows, as narrow ones are, instead of from the word index
     /// alone: the reference the tests hold the fast way to.
     pub(super) reference: bool,
-    /// The words' generation and the newest part's id, once read (see `wordset`).
-    pub(super) words_generation: Option<(i64, i64)>,
+    /// The catalogue's generation, its count of part edits and the newest part's id, once
+    /// read (see `edits`).
+    pub(super) catalogue_now: Option<(i64, i64, i64)>,
+    /// The parts edited between two counts, once read (see `edits`): the sets a request
+    /// patches are usually behind by the same edits.
+    pub(super) edited: Option<(i64, i64, Vec<i64>)>,
 }
 
 impl<'p> Db<'p> {
@@ -41,7 +45,8 @@ impl<'p> Db<'p> {
             pool,
             plans: None,
             reference: false,
-            words_generation: None,
+            catalogue_now: None,
+            edited: None,
         }
     }
 
@@ -205,6 +210,27 @@ pub async fn word_match_ids(
         q.push_bind(query.as_str())
             .push(" AND rowid > ")
             .push_bind(above);
+        q
+    })
+    .await
+}
+
+/// Which of the parts `ids` are listed and match a word query now (in any order): a lookup
+/// in the word index for each id.
+pub async fn word_match_ids_among(
+    db: &mut Db<'_>,
+    query: &WordQuery,
+    ids: &[i64],
+) -> sqlx::Result<Vec<i64>> {
+    let ids = serde_json::to_string(ids).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    db.packed(|prefix| {
+        let mut q = QueryBuilder::new(format!(
+            "{prefix}SELECT json_group_array(rowid) FROM parts_words WHERE parts_words MATCH "
+        ));
+        q.push_bind(query.as_str())
+            .push(" AND rowid IN (SELECT value FROM json_each(")
+            .push_bind(ids.clone())
+            .push("))");
         q
     })
     .await

@@ -4,18 +4,18 @@
 //! 116,000 listed parts and a vehicle's 55,000 fitting parts held one in 18 of them: 20,000
 //! matches read, packed and looked up on every search).
 //!
-//! A set is made once from the word index (every match) and kept under the words' generation
-//! (`words_generation`, migrations `0016` on SQLite, `0013` on PostgreSQL), which triggers
-//! change whenever a listed part's words may have changed: a part archived or restored, its
-//! name, maker, model or description edited, or deleted. A new part does not change it: new
-//! parts have higher ids than any in a set, so a use after a part was listed also asks the
-//! index for the matches above the set's newest (a seek to the end of the word's list). Every
-//! request reads the generation and the newest part's id (one row), so a change made through
-//! any server is seen by all.
+//! A set is made once from the word index (every match) and then brought up to date from the
+//! log of edited parts (see [`super::edits`]): only the parts edited since are checked again
+//! against the word index. New parts are not logged (unless universal): they have higher ids
+//! than any in a set, so a use after a part was listed also asks the index for the matches
+//! above the set's newest (a seek to the end of the word's list), and logged parts newer than
+//! a set are left to that seek. Sets are kept under the catalogue's generation, which changes
+//! only when they cannot be patched.
 //!
 //! A set is a bitmap of ids when that is smaller (more matches than one in 64 ids), else the
 //! ids; at most [`MAX_BYTES`] are kept in all, the least recently used set going first.
 
+use super::edits::{self, MAX_PATCH};
 use super::kept::Kept;
 #[cfg(feature = "postgres")]
 use super::postgres::{self as engine, Db, WordQuery};
@@ -44,12 +44,14 @@ pub struct WordSet {
     newest: i64,
     /// The newest part when the set was made: while no part is newer, no match is newer.
     upto: i64,
+    /// The count of part edits the set is current to.
+    edits: i64,
 }
 
 impl WordSet {
     /// The set of these ids, in any order, repeats allowed, made when `upto` was the newest
-    /// part.
-    fn new(mut ids: Vec<i64>, upto: i64) -> Self {
+    /// part and `edits` the count of part edits.
+    fn new(mut ids: Vec<i64>, upto: i64, edits: i64) -> Self {
         ids.sort_unstable_by(|a, b| b.cmp(a));
         ids.dedup();
         let newest = ids.first().copied().unwrap_or(0);
@@ -70,6 +72,52 @@ impl WordSet {
             len,
             newest,
             upto: upto.max(newest),
+            edits,
+        }
+    }
+
+    /// This set brought up to the count `edits`: of the parts `edited` (logged since the set's
+    /// count), those in `matching` match now and the others do not. Parts newer than the set's
+    /// newest part are left out: their matches are asked for above the set's newest.
+    fn patched(&self, edited: &[i64], matching: &[i64], edits: i64) -> WordSet {
+        let matching: std::collections::HashSet<i64> = matching.iter().copied().collect();
+        let edited = edited.iter().copied().filter(|&id| id <= self.upto);
+        match &self.members {
+            Members::Bits(bits) => {
+                let mut bits = bits.clone();
+                for id in edited.filter(|&id| id >= 0) {
+                    let (word, bit) = (id as usize / 64, 1u64 << (id % 64));
+                    if matching.contains(&id) {
+                        if word >= bits.len() {
+                            bits.resize(word + 1, 0);
+                        }
+                        bits[word] |= bit;
+                    } else if let Some(w) = bits.get_mut(word) {
+                        *w &= !bit;
+                    }
+                }
+                let len = bits.iter().map(|w| w.count_ones() as usize).sum();
+                let newest = bits.iter().rposition(|&w| w != 0).map_or(0, |at| {
+                    (at * 64 + 63 - bits[at].leading_zeros() as usize) as i64
+                });
+                WordSet {
+                    members: Members::Bits(bits),
+                    len,
+                    newest,
+                    upto: self.upto,
+                    edits,
+                }
+            }
+            Members::Ids(ids) => {
+                let edited: std::collections::HashSet<i64> = edited.collect();
+                let now = ids
+                    .iter()
+                    .copied()
+                    .filter(|id| !edited.contains(id))
+                    .chain(edited.iter().copied().filter(|id| matching.contains(id)))
+                    .collect();
+                WordSet::new(now, self.upto, edits)
+            }
         }
     }
 
@@ -160,7 +208,7 @@ impl Matches {
     }
 }
 
-/// What a set is kept under: the words' generation and the word query's text.
+/// What a set is kept under: the catalogue's generation and the word query's text.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct Key {
     generation: i64,
@@ -192,7 +240,8 @@ pub async fn kept_matches(db: &mut Db<'_>, query: &WordQuery) -> sqlx::Result<Op
     if db.uncached() {
         return Ok(None);
     }
-    let (generation, _) = words_generation(db).await?;
+    let (now, _) = edits::now(db, None).await?;
+    let generation = now.generation;
     let key = Key {
         generation,
         query: engine::word_query_text(query),
@@ -215,19 +264,20 @@ pub async fn matches(db: &mut Db<'_>, query: &WordQuery) -> sqlx::Result<Matches
     if db.uncached() {
         let all = engine::word_match_ids(db, query, 0).await?;
         return Ok(Matches {
-            kept: Arc::new(WordSet::new(all, 0)),
+            kept: Arc::new(WordSet::new(all, 0, 0)),
             newer: Vec::new(),
         });
     }
-    let (generation, upto) = words_generation(db).await?;
+    let (now, _) = edits::now(db, None).await?;
+    let (upto, edits) = (now.newest_part, now.edits);
     let key = Key {
-        generation,
+        generation: now.generation,
         query: engine::word_query_text(query),
     };
-    let (kept, fresh) = SETS
-        .get_or_make(key, || async {
+    let (mut kept, fresh) = SETS
+        .get_or_make(key.clone(), || async {
             let all = engine::word_match_ids(db, query, 0).await?;
-            Ok(WordSet::new(all, upto))
+            Ok(WordSet::new(all, upto, edits))
         })
         .await?;
     if fresh {
@@ -235,6 +285,28 @@ pub async fn matches(db: &mut Db<'_>, query: &WordQuery) -> sqlx::Result<Matches
             kept,
             newer: Vec::new(),
         });
+    }
+    if kept.edits < edits {
+        let current = if edits - kept.edits > MAX_PATCH {
+            let all = engine::word_match_ids(db, query, 0).await?;
+            WordSet::new(all, upto, edits)
+        } else {
+            let edited = edits::edited_parts(db, kept.edits, edits).await?;
+            let asked: Vec<i64> = edited
+                .iter()
+                .copied()
+                .filter(|&id| id <= kept.upto)
+                .collect();
+            let matching = if asked.is_empty() {
+                Vec::new()
+            } else {
+                engine::word_match_ids_among(db, query, &asked).await?
+            };
+            kept.patched(&edited, &matching, edits)
+        };
+        let current = Arc::new(current);
+        SETS.replace(&key, &kept, current.clone());
+        kept = current;
     }
     // Parts listed since the set was made: their matches are above its newest.
     let mut newer = if upto > kept.upto {
@@ -247,35 +319,15 @@ pub async fn matches(db: &mut Db<'_>, query: &WordQuery) -> sqlx::Result<Matches
     Ok(Matches { kept, newer })
 }
 
-/// The words' generation and the newest part's id, read once per search (one query).
-async fn words_generation(db: &mut Db<'_>) -> sqlx::Result<(i64, i64)> {
-    if let Some(read) = db.words_generation {
-        return Ok(read);
-    }
-    let read: (i64, i64) = db
-        .rows(|prefix| {
-            sqlx::QueryBuilder::new(format!(
-                "{prefix}SELECT w.value, COALESCE((SELECT max(p.id) FROM parts p), 0) \
-                 FROM words_generation w WHERE w.id = 1"
-            ))
-        })
-        .await?
-        .first()
-        .copied()
-        .unwrap_or_default();
-    db.words_generation = Some(read);
-    Ok(read)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn a_set_holds_its_ids_as_bits_or_as_ids() {
-        let dense = WordSet::new((0..1000).rev().step_by(3).chain([999, 3]).collect(), 0);
+        let dense = WordSet::new((0..1000).rev().step_by(3).chain([999, 3]).collect(), 0, 0);
         assert!(matches!(dense.members, Members::Bits(_)));
-        let sparse = WordSet::new(vec![5, 1_000_000, 77], 0);
+        let sparse = WordSet::new(vec![5, 1_000_000, 77], 0, 0);
         assert!(matches!(sparse.members, Members::Ids(_)));
         for set in [&dense, &sparse] {
             let all: Vec<i64> = (-2..1_000_002).filter(|&id| set.contains(id)).collect();
@@ -288,14 +340,14 @@ mod tests {
             assert_eq!(set.len, expected.len());
             assert_eq!(set.newest, *expected.last().unwrap());
         }
-        let empty = WordSet::new(Vec::new(), 0);
+        let empty = WordSet::new(Vec::new(), 0, 0);
         assert!(!empty.contains(0) && empty.len == 0 && empty.newest == 0);
     }
 
     #[test]
     fn newer_matches_count_with_the_kept_ones() {
         let matches = Matches {
-            kept: Arc::new(WordSet::new(vec![3, 9, 4], 9)),
+            kept: Arc::new(WordSet::new(vec![3, 9, 4], 9, 0)),
             newer: vec![20, 12],
         };
         let found: Vec<i64> = (0..30).filter(|&id| matches.contains(id)).collect();
@@ -304,7 +356,7 @@ mod tests {
         let found: Vec<i64> = (0..30).rev().filter(|&id| descending(id)).collect();
         assert_eq!(found, vec![20, 12, 9, 4, 3]);
         let sparse = Matches {
-            kept: Arc::new(WordSet::new(vec![1_000_000, 500, 7], 1_000_000)),
+            kept: Arc::new(WordSet::new(vec![1_000_000, 500, 7], 1_000_000, 0)),
             newer: Vec::new(),
         };
         let mut descending = sparse.descending();
@@ -317,8 +369,8 @@ mod tests {
     #[test]
     fn the_newest_matches_come_first() {
         for kept in [
-            WordSet::new((0..1000).filter(|id| id % 7 == 0).collect(), 1000),
-            WordSet::new(vec![700, 5_000_000, 14], 5_000_000),
+            WordSet::new((0..1000).filter(|id| id % 7 == 0).collect(), 1000, 0),
+            WordSet::new(vec![700, 5_000_000, 14], 5_000_000, 0),
         ] {
             let matches = Matches {
                 kept: Arc::new(kept),
@@ -331,6 +383,37 @@ mod tests {
             for n in [0, 1, 2, 3, 5, all.len(), all.len() + 4] {
                 assert_eq!(matches.newest(n), all[..n.min(all.len())], "{n}");
             }
+        }
+    }
+
+    #[test]
+    fn a_patched_set_holds_what_matches_now() {
+        // Bits (dense) and ids (sparse), each made when part 1,000 was the newest.
+        for ids in [
+            (0..1000).filter(|id| id % 3 == 0).collect::<Vec<i64>>(),
+            vec![999, 600, 3],
+        ] {
+            let set = WordSet::new(ids.clone(), 1000, 4);
+            // Edited: 999 no longer matches, 600 still does, 1,000 (newer than the set's newest
+            // match, not than its newest part) and 10 now match; 2,000 is a part newer than the
+            // set, left to the seek above its newest.
+            let edited = [999, 600, 1000, 10, 2000, 10];
+            let patched = set.patched(&edited, &[600, 1000, 10, 2000], 9);
+            let mut expected: Vec<i64> = ids
+                .into_iter()
+                .filter(|&id| id != 999)
+                .chain([1000, 10])
+                .collect();
+            expected.sort_unstable();
+            expected.dedup();
+            let found: Vec<i64> = (0..3000).filter(|&id| patched.contains(id)).collect();
+            assert_eq!(found, expected);
+            assert_eq!(patched.len, expected.len());
+            assert_eq!(patched.newest, 1000);
+            assert_eq!((patched.upto, patched.edits), (1000, 9));
+            // Every match edited away: an empty set.
+            let none = patched.patched(&expected, &[], 10);
+            assert!(none.len == 0 && none.newest == 0 && !none.contains(1000));
         }
     }
 }

@@ -427,8 +427,8 @@ mod tests {
             "catalogue_generation",
             "catalogue_makers",
             "model_generation",
+            "part_edits",
             "tower_sessions",
-            "words_generation",
         ];
         for table in tables {
             assert!(
