@@ -167,6 +167,52 @@ class Server:
         self.log.close()
 
 
+class Editor:
+    """A supplier editing listings while a row is measured: every 0.1 s one of `parts` is
+    archived or restored (which the kept sets of fitting parts and word matches must follow),
+    on the served copy of the catalogue, through one connection. `stop` restores every part
+    it touched and says how many edits were made."""
+
+    def __init__(self, server, parts, every=0.1):
+        self.server, self.parts, self.every = server, parts, every
+        self.touched, self.count, self.done = set(), 0, threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self):
+        if PG_SERVER:
+            proc = subprocess.Popen(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1",
+                                     f"{PG_SERVER}/partwatch_bench_run"],
+                                    stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+
+            def execute(sql):
+                proc.stdin.write(sql + ";\n")
+                proc.stdin.flush()
+        else:
+            con = sqlite3.connect(self.server.run_db, timeout=10, isolation_level=None)
+
+            def execute(sql):
+                con.execute(sql)
+        while not self.done.wait(self.every):
+            part = self.parts[(self.count * 7919) % len(self.parts)]
+            self.count += 1
+            self.touched.add(part)
+            execute(f"UPDATE parts SET archived = 1 - archived WHERE id = {part}")
+        if self.touched:
+            ids = ", ".join(map(str, sorted(self.touched)))
+            execute(f"UPDATE parts SET archived = 0 WHERE id IN ({ids})")
+        if PG_SERVER:
+            proc.stdin.close()
+            proc.wait()
+        else:
+            con.close()
+
+    def stop(self):
+        self.done.set()
+        self.thread.join()
+        say(f"{self.count} edits")
+
+
 def ms(text):
     value = float(re.match(r"[\d.]+", text).group(0))
     unit = text[len(re.match(r"[\d.]+", text).group(0)):]
@@ -298,6 +344,8 @@ def scenarios(number, vehicle):
             (f"fits a {name}: search oil filter bosch", "/catalogue?q=oil+filter+bosch", cookie),
             (f"fits a {name}: maker filter + price sort", "/catalogue?m=Bosch&sort=price_asc", cookie),
             (f"fits a {name}: part page with the answer (random parts)", "@part", cookie),
+            (f"fits a {name}: search brake while a part is archived or restored 10 times a second",
+             "@edits/catalogue?q=brake", cookie),
         ]
     return [
         ("home", "/"),
@@ -367,6 +415,14 @@ def run_size(size, seconds, only=None):
                     row[conns] = wrk("/", conns, seconds, WORK / "parts.lua", env, cookie)
                 elif path == "@add":
                     row[conns] = wrk("/", conns, seconds, WORK / "add.lua", env)
+                elif path.startswith("@edits"):
+                    page = path[len("@edits"):]
+                    wrk(page, conns, 2, cookie=cookie)
+                    editor = Editor(server, listed)
+                    try:
+                        row[conns] = wrk(page, conns, seconds, cookie=cookie)
+                    finally:
+                        editor.stop()
                 else:
                     wrk(path, conns, 2, cookie=cookie)
                     row[conns] = wrk(path, conns, seconds, cookie=cookie)
