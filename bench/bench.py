@@ -440,7 +440,7 @@ def run_size(size, seconds, only=None):
 
 
 def bundle_name(ext):
-    """The bundle file's name: partwatch.<content hash>.<ext>, from the hashes cargo-leptos
+    """The bundle file's name: partwatch.<content hash>.<ext>, from the hashes the build
     wrote beside the release binary."""
     hashes = ROOT / "target/release/hash.txt"
     for line in hashes.read_text().splitlines() if hashes.exists() else []:

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 n="${1:-200}"
 bin=target/release/partwatch
 [ -x "$bin" ] || bin=target/debug/partwatch
-[ -x "$bin" ] || { echo "build first: cargo leptos build --release" >&2; exit 1; }
+[ -x "$bin" ] || { echo "build first: scripts/build.sh" >&2; exit 1; }
 data=$(mktemp -d)
 addr=127.0.0.1:3300
 DATABASE_URL="sqlite://$data/bench.db?mode=rwc" UPLOAD_DIR="$data/uploads" PARTWATCH_DEMO_DATA=1 \

@@ -1,6 +1,6 @@
 # Sourced by the other scripts: where the tools live, and how progress is shown.
 cargo_home="${CARGO_HOME:-$HOME/.cargo}"
-export PATH="$cargo_home/bin:$HOME/.cargo/bin:$PWD/scripts/wasm-opt/node_modules/.bin:$PWD/end2end/node_modules/.bin:$PATH"
+export PATH="$cargo_home/bin:$HOME/.cargo/bin:$PWD/scripts/web-tools/node_modules/.bin:$PWD/end2end/node_modules/.bin:$PATH"
 
 # Prints a step heading, with how long the step took once it is over.
 step() {

@@ -1,6 +1,7 @@
-//! The app's bundle (wasm, JS, CSS) under content-hashed names. `cargo leptos build` names
-//! each file after a hash of its content (`hash-files` in Cargo.toml) and writes the hashes
-//! to `hash.txt` beside the server binary; a binary started with that file serves the hashed
+//! The app's bundle (wasm, JS, CSS) under content-hashed names. The release build
+//! (`scripts/build.sh`, `scripts/site.mjs`; `cargo leptos build` does the same) names each
+//! file after a hash of its content and writes the hashes to `hash.txt` beside the server
+//! binary; a binary started with that file serves the hashed
 //! names, which never change content and so are cached for a year (`immutable`).
 
 use leptos::config::LeptosOptions;
@@ -16,7 +17,7 @@ struct Bundle {
     script: String,
 }
 
-/// Where cargo-leptos writes the hashes: beside the running binary.
+/// Where the release build writes the hashes: beside the running binary.
 fn hash_file(options: &LeptosOptions) -> Option<PathBuf> {
     let exe = std::env::current_exe().ok()?;
     Some(exe.parent()?.join(options.hash_file.as_ref()))
@@ -32,7 +33,7 @@ fn hash_of(options: &LeptosOptions, extension: &str) -> Option<String> {
     })
 }
 
-/// Turns hashed names on when cargo-leptos left its hash file beside the binary (the release
+/// Turns hashed names on when the build left its hash file beside the binary (the release
 /// build of `scripts/build.sh`, used by `scripts/run.sh` and the browser tests), and records
 /// the bundle's URLs (read once, not on every page as Leptos' own components do).
 pub fn init(options: &mut LeptosOptions) {
