@@ -48,7 +48,7 @@ use engine::{Db, WordQuery};
 use filters::{has_row_filters, push_fitment_match, push_maker_filter, push_row_filters};
 use matches::{
     facet_counts, merge, number_found, order, order_broad, page_ids, pages_for, Candidate,
-    CANDIDATE_COLUMNS_WITHOUT_KEY,
+    CANDIDATE_COLUMNS, CANDIDATE_COLUMNS_WITHOUT_KEY,
 };
 use sqlx::QueryBuilder;
 use std::collections::HashMap;
@@ -500,7 +500,7 @@ async fn candidates(
     words: &mut SearchWords,
     makers: &[String],
 ) -> sqlx::Result<Vec<Candidate>> {
-    let mut found = engine::key_hits(db, query, words, makers).await?;
+    let mut found = key_hits(db, query, words, makers).await?;
     if number_found(words, &found) {
         return Ok(found);
     }
@@ -581,7 +581,7 @@ async fn text_search(
         return ranked_page(db, query, Some(words), matches, manufacturers).await;
     }
     // No filter: the word index alone says which parts match and how many.
-    let mut matches = engine::key_hits(db, query, words, &[]).await?;
+    let mut matches = key_hits(db, query, words, &[]).await?;
     let found = if number_found(words, &matches) {
         None
     } else {
@@ -613,7 +613,7 @@ async fn fitting_text_search(
     target: &crate::fitment::Target,
     words: &mut SearchWords,
 ) -> sqlx::Result<CatalogueResults> {
-    let mut matches = engine::key_hits(db, query, words, &[]).await?;
+    let mut matches = key_hits(db, query, words, &[]).await?;
     if !number_found(words, &matches) {
         if let Some(word_query) = fitting_word_query(db, words).await? {
             let fitting = fitset::fitting(db, target).await?;
@@ -759,6 +759,66 @@ async fn summaries(db: &mut Db<'_>, ids: &[i64]) -> sqlx::Result<Vec<PartSummary
         .map(|r| (r.id, PartSummary::from(r)))
         .collect();
     Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+}
+
+/// Part-number hits: numbers that are the search's key or start with it (a range of the key
+/// index), with the filters, at most `COUNT_CAP + 1`. The range and the order compare bytes
+/// ([`engine::BYTEWISE`]), as the key indexes are built.
+async fn key_hits(
+    db: &mut Db<'_>,
+    query: &CatalogueQuery,
+    words: &SearchWords,
+    makers: &[String],
+) -> sqlx::Result<Vec<Candidate>> {
+    let Some(key) = &words.key else {
+        return Ok(Vec::new());
+    };
+    let mut upper = key.clone();
+    upper.push(char::MAX);
+    let bytewise = engine::BYTEWISE;
+    let mut found = db
+        .candidates(|prefix| {
+            let mut q = QueryBuilder::new(format!("{prefix}{CANDIDATE_COLUMNS}"));
+            q.push(format!(
+                " FROM parts p WHERE p.archived = 0 AND p.model_key{bytewise} >= "
+            ))
+            .push_bind(key.as_str())
+            .push(format!(" AND p.model_key{bytewise} < "))
+            .push_bind(upper.as_str());
+            push_maker_filter(&mut q, makers);
+            push_row_filters(&mut q, query, false);
+            q.push(format!(
+                " ORDER BY p.model_key{bytewise} LIMIT {}",
+                COUNT_CAP + 1
+            ));
+            q
+        })
+        .await?;
+    // The parts whose OEM or cross-reference numbers are (or start with) the key, with the
+    // number that matched as their key, so that ranking puts the number itself first.
+    let other = db
+        .candidates(|prefix| {
+            let mut q = QueryBuilder::new(format!(
+                "{prefix}SELECT p.id, p.manufacturer, p.name, p.price_cents, p.created_at, \
+                 n.number_key AS model_key \
+                 FROM part_numbers n JOIN parts p ON p.id = n.part_id \
+                 WHERE n.number_key{bytewise} >= "
+            ));
+            q.push_bind(key.as_str())
+                .push(format!(" AND n.number_key{bytewise} < "))
+                .push_bind(upper.as_str())
+                .push(" AND p.archived = 0");
+            push_maker_filter(&mut q, makers);
+            push_row_filters(&mut q, query, false);
+            q.push(format!(
+                " ORDER BY n.number_key{bytewise} LIMIT {}",
+                COUNT_CAP + 1
+            ));
+            q
+        })
+        .await?;
+    merge(&mut found, other);
+    Ok(found)
 }
 
 #[cfg(all(test, not(feature = "postgres")))]

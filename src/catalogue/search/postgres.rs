@@ -12,7 +12,7 @@
 //! the newest parts (`newest_word_matches`), since GIN returns a word's matches unordered.
 
 use super::filters::{has_row_filters, push_maker_filter, push_row_filters};
-use super::matches::{merge, Candidate, CandidateRow, CANDIDATE_COLUMNS, COUNT_CAP, SCAN_CAP};
+use super::matches::{Candidate, CandidateRow, CANDIDATE_COLUMNS, COUNT_CAP, SCAN_CAP};
 use super::words::SearchWords;
 use crate::catalogue::CatalogueQuery;
 use sqlx::{postgres::PgRow, FromRow, PgPool, Postgres, QueryBuilder};
@@ -225,61 +225,9 @@ const FIRST_WINDOW: i64 = if cfg!(test) { 300 } else { 50_000 };
 /// [`next_window`]); smaller in the tests, as [`FIRST_WINDOW`] is.
 const FEW_MATCHES: i64 = if cfg!(test) { 2_000 } else { 10 * COUNT_CAP };
 
-/// Part-number hits: numbers that are the search's key or start with it (a range of the key
-/// index), with the filters, at most `COUNT_CAP + 1`.
-pub async fn key_hits(
-    db: &mut Db<'_>,
-    query: &CatalogueQuery,
-    words: &SearchWords,
-    makers: &[String],
-) -> sqlx::Result<Vec<Candidate>> {
-    let Some(key) = &words.key else {
-        return Ok(Vec::new());
-    };
-    let mut upper = key.clone();
-    upper.push(char::MAX);
-    let mut found = db
-        .candidates(|prefix| {
-            let mut q = QueryBuilder::new(format!("{prefix}{CANDIDATE_COLUMNS}"));
-            q.push(" FROM parts p WHERE p.archived = 0 AND p.model_key COLLATE \"C\" >= ")
-                .push_bind(key.as_str())
-                .push(" AND p.model_key COLLATE \"C\" < ")
-                .push_bind(upper.as_str());
-            push_maker_filter(&mut q, makers);
-            push_row_filters(&mut q, query, false);
-            q.push(format!(
-                " ORDER BY p.model_key COLLATE \"C\" LIMIT {}",
-                COUNT_CAP + 1
-            ));
-            q
-        })
-        .await?;
-    // The parts whose OEM or cross-reference numbers are (or start with) the key, with the
-    // number that matched as their key, so that ranking puts the number itself first.
-    let other = db
-        .candidates(|prefix| {
-            let mut q = QueryBuilder::new(format!(
-                "{prefix}SELECT p.id, p.manufacturer, p.name, p.price_cents, p.created_at, \
-                 n.number_key AS model_key \
-                 FROM part_numbers n JOIN parts p ON p.id = n.part_id \
-                 WHERE n.number_key COLLATE \"C\" >= "
-            ));
-            q.push_bind(key.as_str())
-                .push(" AND n.number_key COLLATE \"C\" < ")
-                .push_bind(upper.as_str())
-                .push(" AND p.archived = 0");
-            push_maker_filter(&mut q, makers);
-            push_row_filters(&mut q, query, false);
-            q.push(format!(
-                " ORDER BY n.number_key COLLATE \"C\" LIMIT {}",
-                COUNT_CAP + 1
-            ));
-            q
-        })
-        .await?;
-    merge(&mut found, other);
-    Ok(found)
-}
+/// How a key range compares text: bytewise, as the key indexes are built (`COLLATE "C"`),
+/// not in the database's locale order.
+pub const BYTEWISE: &str = " COLLATE \"C\"";
 
 /// The word matches of `wq` that pass the filters (makers only if `makers` is given), newest
 /// first, at most `COUNT_CAP + 1`; with a price or stock filter and no vehicle, only among the

@@ -3,10 +3,7 @@
 //! into one JSON value; plans recorded for the tests).
 
 use super::filters::{has_row_filters, push_maker_filter, push_row_filters};
-use super::matches::{
-    merge, Candidate, CandidateRow, CANDIDATE_COLUMNS, CANDIDATE_COLUMNS_WITHOUT_KEY, COUNT_CAP,
-    SCAN_CAP,
-};
+use super::matches::{Candidate, CandidateRow, CANDIDATE_COLUMNS_WITHOUT_KEY, COUNT_CAP, SCAN_CAP};
 use super::words::{words_of, SearchWords};
 use crate::catalogue::CatalogueQuery;
 use sqlx::{sqlite::SqliteRow, FromRow, QueryBuilder, Sqlite, SqlitePool};
@@ -257,55 +254,8 @@ pub fn makers_expr(makers: &[String]) -> Option<String> {
         .then(|| format!("{{manufacturer}} : ({})", alternatives.join(" OR ")))
 }
 
-/// Part-number hits: numbers that are the search's key or start with it (a range of the key
-/// index), with the filters, at most `COUNT_CAP + 1`.
-pub async fn key_hits(
-    db: &mut Db<'_>,
-    query: &CatalogueQuery,
-    words: &SearchWords,
-    makers: &[String],
-) -> sqlx::Result<Vec<Candidate>> {
-    let Some(key) = &words.key else {
-        return Ok(Vec::new());
-    };
-    let mut upper = key.clone();
-    upper.push(char::MAX);
-    let mut found = db
-        .candidates(|prefix| {
-            let mut q = QueryBuilder::new(format!("{prefix}{CANDIDATE_COLUMNS}"));
-            q.push(" FROM parts p WHERE p.archived = 0 AND p.model_key >= ")
-                .push_bind(key.as_str())
-                .push(" AND p.model_key < ")
-                .push_bind(upper.as_str());
-            push_maker_filter(&mut q, makers);
-            push_row_filters(&mut q, query, false);
-            q.push(format!(" ORDER BY p.model_key LIMIT {}", COUNT_CAP + 1));
-            q
-        })
-        .await?;
-    // The parts whose OEM or cross-reference numbers are (or start with) the key, with the
-    // number that matched as their key, so that ranking puts the number itself first.
-    let other = db
-        .candidates(|prefix| {
-            let mut q = QueryBuilder::new(format!(
-                "{prefix}SELECT p.id, p.manufacturer, p.name, p.price_cents, p.created_at, \
-                 n.number_key AS model_key \
-                 FROM part_numbers n JOIN parts p ON p.id = n.part_id \
-                 WHERE n.number_key >= "
-            ));
-            q.push_bind(key.as_str())
-                .push(" AND n.number_key < ")
-                .push_bind(upper.as_str())
-                .push(" AND p.archived = 0");
-            push_maker_filter(&mut q, makers);
-            push_row_filters(&mut q, query, false);
-            q.push(format!(" ORDER BY n.number_key LIMIT {}", COUNT_CAP + 1));
-            q
-        })
-        .await?;
-    merge(&mut found, other);
-    Ok(found)
-}
+/// How a key range compares text: bytewise, SQLite's default (BINARY) collation.
+pub const BYTEWISE: &str = "";
 
 /// The word matches of `words_expr` that pass the filters (makers only if `makers` is given),
 /// newest first, at most `COUNT_CAP + 1`; with a price or stock filter and no vehicle, only among
