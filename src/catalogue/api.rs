@@ -19,10 +19,9 @@ pub async fn search_catalogue(query: String) -> Result<CatalogueResults, AppErro
     let mut query = super::CatalogueQuery::parse(&query);
     let cx = Ctx::public()?;
     let pool = cx.read_pool();
-    let vehicle = crate::vehicles::api::cookie_vehicle(&cx).await?;
-    let target = match &vehicle {
-        Some(vehicle) => fitment_db::target_of(pool, vehicle).await?,
-        None => None,
+    let (vehicle, target) = match crate::vehicles::api::cookie_vehicle_target(&cx).await? {
+        Some((vehicle, target)) => (Some(vehicle), Some(target)),
+        None => (None, None),
     };
     if !query.all_vehicles {
         query.vehicle = target.clone();

@@ -254,11 +254,11 @@ pub async fn set_part_universal(part: i64, universal: String) -> Result<(), AppE
 #[server(endpoint = "fitment_answer")]
 pub async fn fitment_answer(part: i64) -> Result<Option<FitAnswer>, AppError> {
     let cx = Ctx::public()?;
-    let Some(vehicle) = crate::vehicles::api::cookie_vehicle(&cx).await? else {
+    let Some((vehicle, target)) = crate::vehicles::api::cookie_vehicle_target(&cx).await? else {
         return Ok(None);
     };
     let pool = cx.read_pool();
-    let Some(answer) = super::db::answer(pool, part, &vehicle).await? else {
+    let Some(answer) = super::db::answer(pool, part, &target).await? else {
         return Err(AppError::NotFound(
             "This part is not (or no longer) listed.".into(),
         ));

@@ -7,7 +7,7 @@ use super::{
     Answer, Drive, FitmentRow, Position, Qualifiers, Target,
 };
 use crate::server::db::{DbExecutor, DbPool};
-use crate::vehicles::{Choice, Vehicle};
+use crate::vehicles::Choice;
 
 /// The most fitments one listing holds (a part that fits more is better marked universal, or
 /// listed by model family).
@@ -87,10 +87,15 @@ pub async fn rows_of_parts(
     if part_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<PartFitmentRow> = rows_of_parts_query("", part_ids)
-        .build_query_as()
-        .fetch_all(db)
-        .await?;
+    let mut rows: Vec<PartFitmentRow> = crate::server::db::all_rows(
+        db,
+        "part_id, id, model_id, make, model, year_from, year_to, liters_x10, position, \
+         quantity, body, drive, built_from, built_to, note",
+        |prefix| rows_of_parts_query(prefix, part_ids),
+    )
+    .await?;
+    // By part, make, model, years, then row.
+    rows.sort_by(|a, b| (a.0, &a.3, &a.4, a.5, a.6, a.1).cmp(&(b.0, &b.3, &b.4, b.5, b.6, b.1)));
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -118,14 +123,15 @@ pub async fn rows_of_parts(
         .collect())
 }
 
-/// The query of [`rows_of_parts`], after `prefix` (a seek in `fitments_by_part` per part).
+/// The query of [`rows_of_parts`], after `prefix` (a seek in `fitments_by_part` per part;
+/// the rows are put in order after reading).
 pub(crate) fn rows_of_parts_query<'a>(
     prefix: &str,
     part_ids: &[i64],
 ) -> sqlx::QueryBuilder<'a, crate::server::db::Db> {
     let mut q = sqlx::QueryBuilder::new(format!(
-        "{prefix}SELECT f.part_id, f.id, f.model_id, mk.name, m.name, f.year_from, f.year_to, \
-         f.liters_x10, f.position, f.quantity, f.body, f.drive, f.built_from, f.built_to, f.note \
+        "{prefix}SELECT f.part_id, f.id, f.model_id, mk.name AS make, m.name AS model, f.year_from, \
+         f.year_to, f.liters_x10, f.position, f.quantity, f.body, f.drive, f.built_from, f.built_to, f.note \
          FROM fitments f \
          JOIN vehicle_models m ON m.id = f.model_id \
          JOIN vehicle_makes mk ON mk.id = m.make_id \
@@ -135,7 +141,7 @@ pub(crate) fn rows_of_parts_query<'a>(
     for id in part_ids {
         list.push_bind(*id);
     }
-    q.push(") ORDER BY f.part_id, mk.name, m.name, f.year_from, f.year_to, f.id");
+    q.push(")");
     q
 }
 
@@ -361,40 +367,9 @@ pub async fn set_universal(
     Ok(done.rows_affected() == 1)
 }
 
-/// What the fitments are checked against for `vehicle`: its model, year and engine size;
-/// `None` when the model year is gone from the vehicle tables.
-pub async fn target_of(pool: &DbPool, vehicle: &Vehicle) -> sqlx::Result<Option<Target>> {
-    let model_id =
-        crate::db_query_scalar!("SELECT model_id FROM vehicles WHERE id = $1", vehicle.id)
-            .fetch_optional(pool)
-            .await?;
-    Ok(model_id.map(|model_id| Target {
-        model_id,
-        year: vehicle.year,
-        liters_x10: vehicle
-            .engine
-            .as_ref()
-            .map(|e| e.liters_x10)
-            .filter(|l| *l > 0),
-    }))
-}
-
-/// Whether listed part `part_id` fits `vehicle`, and why; `None` when the part is not listed.
-pub async fn answer(
-    pool: &DbPool,
-    part_id: i64,
-    vehicle: &Vehicle,
-) -> sqlx::Result<Option<Answer>> {
-    let Some(target) = target_of(pool, vehicle).await? else {
-        let listed = crate::db_query_scalar!(
-            "SELECT universal FROM parts WHERE id = $1 AND archived = 0",
-            part_id
-        )
-        .fetch_optional(pool)
-        .await?;
-        return Ok(listed.map(|_| Answer::NoData));
-    };
-    Ok(answers(pool, &[part_id], &target)
+/// Whether listed part `part_id` fits `target`, and why; `None` when the part is not listed.
+pub async fn answer(pool: &DbPool, part_id: i64, target: &Target) -> sqlx::Result<Option<Answer>> {
+    Ok(answers(pool, &[part_id], target)
         .await?
         .pop()
         .map(|(_, a)| a))
@@ -410,14 +385,18 @@ pub async fn answers(
     if part_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut q =
-        sqlx::QueryBuilder::new("SELECT id, universal FROM parts WHERE archived = 0 AND id IN (");
-    let mut list = q.separated(", ");
-    for id in part_ids {
-        list.push_bind(*id);
-    }
-    q.push(")");
-    let listed: Vec<(i64, i64)> = q.build_query_as().fetch_all(pool).await?;
+    let listed: Vec<(i64, i64)> = crate::server::db::all_rows(pool, "id, universal", |prefix| {
+        let mut q = sqlx::QueryBuilder::new(format!(
+            "{prefix}SELECT id, universal FROM parts WHERE archived = 0 AND id IN ("
+        ));
+        let mut list = q.separated(", ");
+        for id in part_ids {
+            list.push_bind(*id);
+        }
+        q.push(")");
+        q
+    })
+    .await?;
     let mut fitments: std::collections::HashMap<i64, Vec<super::Fitment>> =
         std::collections::HashMap::new();
     for (part, row) in rows_of_parts(pool, part_ids).await? {
@@ -440,6 +419,7 @@ mod tests {
         fixtures::{part, supplier},
         insert_part,
     };
+    use crate::vehicles::Vehicle;
 
     /// Honda Civic 2012–2016 (1.8 L and 2.4 L engines known from 2012 to 2015, none in 2016)
     /// and Accord 2014; returns (civic model id, accord model id, 2014 Civic vehicle id).
@@ -567,9 +547,18 @@ mod tests {
         set_universal(&pool, fluid, acme, true).await.unwrap();
         let unsure = civic_2014(&pool, None).await;
         let with_18 = civic_2014(&pool, Some(1002)).await;
+        // The target of a vehicle is its model (read with it) and the chosen engine's size.
+        let (_, civic_model) = crate::vehicles::db::vehicle_of_model(&pool, 102, None)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(civic_model, civic);
         let answer = |p: i64, v: Vehicle| {
             let pool = pool.clone();
-            async move { answer(&pool, p, &v).await.unwrap().unwrap() }
+            async move {
+                let target = Target::of(&v, civic);
+                answer(&pool, p, &target).await.unwrap().unwrap()
+            }
         };
         assert_eq!(
             answer(pads, unsure.clone()).await,
@@ -597,7 +586,8 @@ mod tests {
             .execute(&pool)
             .await
             .unwrap();
-        assert_eq!(super::answer(&pool, pads, &unsure).await.unwrap(), None);
+        let target = Target::of(&unsure, civic);
+        assert_eq!(super::answer(&pool, pads, &target).await.unwrap(), None);
     }
 
     #[sqlx::test(migrator = "crate::server::db::MIGRATOR")]

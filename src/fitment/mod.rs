@@ -189,6 +189,22 @@ pub struct Target {
     pub liters_x10: Option<i64>,
 }
 
+impl Target {
+    /// What fitments are checked against for `vehicle`, a model year of model `model_id`:
+    /// its model, year and engine size (when an engine with a known size is chosen).
+    pub fn of(vehicle: &crate::vehicles::Vehicle, model_id: i64) -> Self {
+        Target {
+            model_id,
+            year: vehicle.year,
+            liters_x10: vehicle
+                .engine
+                .as_ref()
+                .map(|e| e.liters_x10)
+                .filter(|l| *l > 0),
+        }
+    }
+}
+
 /// Does it fit, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Answer {

@@ -48,6 +48,14 @@ pub async fn active_vehicle() -> Result<Option<Vehicle>, AppError> {
 /// features that answer for it, such as fitment).
 #[cfg(feature = "ssr")]
 pub async fn cookie_vehicle<U>(cx: &Ctx<U>) -> Result<Option<Vehicle>, AppError> {
+    Ok(cookie_vehicle_target(cx).await?.map(|(vehicle, _)| vehicle))
+}
+
+/// [`cookie_vehicle`] with what fitment rows are checked against for it, in one query.
+#[cfg(feature = "ssr")]
+pub async fn cookie_vehicle_target<U>(
+    cx: &Ctx<U>,
+) -> Result<Option<(Vehicle, crate::fitment::Target)>, AppError> {
     use crate::server::cookies::request_cookie;
     let Some(parts) = use_context::<axum::http::request::Parts>() else {
         return Ok(None);
@@ -61,7 +69,11 @@ pub async fn cookie_vehicle<U>(cx: &Ctx<U>) -> Result<Option<Vehicle>, AppError>
     .and_then(super::parse_vehicle_cookie) else {
         return Ok(None);
     };
-    Ok(super::db::vehicle(cx.read_pool(), vehicle, engine).await?)
+    let found = super::db::vehicle_of_model(cx.read_pool(), vehicle, engine).await?;
+    Ok(found.map(|(vehicle, model_id)| {
+        let target = crate::fitment::Target::of(&vehicle, model_id);
+        (vehicle, target)
+    }))
 }
 
 #[cfg(feature = "ssr")]

@@ -321,44 +321,69 @@ pub async fn model_year_named(
 
 /// A model year with its names, and the engine `engine_id` if it is one of that year's.
 pub async fn vehicle(
-    db: &DbPool,
+    db: impl DbExecutor<'_>,
     vehicle_id: i64,
     engine_id: Option<i64>,
 ) -> sqlx::Result<Option<Vehicle>> {
-    let Some(row) = crate::db_query!(
-        r#"SELECT v.id AS "id!", v.year, mk.name AS make, m.name AS model
-           FROM vehicles v
-           JOIN vehicle_models m ON m.id = v.model_id
-           JOIN vehicle_makes mk ON mk.id = m.make_id
-           WHERE v.id = $1"#,
-        vehicle_id
+    Ok(vehicle_of_model(db, vehicle_id, engine_id)
+        .await?
+        .map(|(vehicle, _)| vehicle))
+}
+
+/// The row of [`vehicle_of_model`]: the model year, its names and model, then the engine's
+/// columns (all `NULL` when there is no such engine of that year).
+type VehicleRow = (
+    i64,
+    i64,
+    String,
+    String,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+);
+
+/// [`vehicle`] with the id of its model (what fitment rows name), in one query: every page
+/// asks for the active vehicle, and the catalogue and part pages for its model too.
+pub async fn vehicle_of_model(
+    db: impl DbExecutor<'_>,
+    vehicle_id: i64,
+    engine_id: Option<i64>,
+) -> sqlx::Result<Option<(Vehicle, i64)>> {
+    let row: Option<VehicleRow> = sqlx::query_as(
+        "SELECT v.id, v.year, mk.name, m.name, v.model_id, \
+                e.id, e.liters_x10, e.cylinders, e.code \
+         FROM vehicles v \
+         JOIN vehicle_models m ON m.id = v.model_id \
+         JOIN vehicle_makes mk ON mk.id = m.make_id \
+         LEFT JOIN vehicle_engines e ON e.id = $2 AND e.vehicle_id = v.id \
+         WHERE v.id = $1",
     )
+    .bind(vehicle_id)
+    .bind(engine_id)
     .fetch_optional(db)
-    .await?
-    else {
-        return Ok(None);
-    };
-    let engine = match engine_id {
-        Some(id) => {
-            crate::db_query_as!(
-                Engine,
-                r#"SELECT id AS "id!", liters_x10, cylinders, code FROM vehicle_engines
-               WHERE id = $1 AND vehicle_id = $2"#,
+    .await?;
+    Ok(row.map(
+        |(id, year, make, model, model_id, engine, liters_x10, cylinders, code)| {
+            let engine = engine.map(|id| Engine {
                 id,
-                vehicle_id
+                liters_x10: liters_x10.unwrap_or(0),
+                cylinders: cylinders.unwrap_or(0),
+                code: code.unwrap_or_default(),
+            });
+            (
+                Vehicle {
+                    id,
+                    year,
+                    make,
+                    model,
+                    engine,
+                },
+                model_id,
             )
-            .fetch_optional(db)
-            .await?
-        }
-        None => None,
-    };
-    Ok(Some(Vehicle {
-        id: row.id,
-        year: row.year,
-        make: row.make,
-        model: row.model,
-        engine,
-    }))
+        },
+    ))
 }
 
 #[cfg(test)]

@@ -15,13 +15,20 @@ use super::filters::{has_row_filters, push_maker_filter, push_row_filters};
 use super::matches::{Candidate, CandidateRow, CANDIDATE_COLUMNS, COUNT_CAP, SCAN_CAP};
 use super::words::SearchWords;
 use crate::catalogue::CatalogueQuery;
-use sqlx::{postgres::PgRow, FromRow, PgPool, Postgres, QueryBuilder};
+use sqlx::{
+    pool::PoolConnection,
+    postgres::{PgConnection, PgRow},
+    FromRow, PgPool, Postgres, QueryBuilder,
+};
 use std::collections::{HashMap, HashSet};
 
 /// Runs the catalogue's queries. Each query is made by a function of a prefix (as on SQLite,
 /// where the prefix asks for the plan; here it is always empty).
 pub struct Db<'p> {
-    pub(super) pool: &'p PgPool,
+    pool: &'p PgPool,
+    /// The connection every query of this search runs on, taken from `pool` by the first:
+    /// taking one from the pool costs a round trip to the server (sqlx checks it first).
+    conn: Option<PoolConnection<Postgres>>,
     /// Rank broad searches from their rows, as narrow ones are, instead of from the word index
     /// alone: the reference the tests hold the fast way to.
     pub(super) reference: bool,
@@ -41,11 +48,21 @@ impl<'p> Db<'p> {
     pub fn new(pool: &'p PgPool) -> Self {
         Self {
             pool,
+            conn: None,
             reference: false,
             names: HashMap::new(),
             catalogue_now: None,
             edited: None,
         }
+    }
+
+    /// This search's connection (see [`Db::conn`]).
+    pub(super) async fn conn(&mut self) -> sqlx::Result<&mut PgConnection> {
+        let conn = match self.conn.take() {
+            Some(conn) => conn,
+            None => self.pool.acquire().await?,
+        };
+        Ok(&mut **self.conn.insert(conn))
     }
 
     /// Candidates: the rows of `make`'s query (with the columns of [`CANDIDATE_COLUMNS`]).
@@ -84,7 +101,7 @@ impl<'p> Db<'p> {
         let each_time = planned_each_time(&qb);
         qb.build_query_as()
             .persistent(!each_time)
-            .fetch_all(self.pool)
+            .fetch_all(self.conn().await?)
             .await
     }
 
@@ -100,7 +117,7 @@ impl<'p> Db<'p> {
         let each_time = planned_each_time(&qb);
         qb.build_query_scalar()
             .persistent(!each_time)
-            .fetch_all(self.pool)
+            .fetch_all(self.conn().await?)
             .await
     }
 
@@ -139,7 +156,7 @@ pub struct WordQuery {
 impl WordQuery {
     /// The `tsquery` of the words as text; `None` when they hold no letters or digits as the
     /// index reads them (then nothing matches).
-    async fn tsquery(&self, db: &Db<'_>) -> sqlx::Result<Option<&str>> {
+    async fn tsquery(&self, db: &mut Db<'_>) -> sqlx::Result<Option<&str>> {
         let made = self
             .tsquery
             .get_or_try_init(|| async {
@@ -147,7 +164,7 @@ impl WordQuery {
                     .bind(self.words.as_slice())
                     .bind(self.prefix)
                     .persistent(false)
-                    .fetch_one(db.pool)
+                    .fetch_one(db.conn().await?)
                     .await
             })
             .await?;
@@ -305,7 +322,7 @@ async fn newest_in_windows(
     wanted: i64,
 ) -> sqlx::Result<Vec<i64>> {
     let newest: Option<i64> = sqlx::query_scalar("SELECT max(id) FROM parts")
-        .fetch_one(db.pool)
+        .fetch_one(db.conn().await?)
         .await?;
     let newest = newest.unwrap_or(0);
     let mut window = FIRST_WINDOW;

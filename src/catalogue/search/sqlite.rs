@@ -6,7 +6,11 @@ use super::filters::{has_row_filters, push_maker_filter, push_row_filters};
 use super::matches::{Candidate, CandidateRow, CANDIDATE_COLUMNS_WITHOUT_KEY, COUNT_CAP, SCAN_CAP};
 use super::words::{words_of, SearchWords};
 use crate::catalogue::CatalogueQuery;
-use sqlx::{sqlite::SqliteRow, FromRow, QueryBuilder, Sqlite, SqlitePool};
+use sqlx::{
+    pool::PoolConnection,
+    sqlite::{SqliteConnection, SqliteRow},
+    FromRow, QueryBuilder, Sqlite, SqlitePool,
+};
 
 /// A catalogue query's text and SQLite's plan for it (`EXPLAIN QUERY PLAN`, one line per
 /// step), recorded by `search::explain` for the tests that prove no catalogue query reads
@@ -22,7 +26,11 @@ pub struct QueryPlan {
 /// Runs the catalogue's queries. Each query is made by a function of a prefix, so that the
 /// very same query can also be asked for its plan.
 pub struct Db<'p> {
-    pub(super) pool: &'p SqlitePool,
+    pool: &'p SqlitePool,
+    /// The connection every query of this search runs on, taken from `pool` by the first:
+    /// each connection taken from the pool and given back costs three hand-overs between
+    /// threads (sqlx runs a SQLite connection on its own thread), as much as a small query.
+    conn: Option<PoolConnection<Sqlite>>,
     pub(super) plans: Option<Vec<QueryPlan>>,
     /// Rank broad searches from their rows, as narrow ones are, instead of from the word index
     /// alone: the reference the tests hold the fast way to.
@@ -40,6 +48,7 @@ impl<'p> Db<'p> {
     pub fn new(pool: &'p SqlitePool) -> Self {
         Self {
             pool,
+            conn: None,
             plans: None,
             reference: false,
             catalogue_now: None,
@@ -47,15 +56,25 @@ impl<'p> Db<'p> {
         }
     }
 
+    /// This search's connection (see [`Db::conn`]).
+    pub(super) async fn conn(&mut self) -> sqlx::Result<&mut SqliteConnection> {
+        let conn = match self.conn.take() {
+            Some(conn) => conn,
+            None => self.pool.acquire().await?,
+        };
+        Ok(&mut **self.conn.insert(conn))
+    }
+
     async fn record<'q>(
         &mut self,
         make: &impl Fn(&str) -> QueryBuilder<'q, Sqlite>,
     ) -> sqlx::Result<()> {
-        if let Some(plans) = self.plans.as_mut() {
+        if self.plans.is_some() {
             let mut qb = make("EXPLAIN QUERY PLAN ");
             let sql = qb.sql()["EXPLAIN QUERY PLAN ".len()..].to_owned();
             let rows: Vec<(i64, i64, i64, String)> =
-                qb.build_query_as().fetch_all(self.pool).await?;
+                qb.build_query_as().fetch_all(self.conn().await?).await?;
+            let plans = self.plans.get_or_insert_with(Vec::new);
             plans.push(QueryPlan {
                 sql,
                 steps: rows.into_iter().map(|r| r.3).collect(),
@@ -73,7 +92,10 @@ impl<'p> Db<'p> {
     ) -> sqlx::Result<T> {
         self.record(&make).await?;
         let mut qb = make("");
-        let json: String = qb.build_query_scalar().fetch_one(self.pool).await?;
+        let json: String = qb
+            .build_query_scalar()
+            .fetch_one(self.conn().await?)
+            .await?;
         serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))
     }
 
@@ -135,7 +157,7 @@ impl<'p> Db<'p> {
     {
         self.record(&make).await?;
         let mut qb = make("");
-        qb.build_query_as().fetch_all(self.pool).await
+        qb.build_query_as().fetch_all(self.conn().await?).await
     }
 
     pub async fn scalars<'q, T>(
@@ -148,7 +170,7 @@ impl<'p> Db<'p> {
     {
         self.record(&make).await?;
         let mut qb = make("");
-        qb.build_query_scalar().fetch_all(self.pool).await
+        qb.build_query_scalar().fetch_all(self.conn().await?).await
     }
 
     /// Whether broad searches are ranked from their rows (see [`Db::reference`]).

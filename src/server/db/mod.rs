@@ -24,7 +24,7 @@ pub use postgres as dialect;
 pub use sqlite::connect as sqlite_source;
 
 pub use dialect::{
-    begin_write, connect, connect_read, lock_orders, lock_parts, open_error_message,
+    all_rows, begin_write, connect, connect_read, lock_orders, lock_parts, open_error_message,
     scratch_database, session_store, unique_violation, Db, SessionStore, DEFAULT_URL, MIGRATOR,
 };
 

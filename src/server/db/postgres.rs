@@ -9,6 +9,21 @@ use sqlx::{
 };
 use std::{str::FromStr, time::Duration};
 
+/// Every row of a query, read as `T` (a tuple of its columns): `make(prefix)` writes the
+/// query after `prefix` (here always empty: rows come over the socket together; SQLite packs
+/// them, see its `all_rows`). `columns` names the query's columns for SQLite. The rows come
+/// in no particular order.
+pub async fn all_rows<'q, T>(
+    db: impl sqlx::Executor<'_, Database = Db>,
+    _columns: &str,
+    make: impl FnOnce(&str) -> sqlx::QueryBuilder<'q, Db>,
+) -> sqlx::Result<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
+{
+    make("").build_query_as().fetch_all(db).await
+}
+
 /// The engine.
 pub type Db = sqlx::Postgres;
 

@@ -31,6 +31,27 @@ pub fn session_store(pool: SqlitePool) -> SessionStore {
     tower_sessions_sqlx_store::SqliteStore::new(pool)
 }
 
+/// Every row of a query, read as `T` (a tuple of its columns): `make(prefix)` writes the
+/// query after `prefix`, selecting the columns named `columns` (comma-separated). Here SQLite
+/// packs the rows into one JSON value, because sqlx hands each row over from the connection's
+/// thread separately, which costs more than reading a few dozen rows (the fitment rows of a
+/// catalogue page: 0.77 ms row by row). The rows come in no particular order.
+pub async fn all_rows<'q, T>(
+    db: impl sqlx::Executor<'_, Database = Db>,
+    columns: &str,
+    make: impl FnOnce(&str) -> sqlx::QueryBuilder<'q, Db>,
+) -> sqlx::Result<Vec<T>>
+where
+    T: serde::de::DeserializeOwned,
+{
+    let mut q = make(&format!(
+        "SELECT json_group_array(json_array({columns})) FROM ("
+    ));
+    q.push(")");
+    let json: String = q.build_query_scalar().fetch_one(db).await?;
+    serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
 /// Nothing to do on SQLite: a write transaction holds the one write lock (see
 /// [`begin_write`]). PostgreSQL locks the rows of the parts in id order here.
 pub async fn lock_parts(db: &mut SqliteConnection, ids: &[i64]) -> sqlx::Result<()> {
@@ -140,6 +161,10 @@ pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
         .busy_timeout(Duration::from_secs(5));
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
+        // sqlx pings a connection before handing it out, in case the server dropped it: a
+        // SQLite connection is a file handle in this process that cannot go away, and the ping
+        // is a round trip to the connection's thread, a third of a small query's cost.
+        .test_before_acquire(false)
         .after_connect(|conn, _| Box::pin(retry_writes_often(conn)))
         .after_release(|conn, _| Box::pin(not_in_a_transaction(conn)))
         .connect_with(options)
