@@ -58,11 +58,7 @@ impl<'p> Db<'p> {
 
     /// This search's connection (see [`Db::conn`]).
     pub(super) async fn conn(&mut self) -> sqlx::Result<&mut SqliteConnection> {
-        let conn = match self.conn.take() {
-            Some(conn) => conn,
-            None => self.pool.acquire().await?,
-        };
-        Ok(&mut **self.conn.insert(conn))
+        super::connection(&mut self.conn, self.pool).await
     }
 
     async fn record<'q>(
