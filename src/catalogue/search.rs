@@ -78,19 +78,6 @@ async fn search_by_rows(pool: &DbPool, query: &CatalogueQuery) -> sqlx::Result<C
     run(&mut db, query).await
 }
 
-/// The connection in `slot`, taken from `pool` first if there is none: a search runs all its
-/// queries on one connection (each engine's `Db::conn`).
-async fn connection<'a>(
-    slot: &'a mut Option<sqlx::pool::PoolConnection<Engine>>,
-    pool: &DbPool,
-) -> sqlx::Result<&'a mut <Engine as sqlx::Database>::Connection> {
-    let conn = match slot.take() {
-        Some(conn) => conn,
-        None => pool.acquire().await?,
-    };
-    Ok(&mut **slot.insert(conn))
-}
-
 async fn run(db: &mut Db<'_>, query: &CatalogueQuery) -> sqlx::Result<CatalogueResults> {
     if query.q.trim().is_empty() {
         browse(db, query).await

@@ -58,7 +58,7 @@ impl<'p> Db<'p> {
 
     /// This search's connection (see [`Db::conn`]).
     pub(super) async fn conn(&mut self) -> sqlx::Result<&mut PgConnection> {
-        super::connection(&mut self.conn, self.pool).await
+        crate::server::db::held_connection(&mut self.conn, self.pool).await
     }
 
     /// Candidates: the rows of `make`'s query (with the columns of [`CANDIDATE_COLUMNS`]).

@@ -53,6 +53,20 @@ pub type DbConnection = <Db as sqlx::Database>::Connection;
 /// A transaction on the shop's database.
 pub type DbTransaction<'c> = sqlx::Transaction<'c, Db>;
 
+/// The connection in `slot`, taken from `pool` first if there is none: a caller that runs
+/// several queries keeps one connection for all of them (the catalogue search's `Db::conn`),
+/// saving the pool's hand-over per query.
+pub async fn held_connection<'a>(
+    slot: &'a mut Option<sqlx::pool::PoolConnection<Db>>,
+    pool: &DbPool,
+) -> sqlx::Result<&'a mut DbConnection> {
+    let conn = match slot.take() {
+        Some(conn) => conn,
+        None => pool.acquire().await?,
+    };
+    Ok(&mut **slot.insert(conn))
+}
+
 /// Anything a query can run on: the pool, a connection or a transaction.
 pub trait DbExecutor<'c>: sqlx::Executor<'c, Database = Db> {}
 impl<'c, T: sqlx::Executor<'c, Database = Db>> DbExecutor<'c> for T {}
