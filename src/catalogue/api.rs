@@ -26,20 +26,26 @@ pub async fn search_catalogue(query: String) -> Result<CatalogueResults, AppErro
     if !query.all_vehicles {
         query.vehicle = target.clone();
     }
-    let mut results = super::search::search(pool, &query).await?;
+    // The search and the cards' answers run on one connection (see `search_holding`).
+    let mut held = None;
+    let mut results = super::search::search_holding(pool, &mut held, &query).await?;
     if let Some(vehicle) = &vehicle {
         if query.vehicle.is_some() && results.total == 0 && !query.has_filters() {
+            // Given back first: a page must not hold one connection while it waits for
+            // another (with every connection held so, the pool would never give one).
+            held = None;
             record_unmet(&cx, vehicle.id, &query.q).await;
         }
     }
     if let (Some(vehicle), Some(target)) = (vehicle, target) {
         let ids: Vec<i64> = results.parts.iter().map(|p| p.id).collect();
-        let answers = fitment_db::answers(pool, &ids, &target).await?;
+        let conn = crate::server::db::held_connection(&mut held, pool).await?;
+        let answers = fitment_db::answers(conn, &ids, &target).await?;
         let asks_engine = answers
             .iter()
             .any(|(_, a)| matches!(a, Answer::NeedsEngine { .. }));
         let engines = if asks_engine {
-            crate::vehicles::db::engines(pool, vehicle.id).await?
+            crate::vehicles::db::engines(&mut *conn, vehicle.id).await?
         } else {
             Vec::new()
         };

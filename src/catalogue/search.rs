@@ -60,6 +60,20 @@ pub async fn search(pool: &DbPool, query: &CatalogueQuery) -> sqlx::Result<Catal
     run(&mut Db::new(pool), query).await
 }
 
+/// [`search`] on the connection in `held` (taken from `pool` if there is none), left there for
+/// the caller's next queries: the page's fitment answers run on it too.
+pub async fn search_holding(
+    pool: &DbPool,
+    held: &mut Option<sqlx::pool::PoolConnection<Engine>>,
+    query: &CatalogueQuery,
+) -> sqlx::Result<CatalogueResults> {
+    let mut db = Db::new(pool);
+    db.conn = held.take();
+    let results = run(&mut db, query).await;
+    *held = db.conn.take();
+    results
+}
+
 /// Runs `query` like [`search`] and returns SQLite's plan of every query it ran.
 #[cfg(not(feature = "postgres"))]
 pub async fn explain(pool: &DbPool, query: &CatalogueQuery) -> sqlx::Result<Vec<QueryPlan>> {

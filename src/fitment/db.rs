@@ -369,37 +369,38 @@ pub async fn set_universal(
 
 /// Whether listed part `part_id` fits `target`, and why; `None` when the part is not listed.
 pub async fn answer(pool: &DbPool, part_id: i64, target: &Target) -> sqlx::Result<Option<Answer>> {
-    Ok(answers(pool, &[part_id], target)
+    Ok(answers(&mut *pool.acquire().await?, &[part_id], target)
         .await?
         .pop()
         .map(|(_, a)| a))
 }
 
 /// The answers for `target` of those of `part_ids` that are listed (in no particular order):
-/// two queries however many parts (a catalogue page's cards).
+/// two queries however many parts (a catalogue page's cards), on one connection.
 pub async fn answers(
-    pool: &DbPool,
+    db: &mut crate::server::db::DbConnection,
     part_ids: &[i64],
     target: &Target,
 ) -> sqlx::Result<Vec<(i64, Answer)>> {
     if part_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let listed: Vec<(i64, i64)> = crate::server::db::all_rows(pool, "id, universal", |prefix| {
-        let mut q = sqlx::QueryBuilder::new(format!(
-            "{prefix}SELECT id, universal FROM parts WHERE archived = 0 AND id IN ("
-        ));
-        let mut list = q.separated(", ");
-        for id in part_ids {
-            list.push_bind(*id);
-        }
-        q.push(")");
-        q
-    })
-    .await?;
+    let listed: Vec<(i64, i64)> =
+        crate::server::db::all_rows(&mut *db, "id, universal", |prefix| {
+            let mut q = sqlx::QueryBuilder::new(format!(
+                "{prefix}SELECT id, universal FROM parts WHERE archived = 0 AND id IN ("
+            ));
+            let mut list = q.separated(", ");
+            for id in part_ids {
+                list.push_bind(*id);
+            }
+            q.push(")");
+            q
+        })
+        .await?;
     let mut fitments: std::collections::HashMap<i64, Vec<super::Fitment>> =
         std::collections::HashMap::new();
-    for (part, row) in rows_of_parts(pool, part_ids).await? {
+    for (part, row) in rows_of_parts(&mut *db, part_ids).await? {
         fitments.entry(part).or_default().push(row.fitment());
     }
     Ok(listed

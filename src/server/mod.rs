@@ -10,6 +10,7 @@ pub mod cookies;
 pub mod ctx;
 pub mod db;
 pub mod form_echo;
+pub mod memo;
 pub mod pages;
 pub mod random;
 pub mod router;

@@ -25,6 +25,7 @@ pub async fn render(
     let render = leptos_axum::render_app_async_with_context(
         move || {
             provide_context(page_state.clone());
+            provide_context(super::memo::RequestMemo::default());
             context();
         },
         move || shell(options.clone()),

@@ -226,7 +226,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .leptos_routes_with_context(
             state,
             route_list,
-            move || provide_context(page_state.clone()),
+            move || {
+                provide_context(page_state.clone());
+                provide_context(super::memo::RequestMemo::default());
+            },
             move || shell(options.clone()),
         )
         .nest_service("/uploads", upload_files(state))

@@ -57,6 +57,7 @@ pub async fn cookie_vehicle_target<U>(
     cx: &Ctx<U>,
 ) -> Result<Option<(Vehicle, crate::fitment::Target)>, AppError> {
     use crate::server::cookies::request_cookie;
+    use crate::server::memo::RequestMemo;
     let Some(parts) = use_context::<axum::http::request::Parts>() else {
         return Ok(None);
     };
@@ -69,12 +70,23 @@ pub async fn cookie_vehicle_target<U>(
     .and_then(super::parse_vehicle_cookie) else {
         return Ok(None);
     };
-    let found = super::db::vehicle_of_model(cx.read_pool(), vehicle, engine).await?;
-    Ok(found.map(|(vehicle, model_id)| {
-        let target = crate::fitment::Target::of(&vehicle, model_id);
-        (vehicle, target)
-    }))
+    let pool = cx.read_pool();
+    let found = RequestMemo::once(|| async {
+        let found = super::db::vehicle_of_model(pool, vehicle, engine).await?;
+        Ok::<_, AppError>(CookieVehicle(found.map(|(vehicle, model_id)| {
+            let target = crate::fitment::Target::of(&vehicle, model_id);
+            (vehicle, target)
+        })))
+    })
+    .await?;
+    Ok(found.0)
 }
+
+/// The vehicle the request's cookie names, read once per request (the header and the page's
+/// answers both ask for it).
+#[cfg(feature = "ssr")]
+#[derive(Clone)]
+struct CookieVehicle(Option<(Vehicle, crate::fitment::Target)>);
 
 #[cfg(feature = "ssr")]
 fn set_vehicle_cookie<U>(cx: &Ctx<U>, value: Option<&str>) {

@@ -28,7 +28,7 @@ pub struct Db<'p> {
     pool: &'p PgPool,
     /// The connection every query of this search runs on, taken from `pool` by the first:
     /// taking one from the pool costs a round trip to the server (sqlx checks it first).
-    conn: Option<PoolConnection<Postgres>>,
+    pub(super) conn: Option<PoolConnection<Postgres>>,
     /// Rank broad searches from their rows, as narrow ones are, instead of from the word index
     /// alone: the reference the tests hold the fast way to.
     pub(super) reference: bool,

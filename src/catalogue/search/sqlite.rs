@@ -30,7 +30,7 @@ pub struct Db<'p> {
     /// The connection every query of this search runs on, taken from `pool` by the first:
     /// each connection taken from the pool and given back costs three hand-overs between
     /// threads (sqlx runs a SQLite connection on its own thread), as much as a small query.
-    conn: Option<PoolConnection<Sqlite>>,
+    pub(super) conn: Option<PoolConnection<Sqlite>>,
     pub(super) plans: Option<Vec<QueryPlan>>,
     /// Rank broad searches from their rows, as narrow ones are, instead of from the word index
     /// alone: the reference the tests hold the fast way to.
