@@ -51,6 +51,17 @@ async fn start() -> ExitCode {
     if args.first().map(String::as_str) == Some("migrate-to-postgres") {
         return migrate_to_postgres(&args[1..]).await;
     }
+    match args.first().map(String::as_str) {
+        None => {}
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => {
+            eprintln!("partwatch: unknown command {other:?}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    }
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -59,6 +70,15 @@ async fn start() -> ExitCode {
         }
     }
 }
+
+/// What `partwatch --help` prints (and an unknown command, after saying so).
+const USAGE: &str = "usage:
+  partwatch                    serve the shop (settings from the environment: see the README)
+  partwatch generate --parts N [--suppliers S] [--customers C] [--seed K] [--database URL]
+                               fill an empty database with a generated catalogue
+  DATABASE_URL=postgres://… partwatch migrate-to-postgres --from sqlite://shop.db
+                               copy a SQLite shop into an empty PostgreSQL database
+                               (the build with --features postgres)";
 
 /// `partwatch migrate-to-postgres --from sqlite://shop.db`: copies a shop into the empty
 /// PostgreSQL database of `DATABASE_URL` (see `partwatch::server::db::move_to_postgres`).

@@ -455,3 +455,30 @@ async fn thirty_image_bombs_at_once_leave_the_server_small_and_answering() {
     let home = send(&server.addr, "GET", "/", &[], b"").await.unwrap();
     assert_eq!(home.status, 200);
 }
+
+/// `partwatch --help` prints what the binary does and exits; a command it does not know is
+/// refused in a clear line (exit code 2) instead of starting a server on a typo.
+#[test]
+fn help_and_unknown_commands_answer_without_starting_a_server() {
+    let run = |arg: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_partwatch"))
+            .arg(arg)
+            // A database the server could not open: had it started, it would say so instead.
+            .env("DATABASE_URL", "sqlite:///nonexistent-dir/x.db")
+            .output()
+            .unwrap()
+    };
+    let help = run("--help");
+    assert_eq!(help.status.code(), Some(0));
+    let out = String::from_utf8_lossy(&help.stdout);
+    assert!(out.starts_with("usage:"), "{out}");
+    assert!(out.contains("partwatch generate --parts N"), "{out}");
+    let typo = run("genrate");
+    assert_eq!(typo.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&typo.stderr);
+    assert!(
+        err.starts_with("partwatch: unknown command \"genrate\""),
+        "{err}"
+    );
+    assert!(!err.contains("could not start"), "{err}");
+}
