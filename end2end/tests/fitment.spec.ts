@@ -37,7 +37,7 @@ test("a supplier adds fitment; a customer sees the answer, picks the engine and 
   await page.goto(`/listings/${id}/fitment`);
   await hydrated(page);
   await expect(page.getByTestId("fitment-empty")).toBeVisible();
-  await page.getByLabel("Make").selectOption({ label: "Honda" });
+  await page.getByLabel("Make", { exact: true }).selectOption({ label: "Honda" });
   await expect(page).toHaveURL(/make=\d+/);
   await page.getByLabel("Model", { exact: true }).selectOption({ label: "Civic" });
   await page.getByLabel("First model year").fill("2015");
@@ -78,11 +78,11 @@ test("a supplier adds fitment; a customer sees the answer, picks the engine and 
   await expect(customer.getByTestId("fit-answer")).toContainText("Choose your vehicle");
   await customer.getByTestId("fit-answer").getByRole("link", { name: "Choose your vehicle" }).click();
   await hydrated(customer);
-  await customer.getByLabel("Year").selectOption("2014");
+  await customer.getByLabel("Year", { exact: true }).selectOption("2014");
   await customer.waitForLoadState("networkidle");
-  await customer.getByLabel("Make").selectOption({ label: "Honda" });
+  await customer.getByLabel("Make", { exact: true }).selectOption({ label: "Honda" });
   await customer.waitForLoadState("networkidle");
-  await customer.getByLabel("Model").selectOption({ label: "Civic" });
+  await customer.getByLabel("Model", { exact: true }).selectOption({ label: "Civic" });
   await customer.waitForLoadState("networkidle");
   await customer.getByTestId("use-vehicle").click();
   await expect(customer).toHaveURL(new RegExp(`/parts/${id}$`));
@@ -291,11 +291,11 @@ test.describe("without JavaScript", () => {
 
     // Year, make, model, engine: each a form; the engine chosen makes the answers exact.
     await page.goto("/vehicle?next=%2Fcatalogue%3Fstock%3D1");
-    await page.getByLabel("Year").selectOption("2014");
+    await page.getByLabel("Year", { exact: true }).selectOption("2014");
     await page.getByRole("button", { name: "Next" }).click();
-    await page.getByLabel("Make").selectOption({ label: "Honda" });
+    await page.getByLabel("Make", { exact: true }).selectOption({ label: "Honda" });
     await page.getByRole("button", { name: "Next" }).click();
-    await page.getByLabel("Model").selectOption({ label: "Civic" });
+    await page.getByLabel("Model", { exact: true }).selectOption({ label: "Civic" });
     await page.getByRole("button", { name: "Next" }).click();
     await page.getByLabel(/1\.8 L, 4 cylinders \(R18Z1\)/).check();
     await page.getByTestId("use-vehicle").click();
@@ -340,11 +340,11 @@ test.describe("without JavaScript", () => {
     const visitor = await browser.newContext({ javaScriptEnabled: false });
     const customer = await visitor.newPage();
     await customer.goto("/vehicle?next=%2Fcatalogue");
-    await customer.getByLabel("Year").selectOption("2014");
+    await customer.getByLabel("Year", { exact: true }).selectOption("2014");
     await customer.getByRole("button", { name: "Next" }).click();
-    await customer.getByLabel("Make").selectOption({ label: "Honda" });
+    await customer.getByLabel("Make", { exact: true }).selectOption({ label: "Honda" });
     await customer.getByRole("button", { name: "Next" }).click();
-    await customer.getByLabel("Model").selectOption({ label: "Civic" });
+    await customer.getByLabel("Model", { exact: true }).selectOption({ label: "Civic" });
     await customer.getByRole("button", { name: "Next" }).click();
     await customer.getByTestId("use-vehicle").click();
     await expect(customer).toHaveURL(/\/catalogue$/);
@@ -424,7 +424,7 @@ test.describe("without JavaScript", () => {
     const href = (await fitment.getAttribute("href"))!;
     await fitment.click();
     await expect(page).toHaveURL(new RegExp(`${href}$`));
-    await page.getByLabel("Make").selectOption({ label: "Honda" });
+    await page.getByLabel("Make", { exact: true }).selectOption({ label: "Honda" });
     await page.getByRole("button", { name: "Show its models" }).click();
     await expect(page).toHaveURL(/make=\d+/);
     await page.getByLabel("Model", { exact: true }).selectOption({ label: "Accord" });
@@ -438,11 +438,11 @@ test.describe("without JavaScript", () => {
     const visitor = await browser.newContext({ javaScriptEnabled: false });
     page = await visitor.newPage();
     await page.goto(`/vehicle?next=/parts/${id}`);
-    await page.getByLabel("Year").selectOption("2014");
+    await page.getByLabel("Year", { exact: true }).selectOption("2014");
     await page.getByRole("button", { name: "Next" }).click();
-    await page.getByLabel("Make").selectOption({ label: "Honda" });
+    await page.getByLabel("Make", { exact: true }).selectOption({ label: "Honda" });
     await page.getByRole("button", { name: "Next" }).click();
-    await page.getByLabel("Model").selectOption({ label: "Civic" });
+    await page.getByLabel("Model", { exact: true }).selectOption({ label: "Civic" });
     await page.getByRole("button", { name: "Next" }).click();
     await page.getByTestId("use-vehicle").click();
     await expect(page).toHaveURL(new RegExp(`/parts/${id}$`));

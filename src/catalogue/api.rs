@@ -23,7 +23,9 @@ pub async fn search_catalogue(query: String) -> Result<CatalogueResults, AppErro
         Some((vehicle, target)) => (Some(vehicle), Some(target)),
         None => (None, None),
     };
-    if !query.all_vehicles {
+    // A typed-in vehicle cannot narrow the catalogue: no fitment names it.
+    let typed = vehicle.as_ref().is_some_and(|v| v.typed);
+    if !query.all_vehicles && !typed {
         query.vehicle = target.clone();
     }
     // The search and the cards' answers run on one connection (see `search_holding`).
@@ -52,6 +54,7 @@ pub async fn search_catalogue(query: String) -> Result<CatalogueResults, AppErro
         results.vehicle = Some(CatalogueVehicle {
             id: vehicle.id,
             label: vehicle.label(),
+            typed: vehicle.typed,
             fits_only: query.vehicle.is_some(),
             engines,
             answers: answers

@@ -272,6 +272,9 @@ pub struct CatalogueVehicle {
     pub id: i64,
     /// "2014 Honda Civic 1.8 L".
     pub label: String,
+    /// Typed in by the customer (not in the vehicle list): parts cannot be checked against
+    /// it, so the catalogue is not narrowed and each part says what it is made for.
+    pub typed: bool,
     /// Whether only the parts that fit it are shown (else every part, each with its answer).
     pub fits_only: bool,
     /// Its engines, when the customer has not said which is theirs and the answers may depend

@@ -306,6 +306,15 @@ fn VehicleBar(query: CatalogueQuery, vehicle: super::CatalogueVehicle) -> impl I
     view! {
         <div class="fit-bar" data-testid="fit-bar">
             <p class="fit-bar-text">
+                {if vehicle.typed {
+                    view! {
+                        "Your " <strong>{vehicle.label.clone()}</strong>
+                        " is not in our vehicle list, so we cannot narrow the parts to it: each part says what it is made for. "
+                        <a href=change.clone()>"Change vehicle"</a>
+                    }
+                    .into_any()
+                } else {
+                    view! {
                 {if vehicle.fits_only {
                     view! { "Showing parts that fit your " <strong>{vehicle.label.clone()}</strong> "." }.into_any()
                 } else {
@@ -317,6 +326,9 @@ fn VehicleBar(query: CatalogueQuery, vehicle: super::CatalogueVehicle) -> impl I
                 </a>
                 " · "
                 <a href=change>"Change vehicle"</a>
+                    }
+                    .into_any()
+                }}
             </p>
             {(!engines.is_empty()).then(|| view! {
                 <crate::fitment::view::EngineChoice

@@ -190,6 +190,17 @@ pub struct Target {
 }
 
 impl Target {
+    /// What fitments are checked against for a typed-in vehicle (not in the vehicle list):
+    /// no model (0 names none), so no fitment matches and the answer is
+    /// [`Answer::NotListed`].
+    pub fn typed(year: i64) -> Self {
+        Target {
+            model_id: 0,
+            year,
+            liters_x10: None,
+        }
+    }
+
     /// What fitments are checked against for `vehicle`, a model year of model `model_id`:
     /// its model, year and engine size (when an engine with a known size is chosen).
     pub fn of(vehicle: &crate::vehicles::Vehicle, model_id: i64) -> Self {
@@ -224,6 +235,9 @@ pub enum Answer {
     NeedsEngine { sizes: Vec<i64> },
     /// It does not fit: what it is made for (the closest fitments, up to three).
     DoesNotFit { made_for: Vec<String> },
+    /// The customer's vehicle is not in the vehicle list (typed in), so the part's fitments
+    /// cannot be checked against it: what it is made for (the closest by year, up to three).
+    NotListed { made_for: Vec<String> },
 }
 
 /// "1.8 L".
@@ -252,6 +266,11 @@ pub fn check(universal: bool, fitments: &[Fitment], target: &Target) -> Answer {
     if fitments.is_empty() {
         return Answer::NoData;
     }
+    if target.model_id == 0 {
+        return Answer::NotListed {
+            made_for: closest(fitments, target),
+        };
+    }
     let this_year: Vec<&Fitment> = fitments
         .iter()
         .filter(|f| {
@@ -278,8 +297,15 @@ pub fn check(universal: bool, fitments: &[Fitment], target: &Target) -> Answer {
         sizes.dedup();
         return Answer::NeedsEngine { sizes };
     }
-    // Not this vehicle (or not its engine): name the fitments closest to it, the same model
-    // first, then by distance in years.
+    // Not this vehicle (or not its engine): name the fitments closest to it.
+    Answer::DoesNotFit {
+        made_for: closest(fitments, target),
+    }
+}
+
+/// The names of up to three fitments closest to `target`: the same model first, then by
+/// distance in years.
+fn closest(fitments: &[Fitment], target: &Target) -> Vec<String> {
     let mut near: Vec<&Fitment> = fitments.iter().collect();
     near.sort_by_key(|f| {
         let distance = if target.year < f.year_from {
@@ -299,7 +325,7 @@ pub fn check(universal: bool, fitments: &[Fitment], target: &Target) -> Answer {
             break;
         }
     }
-    Answer::DoesNotFit { made_for }
+    made_for
 }
 
 impl Answer {
@@ -350,6 +376,13 @@ impl Answer {
             Answer::DoesNotFit { made_for } => {
                 format!(
                     "Does not fit your {vehicle}: made for {}.",
+                    made_for.join("; ")
+                )
+            }
+            Answer::NotListed { made_for } => {
+                format!(
+                    "Cannot be checked against your {vehicle}, which is not in our vehicle \
+                     list: made for {}. Compare the part numbers with your vehicle's.",
                     made_for.join("; ")
                 )
             }
@@ -464,7 +497,7 @@ impl FitAnswer {
             Answer::Universal | Answer::Fits { .. } => FitKind::Fits,
             Answer::DoesNotFit { .. } => FitKind::DoesNotFit,
             Answer::NeedsEngine { .. } => FitKind::NeedsEngine,
-            Answer::NoData => FitKind::NoData,
+            Answer::NoData | Answer::NotListed { .. } => FitKind::NoData,
         };
         Self {
             vehicle_id: vehicle.id,
@@ -507,6 +540,31 @@ mod tests {
             year,
             liters_x10,
         }
+    }
+
+    #[test]
+    fn a_typed_in_vehicle_is_never_told_fits_or_does_not_fit() {
+        let typed = Target::typed(2014);
+        assert_eq!(check(true, &[], &typed), Answer::Universal);
+        assert_eq!(check(false, &[], &typed), Answer::NoData);
+        let rows = [f(CIVIC, 2012, 2015, None), f(ACCORD, 2003, 2007, Some(30))];
+        let answer = check(false, &rows, &typed);
+        assert_eq!(
+            answer,
+            Answer::NotListed {
+                made_for: vec![
+                    "2012–2015 Honda Civic".to_string(),
+                    "2003–2007 Honda Accord 3.0 L".to_string()
+                ]
+            }
+        );
+        assert!(!answer.fits());
+        assert_eq!(
+            answer.sentence("2014 Skoda Octavia"),
+            "Cannot be checked against your 2014 Skoda Octavia, which is not in our vehicle \
+             list: made for 2012–2015 Honda Civic; 2003–2007 Honda Accord 3.0 L. Compare the \
+             part numbers with your vehicle's."
+        );
     }
 
     #[test]

@@ -308,10 +308,40 @@ where
         .flatten()
 }
 
-/// What to tell the user about `error`: its message for `field` when it has one, else its
-/// general message.
+/// What to tell the user about `error`: its message for `field` when it has one; else, when
+/// it is about one field only, that field's message (a form without JavaScript shows it
+/// above the page, away from the field); else its general message.
 pub fn error_text(error: &AppError, field: Option<&str>) -> String {
+    let only_field = || match error {
+        AppError::Validation(fields) if fields.len() == 1 => Some(fields[0].message.clone()),
+        _ => None,
+    };
     field
         .and_then(|field| error.field_message(field))
+        .or_else(only_field)
         .unwrap_or_else(|| error.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::error_text;
+    use crate::error::{AppError, FieldError};
+
+    #[test]
+    fn a_refusal_about_one_field_says_what_is_wrong_with_it() {
+        let one = AppError::field("make", "Enter the make.");
+        assert_eq!(error_text(&one, None), "Enter the make.");
+        assert_eq!(error_text(&one, Some("make")), "Enter the make.");
+        let two = AppError::Validation(vec![
+            FieldError::new("make", "Enter the make."),
+            FieldError::new("model", "Enter the model."),
+        ]);
+        assert_eq!(error_text(&two, Some("model")), "Enter the model.");
+        assert_eq!(
+            error_text(&two, None),
+            "Please correct the highlighted fields."
+        );
+        let other = AppError::NotFound("Gone.".into());
+        assert_eq!(error_text(&other, Some("make")), other.to_string());
+    }
 }

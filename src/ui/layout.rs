@@ -92,7 +92,9 @@ fn Header() -> impl IntoView {
 }
 
 /// The header's vehicle slot: the active vehicle with a link to change it, or a call to add
-/// one.
+/// one. Once the page is interactive a plain click opens the quick picker under it instead
+/// (year → make → model → engine without leaving the page); before that, and for a click
+/// that opens a new tab, it is the link to `/vehicle`.
 #[component]
 pub fn VehicleBadge() -> impl IntoView {
     let vehicle = crate::vehicles::context::use_vehicle();
@@ -105,27 +107,56 @@ pub fn VehicleBadge() -> impl IntoView {
             with_next("/vehicle", Some(&here))
         }
     };
+    let open = RwSignal::new(false);
+    let toggle = move |ev: leptos::ev::MouseEvent| {
+        if ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key() || ev.button() != 0 {
+            return;
+        }
+        ev.prevent_default();
+        open.update(|o| *o = !*o);
+    };
+    // Another page, or another vehicle: the panel has done its work.
+    let location = use_location();
+    Effect::watch(
+        move || (location.pathname.get(), vehicle.changes()),
+        move |_, _, _| open.set(false),
+        false,
+    );
+    let expanded = move || open.get().to_string();
     view! {
-        <Transition fallback=|| view! { <span class="vehicle-badge vehicle-badge-empty"></span> }>
-            {move || Suspend::new(async move {
-                match vehicle.active.await {
-                    Ok(Some(v)) => view! {
-                        <a class="vehicle-badge" href=picker_href data-testid="active-vehicle" title="Change your vehicle">
-                            <span class="vehicle-badge-label">"Your vehicle"</span>
-                            <span class="vehicle-badge-name">{v.label()}</span>
-                        </a>
+        <div class="vehicle-slot">
+            <Transition fallback=|| view! { <span class="vehicle-badge vehicle-badge-empty"></span> }>
+                {move || Suspend::new(async move {
+                    match vehicle.active.await {
+                        Ok(Some(v)) => view! {
+                            <a class="vehicle-badge" href=picker_href data-testid="active-vehicle" title="Change your vehicle" aria-expanded=expanded aria-controls="vehicle-quick" on:click=toggle>
+                                <span class="vehicle-badge-label">"Your vehicle"</span>
+                                <span class="vehicle-badge-name">{v.label()}</span>
+                            </a>
+                        }
+                        .into_any(),
+                        _ => view! {
+                            <a class="vehicle-badge vehicle-badge-add" href=picker_href data-testid="add-vehicle" aria-expanded=expanded aria-controls="vehicle-quick" on:click=toggle>
+                                <span class="vehicle-badge-label">"Does it fit?"</span>
+                                <span class="vehicle-badge-name">"Add your vehicle"</span>
+                            </a>
+                        }
+                        .into_any(),
                     }
-                    .into_any(),
-                    _ => view! {
-                        <a class="vehicle-badge vehicle-badge-add" href=picker_href data-testid="add-vehicle">
-                            <span class="vehicle-badge-label">"Does it fit?"</span>
-                            <span class="vehicle-badge-name">"Add your vehicle"</span>
-                        </a>
-                    }
-                    .into_any(),
-                }
-            })}
-        </Transition>
+                })}
+            </Transition>
+            {move || {
+                open.get()
+                    .then(|| {
+                        view! {
+                            <crate::vehicles::view::QuickPicker
+                                more=picker_href()
+                                on_close=Callback::new(move |_| open.set(false))
+                            />
+                        }
+                    })
+            }}
+        </div>
     }
 }
 

@@ -1,6 +1,8 @@
 //! Server functions of the vehicle picker and the active vehicle.
 
 use super::{Garage, PickerChoices, Vehicle};
+#[cfg(feature = "ssr")]
+use super::{TypedVehicle, VehicleCookie};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -61,7 +63,7 @@ pub async fn cookie_vehicle_target<U>(
     let Some(parts) = use_context::<axum::http::request::Parts>() else {
         return Ok(None);
     };
-    let Some((vehicle, engine)) = request_cookie(
+    let Some(cookie) = request_cookie(
         &parts.headers,
         super::VEHICLE_COOKIE,
         cx.config().secure_cookies,
@@ -69,6 +71,13 @@ pub async fn cookie_vehicle_target<U>(
     .as_deref()
     .and_then(super::parse_vehicle_cookie) else {
         return Ok(None);
+    };
+    let (vehicle, engine) = match cookie {
+        VehicleCookie::Listed(vehicle, engine) => (vehicle, engine),
+        VehicleCookie::Typed(typed) => {
+            let target = crate::fitment::Target::typed(typed.year);
+            return Ok(Some((typed.vehicle(), target)));
+        }
     };
     let pool = cx.read_pool();
     let found = RequestMemo::once(|| async {
@@ -127,12 +136,11 @@ pub async fn set_vehicle(
             "This engine was not built into that vehicle. Choose one of its engines.",
         ));
     }
-    let engine_id = found.engine.as_ref().map(|e| e.id);
+    let chosen = VehicleCookie::Listed(found.id, found.engine.as_ref().map(|e| e.id));
     if let Some(user) = &cx.user {
-        keep_in_garage(cx.pool(), user.id, found.id, engine_id).await?;
+        keep_in_garage(cx.pool(), user.id, &chosen).await?;
     }
-    let value = super::vehicle_cookie_value(found.id, engine_id);
-    set_vehicle_cookie(&cx, Some(&value));
+    set_vehicle_cookie(&cx, Some(&chosen.value()));
     let next = crate::auth::safe_next_path(next.as_deref().or(Some("/catalogue")));
     leptos_axum::redirect(&next);
     Ok(found)
@@ -163,7 +171,7 @@ pub async fn vehicle_by_vin(vin: String, next: Option<String>) -> Result<Vehicle
             "vin",
             format!(
                 "This VIN is a {}, which our vehicle list does not have. Choose the closest by \
-                 year, make and model.",
+                 year, make and model, or type your vehicle in.",
                 decoded.name()
             ),
         ));
@@ -189,13 +197,63 @@ pub async fn vehicle_by_vin(vin: String, next: Option<String>) -> Result<Vehicle
     let Some(found) = super::db::vehicle(pool, vehicle_id, engine).await? else {
         return Err(AppError::Internal);
     };
+    let chosen = VehicleCookie::Listed(found.id, engine);
     if let Some(user) = &cx.user {
-        keep_in_garage(pool, user.id, found.id, engine).await?;
+        keep_in_garage(pool, user.id, &chosen).await?;
     }
-    set_vehicle_cookie(&cx, Some(&super::vehicle_cookie_value(found.id, engine)));
+    set_vehicle_cookie(&cx, Some(&chosen.value()));
     let next = crate::auth::safe_next_path(next.as_deref().or(Some("/catalogue")));
     leptos_axum::redirect(&next);
     Ok(found)
+}
+
+/// Makes a vehicle the vehicle list does not have, as the customer typed it (year, make,
+/// model: [`TypedVehicle::new`]), the caller's active vehicle, then goes to `next` (a path on
+/// this site; the catalogue by default). Parts cannot be checked against it, so each says
+/// what it is made for. When the list has that year, make and model after all (any case),
+/// that model year is chosen instead and every part answers for it. Anyone may call it.
+#[server(endpoint = "set_typed_vehicle")]
+pub async fn set_typed_vehicle(
+    year: String,
+    make: String,
+    model: String,
+    next: Option<String>,
+) -> Result<Vehicle, AppError> {
+    let cx = Ctx::anyone().await?;
+    if year.len() + make.len() + model.len() > 1000 {
+        return Err(AppError::field("model", "That vehicle is too long."));
+    }
+    let typed = TypedVehicle::new(&year, &make, &model, next_model_year())
+        .map_err(|(field, message)| AppError::field(field, message))?;
+    let pool = cx.pool();
+    let listed = super::db::model_year_named(pool, typed.year, &typed.make, &typed.model).await?;
+    let (chosen, vehicle) = match listed {
+        Some(id) => {
+            let Some(found) = super::db::vehicle(pool, id, None).await? else {
+                return Err(AppError::Internal);
+            };
+            (VehicleCookie::Listed(id, None), found)
+        }
+        None => {
+            let vehicle = typed.vehicle();
+            (VehicleCookie::Typed(typed), vehicle)
+        }
+    };
+    if let Some(user) = &cx.user {
+        keep_in_garage(pool, user.id, &chosen).await?;
+    }
+    set_vehicle_cookie(&cx, Some(&chosen.value()));
+    let next = crate::auth::safe_next_path(next.as_deref().or(Some("/catalogue")));
+    leptos_axum::redirect(&next);
+    Ok(vehicle)
+}
+
+/// The latest model year a typed-in vehicle may have: next year's models are on sale from
+/// the middle of this one.
+#[cfg(feature = "ssr")]
+fn next_model_year() -> i64 {
+    // Days since 1970 to a year, good to the day for the range that matters here.
+    1970 + crate::time::unix_now().div_euclid(86_400) * 400 / 146_097 + 1
 }
 
 /// Forgets the caller's active vehicle, then goes to `next` (a path on this site; the home
@@ -208,25 +266,41 @@ pub async fn forget_vehicle(next: Option<String>) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Keeps a vehicle (that exists) in a user's garage as the one used last.
+/// Keeps a vehicle (that exists, or was typed in and checked) in a user's garage as the one
+/// used last.
 #[cfg(feature = "ssr")]
 async fn keep_in_garage(
     pool: &crate::server::db::DbPool,
     user_id: i64,
-    vehicle_id: i64,
-    engine_id: Option<i64>,
+    vehicle: &VehicleCookie,
 ) -> Result<(), AppError> {
     let mut tx = crate::server::db::begin_write(pool, Some(user_id)).await?;
-    super::garage::keep(
-        &mut tx,
-        user_id,
-        vehicle_id,
-        engine_id,
-        crate::time::unix_now(),
-    )
-    .await?;
+    let now = crate::time::unix_now();
+    match vehicle {
+        VehicleCookie::Listed(vehicle_id, engine_id) => {
+            super::garage::keep(&mut tx, user_id, *vehicle_id, *engine_id, now).await?
+        }
+        VehicleCookie::Typed(typed) => {
+            super::garage::keep_typed(&mut tx, user_id, typed, now).await?
+        }
+    }
     tx.commit().await?;
     Ok(())
+}
+
+/// The cookie form of a vehicle shown on a page (a typed-in one, or a model year with its
+/// engine).
+#[cfg(feature = "ssr")]
+fn cookie_of(vehicle: &Vehicle) -> VehicleCookie {
+    if vehicle.typed {
+        VehicleCookie::Typed(TypedVehicle {
+            year: vehicle.year,
+            make: vehicle.make.clone(),
+            model: vehicle.model.clone(),
+        })
+    } else {
+        VehicleCookie::Listed(vehicle.id, vehicle.engine.as_ref().map(|e| e.id))
+    }
 }
 
 /// At login: the vehicle chosen before logging in is kept in the garage (and stays active);
@@ -234,11 +308,11 @@ async fn keep_in_garage(
 #[cfg(feature = "ssr")]
 pub async fn garage_at_login<U>(cx: &Ctx<U>, user_id: i64) -> Result<(), AppError> {
     if let Some(vehicle) = cookie_vehicle(cx).await? {
-        let engine_id = vehicle.engine.as_ref().map(|e| e.id);
-        return keep_in_garage(cx.pool(), user_id, vehicle.id, engine_id).await;
+        return keep_in_garage(cx.pool(), user_id, &cookie_of(&vehicle)).await;
     }
-    if let Some((vehicle, engine)) = super::garage::list(cx.pool(), user_id).await?.first() {
-        set_vehicle_cookie(cx, Some(&super::vehicle_cookie_value(*vehicle, *engine)));
+    let mut conn = cx.pool().acquire().await?;
+    if let Some(last) = super::garage::list(&mut conn, user_id).await?.first() {
+        set_vehicle_cookie(cx, Some(&last.value()));
     }
     Ok(())
 }
@@ -251,23 +325,35 @@ pub async fn my_garage() -> Result<Option<Garage>, AppError> {
     let Some(user) = &cx.user else {
         return Ok(None);
     };
+    let mut conn = cx.pool().acquire().await?;
     let mut vehicles = Vec::new();
-    for (vehicle, engine) in super::garage::list(cx.pool(), user.id).await? {
-        if let Some(found) = super::db::vehicle(cx.pool(), vehicle, engine).await? {
-            vehicles.push(found);
+    for kept in super::garage::list(&mut conn, user.id).await? {
+        match kept {
+            VehicleCookie::Listed(vehicle, engine) => {
+                if let Some(found) = super::db::vehicle(&mut *conn, vehicle, engine).await? {
+                    vehicles.push(found);
+                }
+            }
+            VehicleCookie::Typed(typed) => vehicles.push(typed.vehicle()),
         }
     }
-    let active = cookie_vehicle(&cx).await?.map(|v| v.id);
+    drop(conn);
+    let active = cookie_vehicle(&cx).await?.map(|v| v.garage_key());
     Ok(Some(Garage { vehicles, active }))
 }
 
-/// Takes a vehicle out of the caller's garage (the active vehicle stays active on this device
-/// until another is chosen), then goes to `next` (a path on this site; the vehicle page by
-/// default). Logged-in users only.
+/// Takes a vehicle (its [`Vehicle::garage_key`]) out of the caller's garage (the active
+/// vehicle stays active on this device until another is chosen), then goes to `next` (a path
+/// on this site; the vehicle page by default). Logged-in users only.
 #[server(endpoint = "remove_from_garage")]
-pub async fn remove_from_garage(vehicle: i64, next: Option<String>) -> Result<(), AppError> {
+pub async fn remove_from_garage(vehicle: String, next: Option<String>) -> Result<(), AppError> {
     let cx = Ctx::user().await?;
-    if !super::garage::remove(cx.pool(), cx.user.id, vehicle).await? {
+    let Some(kept) = super::parse_vehicle_cookie(vehicle.trim()) else {
+        return Err(AppError::BadRequest(
+            "That is not a vehicle of a garage.".into(),
+        ));
+    };
+    if !super::garage::remove(cx.pool(), cx.user.id, &kept).await? {
         return Err(AppError::NotFound(
             "That vehicle is not in your garage.".into(),
         ));

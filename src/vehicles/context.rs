@@ -2,7 +2,7 @@
 //! (provided once, in the layout).
 
 use super::{
-    api::{active_vehicle, ForgetVehicle, SetVehicle, VehicleByVin},
+    api::{active_vehicle, ForgetVehicle, SetTypedVehicle, SetVehicle, VehicleByVin},
     Vehicle,
 };
 use crate::error::AppError;
@@ -16,16 +16,19 @@ pub struct VehicleContext {
     pub forget: ServerAction<ForgetVehicle>,
     /// Choosing by VIN.
     pub vin: ServerAction<VehicleByVin>,
+    /// Typing in a vehicle the list does not have.
+    pub typed: ServerAction<SetTypedVehicle>,
 }
 
 impl VehicleContext {
     /// Reads (and so tracks) how often the vehicle was chosen or forgotten: a resource keyed
     /// on it reloads when the vehicle changes.
-    pub fn changes(&self) -> (usize, usize, usize) {
+    pub fn changes(&self) -> (usize, usize, usize, usize) {
         (
             self.set.version().get(),
             self.forget.version().get(),
             self.vin.version().get(),
+            self.typed.version().get(),
         )
     }
 }
@@ -35,6 +38,7 @@ pub fn provide_vehicle() {
     let set = ServerAction::<SetVehicle>::new();
     let forget = ServerAction::<ForgetVehicle>::new();
     let vin = ServerAction::<VehicleByVin>::new();
+    let typed = ServerAction::<SetTypedVehicle>::new();
     // Logging in may make the garage's last vehicle active.
     let auth = use_context::<crate::auth::session::SessionContext>().map(|s| s.auth_version);
     let active = Resource::new(
@@ -43,6 +47,7 @@ pub fn provide_vehicle() {
                 set.version().get(),
                 forget.version().get(),
                 vin.version().get(),
+                typed.version().get(),
                 auth.map(|a| a.get()),
             )
         },
@@ -53,6 +58,7 @@ pub fn provide_vehicle() {
         set,
         forget,
         vin,
+        typed,
     });
 }
 

@@ -379,6 +379,7 @@ pub async fn vehicle_of_model(
                     make,
                     model,
                     engine,
+                    typed: false,
                 },
                 model_id,
             )

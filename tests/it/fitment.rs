@@ -681,3 +681,170 @@ async fn bulk_rows_are_added_all_or_nothing(pool: DbPool) {
     assert!(editor.body.contains("Fitment rows (2)"), "{}", editor.body);
     assert!(editor.body.contains("Not for the Sport"));
 }
+
+/// The `pw_vehicle=…` pair a reply set.
+fn vehicle_cookie(reply: &crate::common::Reply) -> Option<String> {
+    reply
+        .headers
+        .get_all(axum::http::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("pw_vehicle="))
+        .map(|c| c.split(';').next().unwrap().to_string())
+}
+
+/// A vehicle the list does not have, typed in: it becomes the active vehicle (header, part
+/// pages, catalogue), every part answers without over-promising (what it is made for; a
+/// universal part fits; no data says so), the catalogue is not narrowed, and a logged-in
+/// customer's garage keeps it through login. Typing a vehicle the list has chooses that
+/// model year; what cannot be a vehicle is refused by field.
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn a_typed_in_vehicle_is_answered_without_guessing_and_kept(pool: DbPool) {
+    use partwatch::vehicles::api::{MyGarage, RemoveFromGarage, SetTypedVehicle};
+    let app = TestApp::new(pool);
+    vehicles(&app).await;
+    let acme = app
+        .register("acme", "acme@example.com", PW, "supplier")
+        .await;
+    let pads = app.part("acme", "Brake pads", 4990, 5).await;
+    let fluid = app.part("acme", "Washer fluid", 490, 5).await;
+    let bare = app.part("acme", "Wiper blade", 990, 5).await;
+    let civic = scalar(&app, "SELECT id FROM vehicle_models WHERE name = 'Civic'").await;
+    let reply = app
+        .call_fn(fitment(pads, civic, "2012", "2015", "1.8"), Some(&acme))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let reply = app
+        .call_fn(
+            SetPartUniversal {
+                part: fluid,
+                universal: "1".into(),
+            },
+            Some(&acme),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let typed = |year: &str, make: &str, model: &str| SetTypedVehicle {
+        year: year.into(),
+        make: make.into(),
+        model: model.into(),
+        next: None,
+    };
+
+    // A visitor types a vehicle in: the cookie holds it, the header shows it.
+    let reply = app
+        .call_fn(typed(" 2009", "Škoda ", "Octavia  RS"), None)
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(reply.json()["typed"], true);
+    let skoda = vehicle_cookie(&reply).unwrap();
+    assert_eq!(
+        skoda,
+        "pw_vehicle=year=2009&make=%C5%A0koda&model=Octavia+RS"
+    );
+    let page = app.get(&format!("/parts/{pads}"), Some(&skoda)).await;
+    assert!(page.body.contains("2009 Škoda Octavia RS"), "{}", page.body);
+    assert!(
+        page.body.contains(
+            "Cannot be checked against your 2009 Škoda Octavia RS, which is not in our vehicle \
+             list: made for 2012–2015 Honda Civic 1.8 L."
+        ),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("Fits your") && !page.body.contains("Does not fit"));
+    let page = app.get(&format!("/parts/{fluid}"), Some(&skoda)).await;
+    assert!(page.body.contains("Fits every vehicle (universal part)."));
+    let page = app.get(&format!("/parts/{bare}"), Some(&skoda)).await;
+    assert!(page.body.contains("No fitment data from the supplier"));
+
+    // The catalogue is not narrowed (no fitment names the vehicle), and says why.
+    let page = app.get("/catalogue", Some(&skoda)).await;
+    assert!(
+        page.body
+            .contains("is not in our vehicle list, so we cannot narrow the parts"),
+        "{}",
+        page.body
+    );
+    for name in ["Brake pads", "Washer fluid", "Wiper blade"] {
+        assert!(page.body.contains(name), "{name}");
+    }
+    assert!(!page.body.contains("Show only parts that fit"));
+    // Nothing found for it is not counted as demand (no vehicle of the list to count it for).
+    app.get("/catalogue?q=zzzz", Some(&skoda)).await;
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM unmet_searches").await, 0);
+
+    // A vehicle the list has, typed in any case: that model year, with real answers.
+    let reply = app.call_fn(typed("2014", "honda", "CIVIC"), None).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(reply.json()["typed"], false);
+    let civic_2014 = scalar(
+        &app,
+        "SELECT v.id FROM vehicles v JOIN vehicle_models m ON m.id = v.model_id \
+         WHERE m.name = 'Civic' AND v.year = 2014",
+    )
+    .await;
+    assert_eq!(
+        vehicle_cookie(&reply),
+        Some(format!("pw_vehicle={civic_2014}"))
+    );
+
+    // What cannot be a vehicle: refused by field, nothing set.
+    for (year, make, model, field) in [
+        ("1700", "Škoda", "Octavia", "year"),
+        ("2009x", "Škoda", "Octavia", "year"),
+        ("2200", "Škoda", "Octavia", "year"),
+        ("2009", "", "Octavia", "make"),
+        ("2009", "<script>alert(1)</script>", "Octavia", "make"),
+        ("2009", "Škoda", &"O".repeat(41), "model"),
+        ("2009", "Škoda", "Octavia\"; DROP TABLE users", "model"),
+    ] {
+        let reply = app.call_fn(typed(year, make, model), None).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{year} {make} {model}"
+        );
+        assert!(reply.body.contains(field), "{}", reply.body);
+        assert!(!reply.body.contains("<script") && !reply.body.contains("DROP TABLE"));
+        assert_eq!(vehicle_cookie(&reply), None);
+    }
+    // A forged cookie is no vehicle at all.
+    let page = app
+        .get(
+            "/catalogue",
+            Some("pw_vehicle=year=2009&make=%3Cscript%3E&model=x"),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("fit-bar"), "{}", page.body);
+
+    // Logged in: kept in the garage beside the listed ones, and back after logging in again.
+    let ann = app.register("ann", "ann@example.com", PW, "customer").await;
+    let reply = app
+        .call_fn(typed("2009", "Škoda", "Octavia RS"), Some(&ann))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let both = format!("{ann}; {skoda}");
+    let garage = app.call_fn(MyGarage {}, Some(&both)).await.json();
+    let key = "year=2009&make=%C5%A0koda&model=Octavia+RS";
+    assert_eq!(garage["active"], key);
+    assert_eq!(garage["vehicles"][0]["typed"], true);
+    assert_eq!(garage["vehicles"][0]["model"], "Octavia RS");
+    let page = app.get("/vehicle", Some(&both)).await;
+    assert!(page.body.contains("(typed in)"), "{}", page.body);
+    let login = app.login("ann@example.com", PW).await;
+    assert_eq!(vehicle_cookie(&login), Some(skoda.clone()));
+    let reply = app
+        .call_fn(
+            RemoveFromGarage {
+                vehicle: key.into(),
+                next: None,
+            },
+            Some(&ann),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let garage = app.call_fn(MyGarage {}, Some(&ann)).await.json();
+    assert_eq!(garage["vehicles"].as_array().unwrap().len(), 0);
+}

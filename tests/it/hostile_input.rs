@@ -39,8 +39,8 @@ use partwatch::{
     parts::api::{NewestParts, PartDetail, SupplierStats},
     server::{router, security::FORM_BODY_LIMIT, throttle::Action},
     vehicles::api::{
-        ActiveVehicle, ForgetVehicle, MyGarage, RemoveFromGarage, SetVehicle, VehicleByVin,
-        VehicleChoices,
+        ActiveVehicle, ForgetVehicle, MyGarage, RemoveFromGarage, SetTypedVehicle, SetVehicle,
+        VehicleByVin, VehicleChoices,
     },
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -535,6 +535,20 @@ fn endpoints() -> Vec<Endpoint> {
                 vec![
                     ("vehicle", s("1")),
                     ("engine", s("1")),
+                    ("next", s("/catalogue")),
+                ]
+            },
+        ),
+        e(
+            "set_typed_vehicle",
+            SetTypedVehicle::PATH,
+            &[Field("year"), Field("make"), Field("model"), Field("next")],
+            &["garage_typed"],
+            |_| {
+                vec![
+                    ("year", s("2009")),
+                    ("make", s("Škoda")),
+                    ("model", s("Octavia")),
                     ("next", s("/catalogue")),
                 ]
             },
@@ -1211,6 +1225,7 @@ async fn vehicle_functions_refuse_hostile_input_cleanly(pool: DbPool) {
             "vehicle_choices",
             "active_vehicle",
             "set_vehicle",
+            "set_typed_vehicle",
             "forget_vehicle",
             "my_garage",
             "remove_from_garage",

@@ -285,7 +285,7 @@ async fn a_customers_garage_keeps_vehicles_and_survives_login(pool: DbPool) {
     let ann = login.session_cookie().unwrap();
     let both = format!("{ann}; {visitor_vehicle}");
     let garage = app.call_fn(MyGarage {}, Some(&both)).await.json();
-    assert_eq!(garage["active"], civic);
+    assert_eq!(garage["active"], civic.to_string());
     assert_eq!(garage["vehicles"][0]["id"], civic);
     assert_eq!(garage["vehicles"][0]["engine"]["id"], r18);
 
@@ -311,7 +311,7 @@ async fn a_customers_garage_keeps_vehicles_and_survives_login(pool: DbPool) {
         .map(|v| v["id"].as_i64().unwrap())
         .collect();
     assert_eq!(ids, [accord, civic]);
-    assert_eq!(garage["active"], accord);
+    assert_eq!(garage["active"], accord.to_string());
     let page = app.get("/vehicle", Some(&now)).await;
     assert!(page.body.contains("My garage"), "{}", page.body);
     assert!(
@@ -325,8 +325,8 @@ async fn a_customers_garage_keeps_vehicles_and_survives_login(pool: DbPool) {
     assert_eq!(vehicle_cookie(&login), Some(format!("pw_vehicle={accord}")));
 
     // Only the owner removes; a vehicle not kept is "not found".
-    let remove = |vehicle| RemoveFromGarage {
-        vehicle,
+    let remove = |vehicle: i64| RemoveFromGarage {
+        vehicle: vehicle.to_string(),
         next: None,
     };
     let reply = app.call_fn(remove(civic), Some(&ben)).await;

@@ -838,7 +838,7 @@ async fn fits_only_shows_exactly_the_parts_that_fit() {
                 let rows = fitments.get(id).map(Vec::as_slice).unwrap_or_default();
                 match check(*universal != 0, rows, &target) {
                     Answer::Universal | Answer::Fits { .. } | Answer::NeedsEngine { .. } => true,
-                    Answer::DoesNotFit { .. } | Answer::NoData => false,
+                    Answer::DoesNotFit { .. } | Answer::NoData | Answer::NotListed { .. } => false,
                 }
             })
             .map(|(id, _)| *id)

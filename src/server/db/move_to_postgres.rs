@@ -215,6 +215,18 @@ const TABLES: &[Table] = &[
         identity: false,
     },
     Table {
+        name: "garage_typed",
+        columns: &[
+            ("user_id", Int),
+            ("year", Int),
+            ("make", Text),
+            ("model", Text),
+            ("used_at", Int),
+        ],
+        order: "user_id, year, make, model",
+        identity: false,
+    },
+    Table {
         name: "unmet_searches",
         columns: &[
             ("vehicle_id", Int),
@@ -480,6 +492,8 @@ mod tests {
             "INSERT INTO part_numbers (id, part_id, kind, maker, number, number_key) VALUES \
              (40, 1, 'oem', 'Honda', '45251-TR0-A01', '45251TR0A01')",
             "INSERT INTO garage (user_id, vehicle_id, engine_id, used_at) VALUES (2, 12, 20, 9)",
+            "INSERT INTO garage_typed (user_id, year, make, model, used_at) VALUES \
+             (2, 2009, 'Škoda', 'Octavia RS', 10)",
             "INSERT INTO unmet_searches (vehicle_id, words, searches, first_at, last_at) VALUES \
              (12, 'zündkerze', 3, 1, 2), (12, 'Zz top', 1, 3, 3), (12, 'a b', 2, 4, 5)",
         ] {
@@ -507,6 +521,7 @@ mod tests {
                 ("fitments", 2),
                 ("part_numbers", 1),
                 ("garage", 1),
+                ("garage_typed", 1),
                 ("unmet_searches", 3),
                 ("vehicle_data", 1)
             ]
