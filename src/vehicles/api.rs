@@ -136,14 +136,7 @@ pub async fn set_vehicle(
             "This engine was not built into that vehicle. Choose one of its engines.",
         ));
     }
-    let chosen = VehicleCookie::Listed(found.id, found.engine.as_ref().map(|e| e.id));
-    if let Some(user) = &cx.user {
-        keep_in_garage(cx.pool(), user.id, &chosen).await?;
-    }
-    set_vehicle_cookie(&cx, Some(&chosen.value()));
-    let next = crate::auth::safe_next_path(next.as_deref().or(Some("/catalogue")));
-    leptos_axum::redirect(&next);
-    Ok(found)
+    choose(&cx, found, next).await
 }
 
 /// Makes the vehicle of a VIN the caller's active vehicle (its engine too, when the data
@@ -197,14 +190,7 @@ pub async fn vehicle_by_vin(vin: String, next: Option<String>) -> Result<Vehicle
     let Some(found) = super::db::vehicle(pool, vehicle_id, engine).await? else {
         return Err(AppError::Internal);
     };
-    let chosen = VehicleCookie::Listed(found.id, engine);
-    if let Some(user) = &cx.user {
-        keep_in_garage(pool, user.id, &chosen).await?;
-    }
-    set_vehicle_cookie(&cx, Some(&chosen.value()));
-    let next = crate::auth::safe_next_path(next.as_deref().or(Some("/catalogue")));
-    leptos_axum::redirect(&next);
-    Ok(found)
+    choose(&cx, found, next).await
 }
 
 /// Makes a vehicle the vehicle list does not have, as the customer typed it (year, make,
@@ -227,22 +213,25 @@ pub async fn set_typed_vehicle(
         .map_err(|(field, message)| AppError::field(field, message))?;
     let pool = cx.pool();
     let listed = super::db::model_year_named(pool, typed.year, &typed.make, &typed.model).await?;
-    let (chosen, vehicle) = match listed {
-        Some(id) => {
-            let Some(found) = super::db::vehicle(pool, id, None).await? else {
-                return Err(AppError::Internal);
-            };
-            (VehicleCookie::Listed(id, None), found)
-        }
-        None => {
-            let vehicle = typed.vehicle();
-            (VehicleCookie::Typed(typed), vehicle)
-        }
+    let vehicle = match listed {
+        Some(id) => super::db::vehicle(pool, id, None)
+            .await?
+            .ok_or(AppError::Internal)?,
+        None => typed.vehicle(),
     };
+    choose(&cx, vehicle, next).await
+}
+
+/// Makes `vehicle` (checked by the caller) the active one: kept in a logged-in caller's
+/// garage, set in the cookie, then on to `next` (a path on this site; the catalogue by
+/// default).
+#[cfg(feature = "ssr")]
+async fn choose(cx: &Ctx, vehicle: Vehicle, next: Option<String>) -> Result<Vehicle, AppError> {
+    let chosen = vehicle.cookie();
     if let Some(user) = &cx.user {
-        keep_in_garage(pool, user.id, &chosen).await?;
+        keep_in_garage(cx.pool(), user.id, &chosen).await?;
     }
-    set_vehicle_cookie(&cx, Some(&chosen.value()));
+    set_vehicle_cookie(cx, Some(&chosen.value()));
     let next = crate::auth::safe_next_path(next.as_deref().or(Some("/catalogue")));
     leptos_axum::redirect(&next);
     Ok(vehicle)
@@ -288,27 +277,12 @@ async fn keep_in_garage(
     Ok(())
 }
 
-/// The cookie form of a vehicle shown on a page (a typed-in one, or a model year with its
-/// engine).
-#[cfg(feature = "ssr")]
-fn cookie_of(vehicle: &Vehicle) -> VehicleCookie {
-    if vehicle.typed {
-        VehicleCookie::Typed(TypedVehicle {
-            year: vehicle.year,
-            make: vehicle.make.clone(),
-            model: vehicle.model.clone(),
-        })
-    } else {
-        VehicleCookie::Listed(vehicle.id, vehicle.engine.as_ref().map(|e| e.id))
-    }
-}
-
 /// At login: the vehicle chosen before logging in is kept in the garage (and stays active);
 /// without one, the garage's most recently used vehicle becomes active. Called by `login`.
 #[cfg(feature = "ssr")]
 pub async fn garage_at_login<U>(cx: &Ctx<U>, user_id: i64) -> Result<(), AppError> {
     if let Some(vehicle) = cookie_vehicle(cx).await? {
-        return keep_in_garage(cx.pool(), user_id, &cookie_of(&vehicle)).await;
+        return keep_in_garage(cx.pool(), user_id, &vehicle.cookie()).await;
     }
     let mut conn = cx.pool().acquire().await?;
     if let Some(last) = super::garage::list(&mut conn, user_id).await?.first() {

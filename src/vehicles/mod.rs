@@ -240,15 +240,23 @@ impl Vehicle {
     /// What tells this vehicle apart in a garage (a form's `vehicle` field): the model year's
     /// id, or a typed-in vehicle's cookie value.
     pub fn garage_key(&self) -> String {
+        match self.cookie() {
+            VehicleCookie::Listed(id, _) => id.to_string(),
+            typed => typed.value(),
+        }
+    }
+
+    /// What the vehicle cookie holds for it: the model year and its engine, or the vehicle as
+    /// typed in.
+    pub fn cookie(&self) -> VehicleCookie {
         if self.typed {
-            TypedVehicle {
+            VehicleCookie::Typed(TypedVehicle {
                 year: self.year,
                 make: self.make.clone(),
                 model: self.model.clone(),
-            }
-            .cookie_value()
+            })
         } else {
-            self.id.to_string()
+            VehicleCookie::Listed(self.id, self.engine.as_ref().map(|e| e.id))
         }
     }
 

@@ -682,17 +682,6 @@ async fn bulk_rows_are_added_all_or_nothing(pool: DbPool) {
     assert!(editor.body.contains("Not for the Sport"));
 }
 
-/// The `pw_vehicle=…` pair a reply set.
-fn vehicle_cookie(reply: &crate::common::Reply) -> Option<String> {
-    reply
-        .headers
-        .get_all(axum::http::header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("pw_vehicle="))
-        .map(|c| c.split(';').next().unwrap().to_string())
-}
-
 /// A vehicle the list does not have, typed in: it becomes the active vehicle (header, part
 /// pages, catalogue), every part answers without over-promising (what it is made for; a
 /// universal part fits; no data says so), the catalogue is not narrowed, and a logged-in
@@ -737,7 +726,7 @@ async fn a_typed_in_vehicle_is_answered_without_guessing_and_kept(pool: DbPool) 
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     assert_eq!(reply.json()["typed"], true);
-    let skoda = vehicle_cookie(&reply).unwrap();
+    let skoda = reply.vehicle_cookie().unwrap();
     assert_eq!(
         skoda,
         "pw_vehicle=year=2009&make=%C5%A0koda&model=Octavia+RS"
@@ -785,7 +774,7 @@ async fn a_typed_in_vehicle_is_answered_without_guessing_and_kept(pool: DbPool) 
     )
     .await;
     assert_eq!(
-        vehicle_cookie(&reply),
+        reply.vehicle_cookie(),
         Some(format!("pw_vehicle={civic_2014}"))
     );
 
@@ -807,7 +796,7 @@ async fn a_typed_in_vehicle_is_answered_without_guessing_and_kept(pool: DbPool) 
         );
         assert!(reply.body.contains(field), "{}", reply.body);
         assert!(!reply.body.contains("<script") && !reply.body.contains("DROP TABLE"));
-        assert_eq!(vehicle_cookie(&reply), None);
+        assert_eq!(reply.vehicle_cookie(), None);
     }
     // A forged cookie is no vehicle at all.
     let page = app
@@ -834,7 +823,7 @@ async fn a_typed_in_vehicle_is_answered_without_guessing_and_kept(pool: DbPool) 
     let page = app.get("/vehicle", Some(&both)).await;
     assert!(page.body.contains("(typed in)"), "{}", page.body);
     let login = app.login("ann@example.com", PW).await;
-    assert_eq!(vehicle_cookie(&login), Some(skoda.clone()));
+    assert_eq!(login.vehicle_cookie(), Some(skoda.clone()));
     let reply = app
         .call_fn(
             RemoveFromGarage {

@@ -3,7 +3,7 @@
 //! on, the header shows it, and ids that do not belong together are refused.
 
 use crate::common::TestApp;
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use partwatch::server::db::DbPool;
 use partwatch::vehicles::api::{
     ForgetVehicle, MyGarage, RemoveFromGarage, SetVehicle, VehicleByVin,
@@ -34,17 +34,6 @@ async fn model_year(app: &TestApp, model: &str, year: i64) -> i64 {
     .fetch_one(&app.pool)
     .await
     .unwrap()
-}
-
-/// The `pw_vehicle=…` pair a reply set.
-fn vehicle_cookie(reply: &crate::common::Reply) -> Option<String> {
-    reply
-        .headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("pw_vehicle="))
-        .map(|c| c.split(';').next().unwrap().to_string())
 }
 
 #[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
@@ -128,7 +117,7 @@ async fn choosing_a_vehicle_sets_it_for_every_page(pool: DbPool) {
         reply.body
     );
     assert_eq!(reply.location().as_deref(), Some("/catalogue?q=disc"));
-    let cookie = vehicle_cookie(&reply).expect("the vehicle cookie is set");
+    let cookie = reply.vehicle_cookie().expect("the vehicle cookie is set");
     assert_eq!(cookie, format!("pw_vehicle={civic}-{r18}"));
     let set = reply.set_cookie_header().unwrap();
     assert!(
@@ -156,7 +145,7 @@ async fn choosing_a_vehicle_sets_it_for_every_page(pool: DbPool) {
         )
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    assert_eq!(vehicle_cookie(&reply), Some(format!("pw_vehicle={civic}")));
+    assert_eq!(reply.vehicle_cookie(), Some(format!("pw_vehicle={civic}")));
 
     // Another vehicle's engine, an unknown vehicle: refused, no cookie.
     for (vehicle, engine, field) in [
@@ -180,7 +169,7 @@ async fn choosing_a_vehicle_sets_it_for_every_page(pool: DbPool) {
             reply.body
         );
         assert!(reply.body.contains(field), "{}", reply.body);
-        assert_eq!(vehicle_cookie(&reply), None);
+        assert_eq!(reply.vehicle_cookie(), None);
     }
 
     // An outside `next` is not followed.
@@ -273,7 +262,7 @@ async fn a_customers_garage_keeps_vehicles_and_survives_login(pool: DbPool) {
             None,
         )
         .await;
-    let visitor_vehicle = vehicle_cookie(&chosen).unwrap();
+    let visitor_vehicle = chosen.vehicle_cookie().unwrap();
     let login = app
         .call_fn(
             crate::common::login_args("ann@example.com", PW, None),
@@ -281,7 +270,7 @@ async fn a_customers_garage_keeps_vehicles_and_survives_login(pool: DbPool) {
         )
         .await;
     assert_eq!(login.status, StatusCode::OK, "{}", login.body);
-    assert_eq!(vehicle_cookie(&login), None, "the chosen vehicle stays");
+    assert_eq!(login.vehicle_cookie(), None, "the chosen vehicle stays");
     let ann = login.session_cookie().unwrap();
     let both = format!("{ann}; {visitor_vehicle}");
     let garage = app.call_fn(MyGarage {}, Some(&both)).await.json();
@@ -301,7 +290,7 @@ async fn a_customers_garage_keeps_vehicles_and_survives_login(pool: DbPool) {
         )
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    let accord_cookie = vehicle_cookie(&reply).unwrap();
+    let accord_cookie = reply.vehicle_cookie().unwrap();
     let now = format!("{ann}; {accord_cookie}");
     let garage = app.call_fn(MyGarage {}, Some(&now)).await.json();
     let ids: Vec<i64> = garage["vehicles"]
@@ -322,7 +311,7 @@ async fn a_customers_garage_keeps_vehicles_and_survives_login(pool: DbPool) {
     // Another device, no vehicle: logging in makes the garage's last vehicle active.
     let login = app.login("ann@example.com", PW).await;
     assert_eq!(login.status, StatusCode::OK, "{}", login.body);
-    assert_eq!(vehicle_cookie(&login), Some(format!("pw_vehicle={accord}")));
+    assert_eq!(login.vehicle_cookie(), Some(format!("pw_vehicle={accord}")));
 
     // Only the owner removes; a vehicle not kept is "not found".
     let remove = |vehicle: i64| RemoveFromGarage {
@@ -362,7 +351,7 @@ async fn a_vin_chooses_the_vehicle_and_its_engine(pool: DbPool) {
     let reply = app.call_fn(by_vin("1HGCM82633A004352"), None).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     assert_eq!(
-        vehicle_cookie(&reply),
+        reply.vehicle_cookie(),
         Some(format!("pw_vehicle={accord_2003}-{j30}"))
     );
     // A 2014 Civic, typed as people type it, as a plain form post: the 1.8 L, and on.
@@ -382,7 +371,7 @@ async fn a_vin_chooses_the_vehicle_and_its_engine(pool: DbPool) {
     );
     assert_eq!(reply.location().as_deref(), Some("/catalogue"));
     assert_eq!(
-        vehicle_cookie(&reply),
+        reply.vehicle_cookie(),
         Some(format!("pw_vehicle={civic}-{r18}"))
     );
 
@@ -410,7 +399,7 @@ async fn a_vin_chooses_the_vehicle_and_its_engine(pool: DbPool) {
             reply.body
         );
         assert!(reply.body.contains(says), "{vin}: {}", reply.body);
-        assert_eq!(vehicle_cookie(&reply), None, "{vin}");
+        assert_eq!(reply.vehicle_cookie(), None, "{vin}");
     }
 
     // Logged in: kept in the garage.

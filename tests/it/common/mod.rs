@@ -130,14 +130,24 @@ pub struct Reply {
 }
 
 impl Reply {
-    /// The session cookie the response set, as `name=value`.
-    pub fn session_cookie(&self) -> Option<String> {
+    /// The cookie `name` the response set, as `name=value`.
+    pub fn cookie(&self, name: &str) -> Option<String> {
         self.headers
             .get_all(header::SET_COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .find(|c| c.starts_with(&format!("{}=", cookies::SESSION_COOKIE)))
+            .find(|c| c.starts_with(&format!("{name}=")))
             .map(|c| c.split(';').next().unwrap_or_default().to_string())
+    }
+
+    /// The session cookie the response set, as `name=value`.
+    pub fn session_cookie(&self) -> Option<String> {
+        self.cookie(cookies::SESSION_COOKIE)
+    }
+
+    /// The vehicle cookie the response set, as `pw_vehicle=value`.
+    pub fn vehicle_cookie(&self) -> Option<String> {
+        self.cookie(partwatch::vehicles::VEHICLE_COOKIE)
     }
 
     pub fn set_cookie_header(&self) -> Option<String> {
