@@ -11,7 +11,7 @@ use leptos::prelude::*;
 #[server(endpoint = "search_catalogue")]
 pub async fn search_catalogue(query: String) -> Result<CatalogueResults, AppError> {
     use super::{CardFit, CatalogueVehicle};
-    use crate::fitment::{db as fitment_db, Answer, FitAnswer};
+    use crate::fitment::{db as fitment_db, kept, Answer, FitAnswer};
     use crate::server::ctx::Ctx;
     if query.len() > 4096 {
         return Err(AppError::BadRequest("That search is too long.".into()));
@@ -30,7 +30,7 @@ pub async fn search_catalogue(query: String) -> Result<CatalogueResults, AppErro
     }
     // The search and the cards' answers run on one connection (see `search_holding`).
     let mut held = None;
-    let mut results = super::search::search_holding(pool, &mut held, &query).await?;
+    let (mut results, stamp) = super::search::search_holding(pool, &mut held, &query).await?;
     if let Some(vehicle) = &vehicle {
         if query.vehicle.is_some() && results.total == 0 && !query.has_filters() {
             // Given back first: a page must not hold one connection while it waits for
@@ -42,14 +42,18 @@ pub async fn search_catalogue(query: String) -> Result<CatalogueResults, AppErro
     if let (Some(vehicle), Some(target)) = (vehicle, target) {
         let ids: Vec<i64> = results.parts.iter().map(|p| p.id).collect();
         let conn = crate::server::db::held_connection(&mut held, pool).await?;
-        let answers = fitment_db::answers(conn, &ids, &target).await?;
+        // Kept in memory under the catalogue's stamp when the search read it; else read.
+        let answers = match stamp {
+            Some(stamp) => kept::answers(conn, &ids, &target, stamp).await?,
+            None => fitment_db::answers(conn, &ids, &target).await?,
+        };
         let asks_engine = answers
             .iter()
             .any(|(_, a)| matches!(a, Answer::NeedsEngine { .. }));
-        let engines = if asks_engine {
-            crate::vehicles::db::engines(&mut *conn, vehicle.id).await?
-        } else {
-            Vec::new()
+        let engines = match stamp {
+            _ if !asks_engine => Vec::new(),
+            Some(stamp) => kept::engines(conn, vehicle.id, stamp).await?,
+            None => crate::vehicles::db::engines(&mut *conn, vehicle.id).await?,
         };
         results.vehicle = Some(CatalogueVehicle {
             id: vehicle.id,

@@ -61,17 +61,20 @@ pub async fn search(pool: &DbPool, query: &CatalogueQuery) -> sqlx::Result<Catal
 }
 
 /// [`search`] on the connection in `held` (taken from `pool` if there is none), left there for
-/// the caller's next queries: the page's fitment answers run on it too.
+/// the caller's next queries: the page's fitment answers run on it too. With the catalogue's
+/// stamp when the search read it (the parts that fit a vehicle did), under which the answers
+/// may be kept ([`crate::fitment::kept`]).
 pub async fn search_holding(
     pool: &DbPool,
     held: &mut Option<sqlx::pool::PoolConnection<Engine>>,
     query: &CatalogueQuery,
-) -> sqlx::Result<CatalogueResults> {
+) -> sqlx::Result<(CatalogueResults, Option<crate::fitment::kept::Stamp>)> {
     let mut db = Db::new(pool);
     db.conn = held.take();
     let results = run(&mut db, query).await;
     *held = db.conn.take();
-    results
+    let stamp = db.catalogue_now.map(|now| now.fitment_stamp());
+    Ok((results?, stamp))
 }
 
 /// Runs `query` like [`search`] and returns SQLite's plan of every query it ran.
@@ -265,33 +268,75 @@ async fn fit_browse(db: &mut Db<'_>, query: &CatalogueQuery) -> sqlx::Result<Cat
         let manufacturers = facets_of(db, query, &matches).await?;
         return ranked_page(db, query, None, matches, manufacturers).await;
     }
+    if !query.in_stock && query.sort != Sort::Name && !db.reference() {
+        return fit_browse_in_memory(db, query, target).await;
+    }
     let matches = fitting(db, query, &query.manufacturers).await?;
     let manufacturers = if query.manufacturers.is_empty() {
         facets_of(db, query, &matches).await?
-    } else if query.min_price.is_none()
-        && query.max_price.is_none()
-        && !query.in_stock
-        && !db.reference()
-    {
-        // Every fitting part counts, and their makers are in memory: no rows to read.
-        let fit = fitset::fitting(db, target).await?;
-        let makers: Vec<&str> = fit
-            .newest_with_makers(&[])
-            .map(|(_, maker)| maker)
-            .take(COUNT_CAP as usize + 1)
-            .collect();
-        let all = if makers.len() as i64 > COUNT_CAP {
-            maker_counts(db, false).await?
-        } else {
-            Vec::new()
-        };
-        let total = makers.len() as i64;
-        facet_counts(makers.into_iter(), total, &all)
     } else {
         let all = fitting(db, query, &[]).await?;
         facets_of(db, query, &all).await?
     };
     ranked_page(db, query, None, matches, manufacturers).await
+}
+
+/// Browsing the parts that fit `target` without a stock filter, newest first or by price:
+/// the newest `COUNT_CAP + 1` fitting parts of the chosen makers in the price range come
+/// from memory with their makers and prices ([`fitset`]), and are counted, ordered and paged
+/// there (as [`ranked_page`] orders rows); only the page's own rows are read. The maker
+/// counts are over the fitting parts in the price range, from memory too.
+async fn fit_browse_in_memory(
+    db: &mut Db<'_>,
+    query: &CatalogueQuery,
+    target: &crate::fitment::Target,
+) -> sqlx::Result<CatalogueResults> {
+    let fit = fitset::fitting(db, target).await?;
+    let in_range = |price: i64| {
+        query.min_price.is_none_or(|min| price >= min.0)
+            && query.max_price.is_none_or(|max| price <= max.0)
+    };
+    let wanted = COUNT_CAP as usize + 1;
+    let mut matches: Vec<(i64, i64)> = fit
+        .newest_parts(&query.manufacturers)
+        .filter(|&(_, _, price)| in_range(price))
+        .map(|(id, _, price)| (id, price))
+        .take(wanted)
+        .collect();
+    // The maker counts, with every filter but the makers.
+    let makers: Vec<&str> = fit
+        .newest_parts(&[])
+        .filter(|&(_, _, price)| in_range(price))
+        .map(|(_, maker, _)| maker)
+        .take(wanted)
+        .collect();
+    let all = if makers.len() as i64 > COUNT_CAP {
+        maker_counts(db, false).await?
+    } else {
+        Vec::new()
+    };
+    let seen = makers.len() as i64;
+    let manufacturers = facet_counts(makers.into_iter(), seen, &all);
+    let more = matches.len() as i64 > COUNT_CAP;
+    matches.truncate(COUNT_CAP as usize);
+    match query.sort {
+        Sort::PriceAsc => matches.sort_by_key(|&(id, price)| (price, id)),
+        Sort::PriceDesc => matches.sort_by_key(|&(id, price)| std::cmp::Reverse((price, id))),
+        Sort::Newest | Sort::Relevance | Sort::Name => {}
+    }
+    let total = matches.len() as i64;
+    let pages = pages_for(total);
+    let page = query.page.clamp(1, pages);
+    let ids = page_ids(matches.iter().map(|&(id, _)| id), page);
+    Ok(CatalogueResults {
+        parts: summaries(db, &ids).await?,
+        total,
+        more,
+        page,
+        pages,
+        manufacturers,
+        vehicle: None,
+    })
 }
 
 /// The newest `COUNT_CAP + 1` listed parts that fit `query.vehicle` and pass the other filters
@@ -676,10 +721,10 @@ async fn broad_page(
     uncounted_page(db, query, ids).await
 }
 
-/// Of `ids` (matches of `word_query`), those whose name has every word: on SQLite the kept
-/// matches ([`wordset`]) of one more word-index query (the words in the name column); on
-/// PostgreSQL, whose word index has no columns, from the names.
-#[cfg(not(feature = "postgres"))]
+/// Of `ids` (matches of `word_query`), those whose name has every word: the kept matches
+/// ([`wordset`]) of one more word-index query (on SQLite the words in the name column; on
+/// PostgreSQL, whose word index has no columns, the word index's matches with the words in
+/// their names).
 async fn names_with_every_word(
     db: &mut Db<'_>,
     words: &SearchWords,
@@ -696,8 +741,6 @@ async fn names_with_every_word(
         .filter(|&id| matches.contains(id))
         .collect())
 }
-#[cfg(feature = "postgres")]
-use engine::names_with_every_word;
 
 /// The asked page of `ids` (the counted ones, in order) when more matched than are counted
 /// ("1,000+"): every listed maker, without counts.

@@ -382,8 +382,29 @@ pub async fn answers(
     part_ids: &[i64],
     target: &Target,
 ) -> sqlx::Result<Vec<(i64, Answer)>> {
+    let (listed, mut fitments) = fitment_of(db, part_ids).await?;
+    Ok(listed
+        .into_iter()
+        .map(|(id, universal)| {
+            let rows = fitments.remove(&id).unwrap_or_default();
+            (id, super::check(universal, &rows, target))
+        })
+        .collect())
+}
+
+/// What the answers of those of `part_ids` that are listed are made from: each listed part's
+/// universal mark, and the fitment rows of each part that has any. Two queries.
+pub(super) async fn fitment_of(
+    db: &mut crate::server::db::DbConnection,
+    part_ids: &[i64],
+) -> sqlx::Result<(
+    std::collections::HashMap<i64, bool>,
+    std::collections::HashMap<i64, Vec<super::Fitment>>,
+)> {
+    let mut fitments: std::collections::HashMap<i64, Vec<super::Fitment>> =
+        std::collections::HashMap::new();
     if part_ids.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Default::default(), fitments));
     }
     let listed: Vec<(i64, i64)> =
         crate::server::db::all_rows(&mut *db, "id, universal", |prefix| {
@@ -398,18 +419,14 @@ pub async fn answers(
             q
         })
         .await?;
-    let mut fitments: std::collections::HashMap<i64, Vec<super::Fitment>> =
-        std::collections::HashMap::new();
     for (part, row) in rows_of_parts(&mut *db, part_ids).await? {
         fitments.entry(part).or_default().push(row.fitment());
     }
-    Ok(listed
+    let listed = listed
         .into_iter()
-        .map(|(id, universal)| {
-            let rows = fitments.remove(&id).unwrap_or_default();
-            (id, super::check(universal != 0, &rows, target))
-        })
-        .collect())
+        .map(|(id, universal)| (id, universal != 0))
+        .collect();
+    Ok((listed, fitments))
 }
 
 #[cfg(test)]

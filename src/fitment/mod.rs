@@ -11,6 +11,8 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod input;
+#[cfg(feature = "ssr")]
+pub mod kept;
 #[cfg(test)]
 mod plans;
 pub mod view;

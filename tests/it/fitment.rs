@@ -362,6 +362,120 @@ async fn the_catalogue_narrows_to_the_visitors_vehicle(pool: DbPool) {
     assert!(page.body.contains("show-all-vehicles"), "{}", page.body);
 }
 
+/// The cards' answers on the fits-only catalogue are kept in memory between requests (see
+/// `fitment::kept`): every change to what they are made of is seen by the next page, whether
+/// it comes through the supplier's editor or straight to the database (another server, a
+/// bulk import): a fitment row changed, added or removed, a part made universal or not, a
+/// part archived and restored.
+#[sqlx::test(migrator = "partwatch::server::db::MIGRATOR")]
+async fn the_catalogue_cards_answers_follow_every_fitment_change(pool: DbPool) {
+    let app = TestApp::new(pool);
+    vehicles(&app).await;
+    let acme = app
+        .register("acme", "acme@example.com", PW, "supplier")
+        .await;
+    let pads = app.part("acme", "Civic brake pads", 4990, 5).await;
+    let wiper = app.part("acme", "Wiper blade", 990, 5).await;
+    let civic = scalar(&app, "SELECT id FROM vehicle_models WHERE name = 'Civic'").await;
+    let reply = app
+        .call_fn(fitment(pads, civic, "2012", "2015", "1.8"), Some(&acme))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let civic_2014 = scalar(
+        &app,
+        "SELECT v.id FROM vehicles v JOIN vehicle_models m ON m.id = v.model_id \
+         WHERE m.name = 'Civic' AND v.year = 2014",
+    )
+    .await;
+    let r18 = scalar(
+        &app,
+        &format!("SELECT id FROM vehicle_engines WHERE vehicle_id = {civic_2014} AND code = 'R18'"),
+    )
+    .await;
+    let cookie = format!("pw_vehicle={civic_2014}-{r18}");
+    let page = || async { app.get("/catalogue", Some(&cookie)).await.body };
+    let fits =
+        |n: i64| format!("Fits your 2014 Honda Civic 1.8 L (front axle, 1.8 L, {n} per vehicle).");
+
+    let body = page().await;
+    assert!(body.contains(&fits(2)), "{body}");
+    // Asked again: the same answer (now from memory).
+    assert!(page().await.contains(&fits(2)));
+
+    // A row changed in the database, not through this server.
+    sqlx::query("UPDATE fitments SET quantity = 4 WHERE part_id = $1")
+        .bind(pads)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let body = page().await;
+    assert!(
+        body.contains(&fits(4)) && !body.contains(&fits(2)),
+        "{body}"
+    );
+
+    // Rows removed in the database: the part no longer fits, and is not shown.
+    sqlx::query("DELETE FROM fitments WHERE part_id = $1")
+        .bind(pads)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let body = page().await;
+    assert!(!body.contains("Civic brake pads"), "{body}");
+    // A row added through the editor: shown again, with the new row's answer.
+    let mut again = fitment(pads, civic, "2014", "", "1.8");
+    again.quantity = "3".into();
+    let reply = app.call_fn(again, Some(&acme)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let body = page().await;
+    assert!(body.contains(&fits(3)), "{body}");
+
+    // The wiper: a row and the universal mark (which answers first), then the mark taken
+    // off straight in the database, then the part archived and restored there.
+    let reply = app
+        .call_fn(fitment(wiper, civic, "2014", "", "1.8"), Some(&acme))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let reply = app
+        .call_fn(
+            SetPartUniversal {
+                part: wiper,
+                universal: "1".into(),
+            },
+            Some(&acme),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let universal = "Fits every vehicle (universal part).";
+    let body = page().await;
+    assert!(
+        body.contains("Wiper blade") && body.contains(universal),
+        "{body}"
+    );
+    sqlx::query("UPDATE parts SET universal = 0 WHERE id = $1")
+        .bind(wiper)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let body = page().await;
+    assert!(!body.contains(universal), "{body}");
+    assert!(body.contains(&fits(2)) && body.contains(&fits(3)), "{body}");
+    for archived in [1, 0] {
+        sqlx::query("UPDATE parts SET archived = $1 WHERE id = $2")
+            .bind(archived)
+            .bind(wiper)
+            .execute(&app.pool)
+            .await
+            .unwrap();
+        let body = page().await;
+        assert_eq!(body.contains("Wiper blade"), archived == 0, "{body}");
+        assert_eq!(body.contains(&fits(2)), archived == 0, "{body}");
+    }
+    // Every vehicle (`fit=all`): answers read afresh, the same as the kept ones.
+    let body = app.get("/catalogue?fit=all", Some(&cookie)).await.body;
+    assert!(body.contains(&fits(2)) && body.contains(&fits(3)), "{body}");
+}
+
 /// Demand: a search with a vehicle that finds nothing fitting is counted per vehicle and text
 /// (not one that finds something, names no vehicle, shows every vehicle or is filtered), and
 /// suppliers, only they, see the counts on `/demand`, narrowed by make.

@@ -30,26 +30,34 @@ pub struct Now {
     pub edits: i64,
     /// The newest part's id (0 without parts).
     pub newest_part: i64,
+    /// How many fitment rows were added, changed or removed in all (statements, on
+    /// PostgreSQL).
+    pub fitment_edits: i64,
+}
+
+impl Now {
+    /// What the fitment of parts kept in memory for their answers is kept under (see
+    /// [`crate::fitment::kept`]).
+    pub fn fitment_stamp(&self) -> crate::fitment::kept::Stamp {
+        crate::fitment::kept::Stamp {
+            generation: self.generation,
+            edits: self.edits,
+            fitment_edits: self.fitment_edits,
+        }
+    }
 }
 
 /// The catalogue now, and the generation of `model`'s fitment rows when one is given (0
 /// otherwise): one query, once per request (the catalogue part is kept in `db`).
 pub async fn now(db: &mut Db<'_>, model: Option<i64>) -> sqlx::Result<(Now, i64)> {
-    if let (Some((generation, edits, newest_part)), None) = (db.catalogue_now, model) {
-        return Ok((
-            Now {
-                generation,
-                edits,
-                newest_part,
-            },
-            0,
-        ));
+    if let (Some(now), None) = (db.catalogue_now, model) {
+        return Ok((now, 0));
     }
-    let read: Option<(i64, i64, i64, i64)> = db
+    let read: Option<(i64, i64, i64, i64, i64)> = db
         .rows(|prefix| {
             let mut q = sqlx::QueryBuilder::new(format!(
                 "{prefix}SELECT c.value, c.edits, COALESCE((SELECT max(p.id) FROM parts p), 0), \
-                 COALESCE((SELECT m.value FROM model_generation m WHERE m.model_id = "
+                 c.fitment_edits, COALESCE((SELECT m.value FROM model_generation m WHERE m.model_id = "
             ));
             q.push_bind(model.unwrap_or(0))
                 .push("), 0) FROM catalogue_generation c WHERE c.id = 1");
@@ -58,16 +66,16 @@ pub async fn now(db: &mut Db<'_>, model: Option<i64>) -> sqlx::Result<(Now, i64)
         .await?
         .first()
         .copied();
-    let (generation, edits, newest_part, model_generation) = read.unwrap_or_default();
-    db.catalogue_now = Some((generation, edits, newest_part));
-    Ok((
-        Now {
-            generation,
-            edits,
-            newest_part,
-        },
-        model_generation,
-    ))
+    let (generation, edits, newest_part, fitment_edits, model_generation) =
+        read.unwrap_or_default();
+    let now = Now {
+        generation,
+        edits,
+        newest_part,
+        fitment_edits,
+    };
+    db.catalogue_now = Some(now);
+    Ok((now, model_generation))
 }
 
 /// The parts edited after the count `after` up to the count `upto`, in any order, repeats

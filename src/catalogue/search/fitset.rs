@@ -30,24 +30,26 @@ use std::sync::{Arc, LazyLock};
 /// How many ids the sets hold in all, at most (12 bytes each).
 const MAX_IDS: usize = 1_000_000;
 
-/// Listed parts (newest first), each with its maker.
+/// Listed parts (newest first), each with its maker and price.
 #[derive(Debug, Default)]
 pub struct IdSet {
     ids: Vec<i64>,
     maker: Vec<u32>,
     makers: Vec<String>,
+    /// Each part's price in cents (a price change is a logged edit, see [`super::edits`]).
+    price: Vec<i64>,
     /// The count of part edits the set is current to.
     edits: i64,
 }
 
 impl IdSet {
-    /// The set of these (id, maker) pairs, in any order, repeats allowed.
-    fn new(mut pairs: Vec<(i64, String)>) -> Self {
+    /// The set of these (id, maker, price) rows, in any order, repeats allowed.
+    fn new(mut pairs: Vec<(i64, String, i64)>) -> Self {
         pairs.sort_unstable_by_key(|p| std::cmp::Reverse(p.0));
         pairs.dedup_by_key(|p| p.0);
         let mut index: HashMap<String, u32> = HashMap::new();
         let mut set = IdSet::default();
-        for (id, maker) in pairs {
+        for (id, maker, price) in pairs {
             let next = index.len() as u32;
             let i = *index.entry(maker).or_insert_with_key(|m| {
                 set.makers.push(m.clone());
@@ -55,6 +57,7 @@ impl IdSet {
             });
             set.ids.push(id);
             set.maker.push(i);
+            set.price.push(price);
         }
         set
     }
@@ -64,54 +67,55 @@ impl IdSet {
     }
 
     /// This set brought up to the count `edits`: of the parts `edited`, those in `now` (with
-    /// their makers) are in the set and the others are not.
-    fn patched(&self, edited: &[i64], now: Vec<(i64, String)>, edits: i64) -> IdSet {
+    /// their makers and prices) are in the set and the others are not.
+    fn patched(&self, edited: &[i64], now: Vec<(i64, String, i64)>, edits: i64) -> IdSet {
         let edited: std::collections::HashSet<i64> = edited.iter().copied().collect();
         let mut makers = self.makers.clone();
-        let mut added: Vec<(i64, u32)> = now
+        let mut added: Vec<(i64, u32, i64)> = now
             .into_iter()
-            .filter(|(id, _)| edited.contains(id))
-            .map(|(id, maker)| {
+            .filter(|(id, _, _)| edited.contains(id))
+            .map(|(id, maker, price)| {
                 let at = makers.iter().position(|m| *m == maker).unwrap_or_else(|| {
                     makers.push(maker);
                     makers.len() - 1
                 });
-                (id, at as u32)
+                (id, at as u32, price)
             })
             .collect();
         added.sort_unstable_by_key(|p| std::cmp::Reverse(p.0));
         added.dedup_by_key(|p| p.0);
         // Merge the kept parts that were not edited with the added ones, newest first.
-        let kept = self
-            .ids
-            .iter()
-            .copied()
-            .zip(self.maker.iter().copied())
-            .filter(|(id, _)| !edited.contains(id));
+        let kept = (0..self.len())
+            .map(|at| (self.ids[at], self.maker[at], self.price[at]))
+            .filter(|(id, _, _)| !edited.contains(id));
         let mut set = IdSet {
             ids: Vec::with_capacity(self.len() + added.len()),
             maker: Vec::with_capacity(self.len() + added.len()),
             makers,
+            price: Vec::with_capacity(self.len() + added.len()),
             edits,
         };
         let mut added = added.into_iter().peekable();
-        for (id, maker) in kept {
-            while let Some(&(new, new_maker)) = added.peek() {
-                if new < id {
+        for part in kept {
+            while let Some(&new) = added.peek() {
+                if new.0 < part.0 {
                     break;
                 }
-                set.ids.push(new);
-                set.maker.push(new_maker);
+                set.push(new);
                 added.next();
             }
-            set.ids.push(id);
-            set.maker.push(maker);
+            set.push(part);
         }
-        for (id, maker) in added {
-            set.ids.push(id);
-            set.maker.push(maker);
+        for part in added {
+            set.push(part);
         }
         set
+    }
+
+    fn push(&mut self, (id, maker, price): (i64, u32, i64)) {
+        self.ids.push(id);
+        self.maker.push(maker);
+        self.price.push(price);
     }
 
     /// Which of this set's makers are among `makers` (`None`: no maker filter).
@@ -149,6 +153,14 @@ impl Fitting {
         &'a self,
         makers: &[String],
     ) -> impl Iterator<Item = (i64, &'a str)> + Send + 'a {
+        self.newest_parts(makers).map(|(id, maker, _)| (id, maker))
+    }
+
+    /// [`Fitting::newest_iter`] with each part's maker and price (cents).
+    pub fn newest_parts<'a>(
+        &'a self,
+        makers: &[String],
+    ) -> impl Iterator<Item = (i64, &'a str, i64)> + Send + 'a {
         Newest {
             sets: [&self.vehicle, &self.universal].map(|set| Cursor {
                 set,
@@ -182,7 +194,7 @@ struct Newest<'a> {
 }
 
 impl<'a> Iterator for Newest<'a> {
-    type Item = (i64, &'a str);
+    type Item = (i64, &'a str, i64);
 
     fn next(&mut self) -> Option<Self::Item> {
         let [a, b] = &mut self.sets;
@@ -199,7 +211,11 @@ impl<'a> Iterator for Newest<'a> {
         let set = take.set;
         let at = take.at;
         take.at += 1;
-        Some((set.ids[at], set.makers[set.maker[at] as usize].as_str()))
+        Some((
+            set.ids[at],
+            set.makers[set.maker[at] as usize].as_str(),
+            set.price[at],
+        ))
     }
 }
 
@@ -278,7 +294,7 @@ async fn kept(db: &mut Db<'_>, key: Key, target: &Target, edits: i64) -> sqlx::R
         let now = if edited.is_empty() {
             Vec::new()
         } else {
-            db.id_texts(|prefix| set_query(prefix, key.vehicle.is_some(), target, Some(&edited)))
+            db.fit_rows(|prefix| set_query(prefix, key.vehicle.is_some(), target, Some(&edited)))
                 .await?
         };
         set.patched(&edited, now, edits)
@@ -292,7 +308,7 @@ async fn kept(db: &mut Db<'_>, key: Key, target: &Target, edits: i64) -> sqlx::R
 /// `edits`.
 async fn made(db: &mut Db<'_>, key: Key, target: &Target, edits: i64) -> sqlx::Result<IdSet> {
     let pairs = db
-        .id_texts(|prefix| set_query(prefix, key.vehicle.is_some(), target, None))
+        .fit_rows(|prefix| set_query(prefix, key.vehicle.is_some(), target, None))
         .await?;
     Ok(IdSet {
         edits,
@@ -300,7 +316,7 @@ async fn made(db: &mut Db<'_>, key: Key, target: &Target, edits: i64) -> sqlx::R
     })
 }
 
-/// The query of a set's ids and makers, after `prefix`: with `vehicle`, the listed parts with
+/// The query of a set's ids, makers and prices, after `prefix`: with `vehicle`, the listed parts with
 /// a fitment row for `target` (an index range of `fitments_newest`, then each part's row for
 /// its listing and maker); else the listed universal parts (`parts_universal_maker` alone).
 /// With `among`, only those of these parts (seeks by part).
@@ -312,7 +328,8 @@ pub(crate) fn set_query<'a>(
 ) -> sqlx::QueryBuilder<'a, crate::server::db::Db> {
     let mut q = if vehicle {
         let mut q = sqlx::QueryBuilder::new(format!(
-            "{prefix}SELECT f.part_id AS id, p.manufacturer AS label FROM fitments f \
+            "{prefix}SELECT f.part_id AS id, p.manufacturer AS maker, p.price_cents AS price \
+             FROM fitments f \
              JOIN parts p ON p.id = f.part_id WHERE "
         ));
         super::filters::push_fitment_match(&mut q, target);
@@ -320,7 +337,8 @@ pub(crate) fn set_query<'a>(
         q
     } else {
         sqlx::QueryBuilder::new(format!(
-            "{prefix}SELECT p.id AS id, p.manufacturer AS label FROM parts p WHERE {}",
+            "{prefix}SELECT p.id AS id, p.manufacturer AS maker, p.price_cents AS price \
+             FROM parts p WHERE {}",
             if among.is_some() {
                 "+p.archived = 0"
             } else {
@@ -349,9 +367,13 @@ pub(crate) fn set_query<'a>(
 mod tests {
     use super::*;
 
+    /// A set of these (id, maker) pairs, each priced at 100 cents times its id.
     fn set(pairs: &[(i64, &str)]) -> Arc<IdSet> {
         Arc::new(IdSet::new(
-            pairs.iter().map(|(id, m)| (*id, m.to_string())).collect(),
+            pairs
+                .iter()
+                .map(|(id, m)| (*id, m.to_string(), id * 100))
+                .collect(),
         ))
     }
 
@@ -489,9 +511,9 @@ mod tests {
             year,
             liters_x10: None,
         };
-        let all = |fit: &Fitting| -> Vec<(i64, String)> {
-            fit.newest_with_makers(&[])
-                .map(|(id, m)| (id, m.to_string()))
+        let all = |fit: &Fitting| -> Vec<(i64, String, i64)> {
+            fit.newest_parts(&[])
+                .map(|(id, m, price)| (id, m.to_string(), price))
                 .collect()
         };
         let fresh = || async {
@@ -532,6 +554,10 @@ mod tests {
                 fits[1],
             ),
             ("UPDATE parts SET universal = 1 WHERE id = $1", other),
+            (
+                "UPDATE parts SET price_cents = 12345 WHERE id = $1",
+                fits[2],
+            ),
             ("UPDATE parts SET archived = 0 WHERE id = $1", fits[0]),
             ("UPDATE parts SET universal = 0 WHERE id = $1", other),
         ] {
@@ -547,7 +573,12 @@ mod tests {
             assert!(!Arc::ptr_eq(&last.universal, &now.universal) || sql.contains("archived"));
             last = now;
         }
-        assert!(all(&last).contains(&(fits[1], "Zeta Parts".to_string())));
+        assert!(all(&last)
+            .iter()
+            .any(|(id, maker, _)| *id == fits[1] && maker == "Zeta Parts"));
+        assert!(all(&last)
+            .iter()
+            .any(|(id, _, price)| *id == fits[2] && *price == 12345));
         assert_eq!(generation().await, before, "no edit changed the generation");
 
         // A new universal part.
@@ -566,7 +597,7 @@ mod tests {
         .await
         .unwrap();
         let now = fitting(&mut Db::new(&pool), &target).await.unwrap();
-        assert_eq!(all(&now)[0], (new, "Acme".to_string()));
+        assert_eq!(all(&now)[0], (new, "Acme".to_string(), 500));
         assert_eq!(all(&now), fresh().await);
 
         // More edits at once than a set is patched for: read again, as fresh.

@@ -20,7 +20,6 @@ use sqlx::{
     postgres::{PgConnection, PgRow},
     FromRow, PgPool, Postgres, QueryBuilder,
 };
-use std::collections::{HashMap, HashSet};
 
 /// Runs the catalogue's queries. Each query is made by a function of a prefix (as on SQLite,
 /// where the prefix asks for the plan; here it is always empty).
@@ -32,12 +31,9 @@ pub struct Db<'p> {
     /// Rank broad searches from their rows, as narrow ones are, instead of from the word index
     /// alone: the reference the tests hold the fast way to.
     pub(super) reference: bool,
-    /// The names of the parts [`newest_word_matches`] found, read with their ids (the query
-    /// reads their rows anyway), for [`names_with_every_word`].
-    names: HashMap<i64, String>,
-    /// The catalogue's generation, its count of part edits and the newest part's id, once
-    /// read (see `edits`).
-    pub(super) catalogue_now: Option<(i64, i64, i64)>,
+    /// The catalogue (its generation, counts of edits and newest part), once read (see
+    /// `edits::now`).
+    pub(super) catalogue_now: Option<super::edits::Now>,
     /// The parts edited between two counts, once read (see `edits`): the sets a request
     /// patches are usually behind by the same edits.
     pub(super) edited: Option<(i64, i64, Vec<i64>)>,
@@ -50,7 +46,6 @@ impl<'p> Db<'p> {
             pool,
             conn: None,
             reference: false,
-            names: HashMap::new(),
             catalogue_now: None,
             edited: None,
         }
@@ -78,11 +73,11 @@ impl<'p> Db<'p> {
         self.scalars(make).await
     }
 
-    /// The (id, text) pairs `make`'s query selects (columns `id` and `label`).
-    pub async fn id_texts<'q>(
+    /// The (id, maker, price) rows `make`'s query selects (columns `id`, `maker`, `price`).
+    pub async fn fit_rows<'q>(
         &mut self,
         make: impl Fn(&str) -> QueryBuilder<'q, Postgres>,
-    ) -> sqlx::Result<Vec<(i64, String)>> {
+    ) -> sqlx::Result<Vec<(i64, String, i64)>> {
         self.rows(make).await
     }
 
@@ -139,13 +134,15 @@ fn planned_each_time(q: &QueryBuilder<'_, Postgres>) -> bool {
     q.sql().contains("::tsquery")
 }
 
-/// A word-index query: the search's words, each a whole word or the start of one. The
-/// database turns them into a `tsquery` (`catalogue_query`) once per search, on first use
-/// ([`WordQuery::tsquery`]); the queries then take it as a value, so planning them costs no
-/// function call and the planner sees the very lexemes (their selectivity decides the plan).
+/// A word-index query: the search's words, each a whole word or the start of one (and, if
+/// `in_name`, each in the part's name too). The database turns them into a `tsquery`
+/// (`catalogue_query`) once per search, on first use ([`WordQuery::tsquery`]); the queries
+/// then take it as a value, so planning them costs no function call and the planner sees the
+/// very lexemes (their selectivity decides the plan).
 pub struct WordQuery {
     words: Vec<String>,
     prefix: bool,
+    in_name: bool,
     tsquery: tokio::sync::OnceCell<Option<String>>,
 }
 
@@ -173,14 +170,29 @@ pub fn word_query(words: &SearchWords, prefix: bool) -> Option<WordQuery> {
     (!words.words.is_empty()).then(|| WordQuery {
         words: words.words.clone(),
         prefix,
+        in_name: false,
         tsquery: tokio::sync::OnceCell::new(),
     })
 }
 
-/// What a word query is kept under in memory (see `wordset`): its words, and whether they
-/// are prefixes.
+/// The word query for "matches `expr` and its name has every word" (as
+/// [`SearchWords::all_in`] reads it, with the words as the word index splits them); `None`
+/// without words. Its matches are kept in memory like any word query's (see `wordset`): made
+/// once from the word index with each match's name checked, then patched.
+pub fn name_word_query(words: &SearchWords, expr: &WordQuery) -> Option<WordQuery> {
+    (!words.words.is_empty()).then(|| WordQuery {
+        words: expr.words.clone(),
+        prefix: expr.prefix,
+        in_name: true,
+        tsquery: tokio::sync::OnceCell::new(),
+    })
+}
+
+/// What a word query is kept under in memory (see `wordset`): its words, whether they are
+/// prefixes, and whether they must be in the name.
 pub fn word_query_text(query: &WordQuery) -> String {
-    format!("{}:{}", query.prefix, query.words.join(" "))
+    let name = if query.in_name { "name:" } else { "" };
+    format!("{name}{}:{}", query.prefix, query.words.join(" "))
 }
 
 /// The ids of every listed part matching a word query with an id above `above`, in any order.
@@ -197,7 +209,7 @@ pub async fn word_match_ids(
             "{prefix}SELECT p.id FROM parts p WHERE p.archived = 0 AND p.id > "
         ));
         q.push_bind(above);
-        push_words_match(&mut q, tsq);
+        push_query_match(&mut q, query, tsq);
         q
     })
     .await
@@ -218,7 +230,7 @@ pub async fn word_match_ids_among(
             "{prefix}SELECT p.id FROM parts p WHERE p.archived = 0 AND p.id = ANY("
         ));
         q.push_bind(ids.to_vec()).push(")");
-        push_words_match(&mut q, tsq);
+        push_query_match(&mut q, query, tsq);
         q
     })
     .await
@@ -227,6 +239,17 @@ pub async fn word_match_ids_among(
 /// `AND` the condition that `p` matches the `tsquery` `tsq` (a lookup in the word index).
 fn push_words_match<'q>(q: &mut QueryBuilder<'q, Postgres>, tsq: &'q str) {
     q.push(" AND p.words @@ ").push_bind(tsq).push("::tsquery");
+}
+
+/// `AND` the condition that `p` matches `query`, whose `tsquery` is `tsq`: the word index,
+/// and for a query of the name's words, the name's own words (read from each match's row).
+fn push_query_match<'q>(q: &mut QueryBuilder<'q, Postgres>, query: &WordQuery, tsq: &'q str) {
+    push_words_match(q, tsq);
+    if query.in_name {
+        q.push(" AND array_to_tsvector(catalogue_words(p.name)) @@ ")
+            .push_bind(tsq)
+            .push("::tsquery");
+    }
 }
 
 /// How many of the newest part ids the first look for a word query's newest matches covers
@@ -324,10 +347,10 @@ async fn newest_in_windows(
     let mut window = FIRST_WINDOW;
     loop {
         let floor = Some(newest.saturating_sub(window)).filter(|&floor| floor > 0);
-        let rows: Vec<(i64, String)> = db
-            .rows(|prefix| {
+        let ids: Vec<i64> = db
+            .scalars(|prefix| {
                 let mut q = QueryBuilder::new(format!(
-                    "{prefix}SELECT p.id, p.name FROM parts p WHERE p.archived = 0"
+                    "{prefix}SELECT p.id FROM parts p WHERE p.archived = 0"
                 ));
                 push_words_match(&mut q, tsq);
                 push_maker_filter(&mut q, makers);
@@ -338,12 +361,10 @@ async fn newest_in_windows(
                 q
             })
             .await?;
-        if floor.is_none() || rows.len() as i64 >= wanted {
-            let ids = rows.iter().map(|(id, _)| *id).collect();
-            db.names.extend(rows);
+        if floor.is_none() || ids.len() as i64 >= wanted {
             return Ok(ids);
         }
-        window = next_window(window, rows.len(), newest, wanted).unwrap_or(newest);
+        window = next_window(window, ids.len(), newest, wanted).unwrap_or(newest);
     }
 }
 
@@ -386,39 +407,6 @@ pub async fn candidates_with_ids(
         q
     })
     .await
-}
-
-/// Of `ids` (matches of the search's words, newest first), those whose name has every word,
-/// by [`SearchWords::all_in`] on the names (as a narrow search ranks them). The names came
-/// with the matches; only those of other ids (part-number hits) are read.
-pub async fn names_with_every_word(
-    db: &mut Db<'_>,
-    words: &SearchWords,
-    _: &WordQuery,
-    ids: &[i64],
-) -> sqlx::Result<HashSet<i64>> {
-    let unknown: Vec<i64> = ids
-        .iter()
-        .copied()
-        .filter(|id| !db.names.contains_key(id))
-        .collect();
-    if !unknown.is_empty() {
-        let names: Vec<(i64, String)> = db
-            .rows(|prefix| {
-                let mut q = QueryBuilder::new(format!(
-                    "{prefix}SELECT p.id, p.name FROM parts p WHERE p.id = ANY("
-                ));
-                q.push_bind(unknown.as_slice()).push(")");
-                q
-            })
-            .await?;
-        db.names.extend(names);
-    }
-    Ok(ids
-        .iter()
-        .copied()
-        .filter(|id| db.names.get(id).is_some_and(|name| words.all_in(name)))
-        .collect())
 }
 
 #[cfg(test)]

@@ -35,9 +35,9 @@ pub struct Db<'p> {
     /// Rank broad searches from their rows, as narrow ones are, instead of from the word index
     /// alone: the reference the tests hold the fast way to.
     pub(super) reference: bool,
-    /// The catalogue's generation, its count of part edits and the newest part's id, once
-    /// read (see `edits`).
-    pub(super) catalogue_now: Option<(i64, i64, i64)>,
+    /// The catalogue (its generation, counts of edits and newest part), once read (see
+    /// `edits::now`).
+    pub(super) catalogue_now: Option<super::edits::Now>,
     /// The parts edited between two counts, once read (see `edits`): the sets a request
     /// patches are usually behind by the same edits.
     pub(super) edited: Option<(i64, i64, Vec<i64>)>,
@@ -128,15 +128,14 @@ impl<'p> Db<'p> {
         .await
     }
 
-    /// The (id, text) pairs `make`'s query selects (columns `id` and `label`), packed like
-    /// [`Db::ids`].
-    pub async fn id_texts<'q>(
+    /// The (id, maker, price) rows `make`'s query selects (columns `id`, `maker`, `price`).
+    pub async fn fit_rows<'q>(
         &mut self,
         make: impl Fn(&str) -> QueryBuilder<'q, Sqlite>,
-    ) -> sqlx::Result<Vec<(i64, String)>> {
+    ) -> sqlx::Result<Vec<(i64, String, i64)>> {
         self.packed(|prefix| {
             let mut qb = make(&format!(
-                "{prefix}SELECT json_group_array(json_array(id, label)) FROM ("
+                "{prefix}SELECT json_group_array(json_array(id, maker, price)) FROM ("
             ));
             qb.push(")");
             qb

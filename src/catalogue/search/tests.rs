@@ -914,6 +914,41 @@ async fn fits_only_shows_exactly_the_parts_that_fit() {
         assert!(fast.more && fast.total == COUNT_CAP, "{}", fast.total);
         assert_eq!(fast, rows, "page {page}");
     }
+    // By price, in a price range, by maker: the newest that many ordered and counted from
+    // memory, as from the rows (a price changed meanwhile is seen).
+    let cheapest: i64 = sqlx::query_scalar(
+        "SELECT id FROM parts WHERE universal = 1 AND archived = 0 ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    sqlx::query("UPDATE parts SET price_cents = 1 WHERE id = $1")
+        .bind(cheapest)
+        .execute(&pool)
+        .await
+        .unwrap();
+    for url_query in [
+        "sort=price_asc",
+        "sort=price_desc",
+        "min=5&max=60&sort=price_asc",
+        "m=Bosch&sort=price_asc",
+        "min=20",
+    ] {
+        let view = CatalogueQuery {
+            vehicle: broad.vehicle.clone(),
+            ..CatalogueQuery::parse(url_query)
+        };
+        for page in [1, 2, 42] {
+            let fast = search(&pool, &view.at_page(page)).await.unwrap();
+            let rows = search_by_rows(&pool, &view.at_page(page)).await.unwrap();
+            assert_eq!(fast, rows, "{url_query}, page {page}");
+        }
+        if url_query == "sort=price_asc" {
+            let first = search(&pool, &view).await.unwrap();
+            assert!(first.more, "{url_query}: {}", first.total);
+            assert_eq!(first.parts[0].id, cheapest);
+        }
+    }
     // A search that more fit than are counted pages from the ids alone, as from the rows.
     let names: Vec<String> = sqlx::query_scalar(
         "SELECT name || ' ' || manufacturer FROM parts WHERE universal = 1 AND archived = 0",

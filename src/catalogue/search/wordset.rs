@@ -149,8 +149,7 @@ pub struct Matches {
 }
 
 impl Matches {
-    /// Whether part `id` matches (in any order; SQLite's "every word in the name" check).
-    #[cfg(any(test, not(feature = "postgres")))]
+    /// Whether part `id` matches (in any order; the "every word in the name" check).
     pub fn contains(&self, id: i64) -> bool {
         if id > self.kept.newest {
             self.newer.binary_search_by(|x| id.cmp(x)).is_ok()
