@@ -73,7 +73,7 @@ pub async fn search_holding(
     db.conn = held.take();
     let results = run(&mut db, query).await;
     *held = db.conn.take();
-    let stamp = db.catalogue_now.map(|now| now.fitment_stamp());
+    let stamp = edits::read_before(&db).map(|now| now.fitment_stamp());
     Ok((results?, stamp))
 }
 

@@ -50,7 +50,7 @@ impl Now {
 /// The catalogue now, and the generation of `model`'s fitment rows when one is given (0
 /// otherwise): one query, once per request (the catalogue part is kept in `db`).
 pub async fn now(db: &mut Db<'_>, model: Option<i64>) -> sqlx::Result<(Now, i64)> {
-    if let (Some(now), None) = (db.catalogue_now, model) {
+    if let (Some(now), None) = (read_before(db), model) {
         return Ok((now, 0));
     }
     let read: Option<(i64, i64, i64, i64, i64)> = db
@@ -74,8 +74,19 @@ pub async fn now(db: &mut Db<'_>, model: Option<i64>) -> sqlx::Result<(Now, i64)
         newest_part,
         fitment_edits,
     };
-    db.catalogue_now = Some(now);
+    db.catalogue_now = Some((generation, edits, newest_part, fitment_edits));
     Ok((now, model_generation))
+}
+
+/// The catalogue as [`now`] read it for this request, if it did.
+pub fn read_before(db: &Db<'_>) -> Option<Now> {
+    db.catalogue_now
+        .map(|(generation, edits, newest_part, fitment_edits)| Now {
+            generation,
+            edits,
+            newest_part,
+            fitment_edits,
+        })
 }
 
 /// The parts edited after the count `after` up to the count `upto`, in any order, repeats

@@ -31,9 +31,9 @@ pub struct Db<'p> {
     /// Rank broad searches from their rows, as narrow ones are, instead of from the word index
     /// alone: the reference the tests hold the fast way to.
     pub(super) reference: bool,
-    /// The catalogue (its generation, counts of edits and newest part), once read (see
-    /// `edits::now`).
-    pub(super) catalogue_now: Option<super::edits::Now>,
+    /// The catalogue (its generation, count of part edits, newest part and count of fitment
+    /// changes), once read (see `edits::now`).
+    pub(super) catalogue_now: Option<(i64, i64, i64, i64)>,
     /// The parts edited between two counts, once read (see `edits`): the sets a request
     /// patches are usually behind by the same edits.
     pub(super) edited: Option<(i64, i64, Vec<i64>)>,
