@@ -325,18 +325,8 @@ async fn fit_browse_in_memory(
         Sort::Newest | Sort::Relevance | Sort::Name => {}
     }
     let total = matches.len() as i64;
-    let pages = pages_for(total);
-    let page = query.page.clamp(1, pages);
-    let ids = page_ids(matches.iter().map(|&(id, _)| id), page);
-    Ok(CatalogueResults {
-        parts: summaries(db, &ids).await?,
-        total,
-        more,
-        page,
-        pages,
-        manufacturers,
-        vehicle: None,
-    })
+    let ids = matches.iter().map(|&(id, _)| id);
+    counted_page(db, query, ids, total, more, manufacturers).await
 }
 
 /// The newest `COUNT_CAP + 1` listed parts that fit `query.vehicle` and pass the other filters
@@ -778,9 +768,23 @@ async fn ranked_page(
     let more = matches.len() as i64 > COUNT_CAP;
     order(&mut matches, query.sort, words);
     let total = matches.len() as i64;
+    let ids = matches.iter().map(|c| c.id);
+    counted_page(db, query, ids, total, more, manufacturers).await
+}
+
+/// The asked page of `ordered` (the ids of the `total` counted matches, in the page order),
+/// with the maker counts; `more`: more matched than are counted.
+async fn counted_page(
+    db: &mut Db<'_>,
+    query: &CatalogueQuery,
+    ordered: impl Iterator<Item = i64>,
+    total: i64,
+    more: bool,
+    manufacturers: Vec<ManufacturerCount>,
+) -> sqlx::Result<CatalogueResults> {
     let pages = pages_for(total);
     let page = query.page.clamp(1, pages);
-    let ids = page_ids(matches.iter().map(|c| c.id), page);
+    let ids = page_ids(ordered, page);
     Ok(CatalogueResults {
         parts: summaries(db, &ids).await?,
         total,
